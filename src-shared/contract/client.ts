@@ -1,0 +1,39 @@
+import type { Job } from './jobs.js';
+import type { OperationInput, OperationName, OperationOutput } from './operations.js';
+
+/** The typed surface of every JSON operation: `client.listProjects({})`, … */
+export type OperationMethods = {
+  readonly [N in OperationName]: (input: OperationInput<N>) => Promise<OperationOutput<N>>;
+};
+
+/**
+ * What the renderer talks to. In Electron it is the preload bridge over IPC; in a browser it is
+ * HTTP to the local server. Same screens, same types.
+ */
+export interface WorkstationClient extends OperationMethods {
+  readonly kind: 'electron' | 'http';
+  /** URL of an item's original file or thumbnail, usable in <img src>. */
+  mediaUrl(projectId: string, filename: string, variant: 'file' | 'thumbnail'): string;
+  /** Uploads browser File objects (single files, a folder's files with relative paths, or ZIPs). */
+  uploadFiles(
+    projectId: string,
+    files: readonly { readonly file: Blob; readonly relativePath: string }[],
+    onProgress?: (sentBytes: number, totalBytes: number) => void,
+  ): Promise<{ readonly job_id: string; readonly status: string }>;
+  /** Job progress events; returns an unsubscribe function. */
+  subscribeJob(jobId: string, onEvent: (job: Job) => void): () => void;
+  /** Electron only: the dropped file's filesystem path; null in a browser. */
+  pathForFile(file: File): string | null;
+}
+
+/** Thrown by clients for `{"status":"error"}` replies and IPC errors alike. */
+export class WorkstationError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly httpStatus?: number,
+  ) {
+    super(message);
+    this.name = 'WorkstationError';
+  }
+}

@@ -1,0 +1,259 @@
+import { z } from 'zod';
+import { JobIdParams, Job } from './jobs.js';
+import {
+  CreateProjectInput,
+  Project,
+  ProjectIdParams,
+  UpdateProjectInput,
+} from './projects.js';
+import {
+  DatasetInfo,
+  ImportLocalInput,
+  ImportStarted,
+  ItemInfo,
+  ItemPage,
+  ItemParams,
+  ListImagesQuery,
+  ProjectParams,
+} from './datasets.js';
+import {
+  CreateSplitInput,
+  DatasetJson,
+  SplitCreated,
+  SplitDetail,
+  SplitIndexParams,
+  SplitList,
+  SplitPreview,
+  SplitPreviewQuery,
+} from './splits.js';
+import { Devices, Health, WorkspaceStats } from './system.js';
+
+/**
+ * Every JSON operation, declared once. The HTTP router validates requests with these schemas
+ * (and tests validate responses), the OpenAPI document is generated from them, the preload
+ * bridge exposes one IPC channel per entry, and the renderer's client is typed by them.
+ * Binary routes (image files, thumbnails, ZIP upload, SSE) are declared in `binary-routes.ts`.
+ */
+export interface OperationDef {
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** Express-style path; `:name` segments are taken from the input. */
+  readonly path: string;
+  readonly summary: string;
+  readonly tag: string;
+  readonly params?: z.ZodObject;
+  readonly query?: z.ZodObject;
+  readonly body?: z.ZodType;
+  /** The `data` of the `{"status":"ok","data":…}` envelope. */
+  readonly response: z.ZodType;
+}
+
+const Deleted = z.object({ deleted: z.literal(true), id: z.string() });
+const Cleared = z.object({ project_id: z.string(), removed_items: z.number().int() });
+
+export const operations = {
+  listProjects: {
+    method: 'GET',
+    path: '/api/projects',
+    summary: 'List all projects',
+    tag: 'Projects',
+    response: z.array(Project),
+  },
+  createProject: {
+    method: 'POST',
+    path: '/api/projects',
+    summary: 'Create a new project',
+    tag: 'Projects',
+    body: CreateProjectInput,
+    response: Project,
+  },
+  getProject: {
+    method: 'GET',
+    path: '/api/projects/:id',
+    summary: 'Get project details',
+    tag: 'Projects',
+    params: ProjectIdParams,
+    response: Project,
+  },
+  updateProject: {
+    method: 'PATCH',
+    path: '/api/projects/:id',
+    summary: 'Update project (name, task)',
+    tag: 'Projects',
+    params: ProjectIdParams,
+    body: UpdateProjectInput,
+    response: Project,
+  },
+  deleteProject: {
+    method: 'DELETE',
+    path: '/api/projects/:id',
+    summary: 'Delete project and all its data',
+    tag: 'Projects',
+    params: ProjectIdParams,
+    response: Deleted,
+  },
+
+  getDataset: {
+    method: 'GET',
+    path: '/api/datasets/:project_id',
+    summary: 'Get dataset info (stats, class list)',
+    tag: 'Datasets',
+    params: ProjectParams,
+    response: DatasetInfo,
+  },
+  importLocal: {
+    method: 'POST',
+    path: '/api/datasets/:project_id/import/local',
+    summary: 'Import from a local folder (sub-folder names are class labels) or file',
+    tag: 'Datasets',
+    params: ProjectParams,
+    body: ImportLocalInput,
+    response: ImportStarted,
+  },
+  listImages: {
+    method: 'GET',
+    path: '/api/datasets/:project_id/images',
+    summary: 'List images (paginated)',
+    tag: 'Datasets',
+    params: ProjectParams,
+    query: ListImagesQuery,
+    response: ItemPage,
+  },
+  getItemInfo: {
+    method: 'GET',
+    path: '/api/datasets/:project_id/images/:filename/info',
+    summary: 'Get image annotation info',
+    tag: 'Datasets',
+    params: ItemParams,
+    response: ItemInfo,
+  },
+  clearDataset: {
+    method: 'DELETE',
+    path: '/api/datasets/:project_id',
+    summary: 'Clear dataset',
+    tag: 'Datasets',
+    params: ProjectParams,
+    response: Cleared,
+  },
+  exportDatasetJson: {
+    method: 'GET',
+    path: '/api/datasets/:project_id/dataset.json',
+    summary: 'Export dataset.json (splits inline per image) for older tools',
+    tag: 'Datasets',
+    params: ProjectParams,
+    response: DatasetJson,
+  },
+
+  listSplits: {
+    method: 'GET',
+    path: '/api/splits/:project_id',
+    summary: 'List all splits (names + stats)',
+    tag: 'Splits',
+    params: ProjectParams,
+    response: SplitList,
+  },
+  createSplit: {
+    method: 'POST',
+    path: '/api/splits/:project_id',
+    summary: 'Create a new split',
+    tag: 'Splits',
+    params: ProjectParams,
+    body: CreateSplitInput,
+    response: SplitCreated,
+  },
+  previewSplit: {
+    method: 'GET',
+    path: '/api/splits/:project_id/preview',
+    summary: 'Preview a split before creating',
+    tag: 'Splits',
+    params: ProjectParams,
+    query: SplitPreviewQuery,
+    response: SplitPreview,
+  },
+  getSplit: {
+    method: 'GET',
+    path: '/api/splits/:project_id/:split_index',
+    summary: 'Get split details (stats, per-class distribution)',
+    tag: 'Splits',
+    params: SplitIndexParams,
+    response: SplitDetail,
+  },
+  deleteSplit: {
+    method: 'DELETE',
+    path: '/api/splits/:project_id/:split_index',
+    summary: 'Delete split (re-indexes remaining)',
+    tag: 'Splits',
+    params: SplitIndexParams,
+    response: SplitList,
+  },
+
+  getJob: {
+    method: 'GET',
+    path: '/api/jobs/:job_id',
+    summary: 'Get a background job (imports): progress and result',
+    tag: 'Jobs',
+    params: JobIdParams,
+    response: Job,
+  },
+  cancelJob: {
+    method: 'POST',
+    path: '/api/jobs/:job_id/cancel',
+    summary: 'Cancel a background job',
+    tag: 'Jobs',
+    params: JobIdParams,
+    response: Job,
+  },
+
+  health: {
+    method: 'GET',
+    path: '/api/system/health',
+    summary: 'Health check',
+    tag: 'System',
+    response: Health,
+  },
+  devices: {
+    method: 'GET',
+    path: '/api/system/devices',
+    summary: 'List available devices (CPU + GPUs) and training backends',
+    tag: 'System',
+    response: Devices,
+  },
+  workspace: {
+    method: 'GET',
+    path: '/api/system/workspace',
+    summary: 'Workspace stats (disk usage)',
+    tag: 'System',
+    response: WorkspaceStats,
+  },
+} as const satisfies Record<string, OperationDef>;
+
+export type Operations = typeof operations;
+export type OperationName = keyof Operations;
+
+type SchemaInput<S> = S extends z.ZodType ? z.input<S> : unknown;
+type FieldInput<D, K extends string> = D extends { readonly [P in K]: infer S } ? SchemaInput<S> : unknown;
+
+/** One operation's input: path params, query and body fields merged into one object. */
+export type OperationInput<N extends OperationName> = FieldInput<Operations[N], 'params'> &
+  FieldInput<Operations[N], 'query'> &
+  FieldInput<Operations[N], 'body'>;
+
+export type OperationOutput<N extends OperationName> = z.infer<Operations[N]['response']>;
+
+export const operationNames = Object.keys(operations) as OperationName[];
+
+/** The IPC channel of an operation: one per contract entry, never a generic invoke. */
+export const ipcChannel = (name: OperationName): string => `assay:${name}`;
+export const IPC_JOB_EVENT = 'assay:event:job';
+
+type SchemaOutput<S> = S extends z.ZodType ? z.output<S> : unknown;
+type FieldOutput<D, K extends string> = D extends { readonly [P in K]: infer S } ? SchemaOutput<S> : unknown;
+
+/** An operation's input after validation (defaults applied, strings coerced). */
+export type OperationParsedInput<N extends OperationName> = FieldOutput<Operations[N], 'params'> &
+  FieldOutput<Operations[N], 'query'> &
+  FieldOutput<Operations[N], 'body'>;
+
+/** What core implements for each operation; the HTTP router and the IPC handlers call these. */
+export type OperationHandlers = {
+  readonly [N in OperationName]: (input: OperationParsedInput<N>) => Promise<OperationOutput<N>>;
+};
