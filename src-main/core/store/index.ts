@@ -1,0 +1,5 @@
+export { openDatabase, type Db } from './database.js';
+export { migrate, migrationChecksum, schemaVersion, MigrationError } from './migrator.js';
+export { migrations, type Migration } from './migrations/index.js';
+export { openStore, type Store, type OpenStoreOptions } from './store.js';
+export * from './repos/types.js';

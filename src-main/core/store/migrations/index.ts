@@ -1,0 +1,11 @@
+import { migration0001 } from './0001-init.js';
+import type { Migration } from './migration.js';
+
+export type { Migration } from './migration.js';
+
+/**
+ * Every migration, in order. Adding one: write `NNNN-name.ts` exporting a `Migration` with the next
+ * version, append it here, and add `tests/core/store-migration-NNNN.test.ts` (migrate to N-1, insert,
+ * migrate, assert).
+ */
+export const migrations: readonly Migration[] = [migration0001];

@@ -1,0 +1,47 @@
+import { openDatabase, type Db } from './database.js';
+import { migrate, schemaVersion } from './migrator.js';
+import { migrations } from './migrations/index.js';
+import { createItemsRepo } from './repos/items-repo.js';
+import { createJobsRepo } from './repos/jobs-repo.js';
+import { createProjectsRepo } from './repos/projects-repo.js';
+import { createSplitsRepo } from './repos/splits-repo.js';
+import type { ItemsRepo, JobsRepo, ProjectsRepo, SplitsRepo } from './repos/types.js';
+
+export interface Store {
+  readonly db: Db;
+  readonly schemaVersion: number;
+  readonly projects: ProjectsRepo;
+  readonly items: ItemsRepo;
+  readonly splits: SplitsRepo;
+  readonly jobs: JobsRepo;
+  /** Runs `fn` in one transaction (nested calls become savepoints). */
+  transaction<T>(fn: () => T): T;
+  close(): void;
+}
+
+export interface OpenStoreOptions {
+  readonly now?: () => Date;
+}
+
+/** Opens (creating if needed) and migrates the workspace database; throws MigrationError on a tampered schema. */
+export function openStore(dbPath: string, options: OpenStoreOptions = {}): Store {
+  const db = openDatabase(dbPath);
+  try {
+    migrate(db, migrations, { now: options.now });
+    return {
+      db,
+      schemaVersion: schemaVersion(db),
+      projects: createProjectsRepo(db),
+      items: createItemsRepo(db),
+      splits: createSplitsRepo(db),
+      jobs: createJobsRepo(db),
+      transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+      close: () => {
+        if (db.open) db.close();
+      },
+    };
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
