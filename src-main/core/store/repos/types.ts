@@ -164,7 +164,8 @@ export interface JobsRepo {
   failUnfinished(error: string, updatedAt: string): number;
 }
 
-export const UNLABELED_CLASS = '(unlabeled)';
+/** Items without a class appear under this name in per-class tables (shared with splits/). */
+export { UNLABELED as UNLABELED_CLASS } from '../../splits/compute-split.js';
 
 export function toDatasetItem(row: ItemRow): DatasetItem {
   return {
