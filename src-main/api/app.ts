@@ -1,0 +1,59 @@
+import express from 'express';
+import { pino } from 'pino';
+import swaggerUi from 'swagger-ui-express';
+import type { Logger, Workstation } from '../core/workstation.js';
+import { errorHandler, notFoundHandler } from './errors.js';
+import { jobEventsRouter } from './job-events.js';
+import { mediaRouter } from './media-routes.js';
+import { buildOpenApiDocument } from './openapi.js';
+import { operationRouter } from './operation-router.js';
+import { baseHeaders, refuseForeignOrigin, requireLoopbackHost } from './security.js';
+import { uiRouter } from './ui-routes.js';
+import { uploadRouter } from './upload-route.js';
+
+export interface AppOptions {
+  /** vite's output folder (dist/renderer); absent: `/` explains how to build the UI. */
+  readonly uiDir?: string;
+  /** The port the server listens on (0 while unknown); shown in the OpenAPI servers list. */
+  readonly port: number;
+  readonly logger?: Logger;
+  /** SSE heartbeat interval; tests shorten it. */
+  readonly heartbeatMs?: number;
+  /** Version shown in the OpenAPI document. */
+  readonly version?: string;
+}
+
+/**
+ * The local HTTP API: one Express app over the workstation core. Every JSON route comes from
+ * the contract's `operations`; files, uploads and job events are the few hand-written routes.
+ */
+export function createApp(ws: Workstation, opts: AppOptions): express.Express {
+  const logger = opts.logger ?? pino({ name: 'assay-api' });
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.set('etag', false);
+
+  app.use(baseHeaders, requireLoopbackHost, refuseForeignOrigin);
+  app.use(express.json({ limit: '1mb' }));
+
+  const openapi = buildOpenApiDocument(opts.version ?? '0.0.0');
+  if (opts.port > 0) openapi.servers = [{ url: '/' }, { url: `http://127.0.0.1:${opts.port}` }];
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'Assay API' }));
+
+  app.use(
+    jobEventsRouter(ws, opts.heartbeatMs === undefined ? {} : { heartbeatMs: opts.heartbeatMs }),
+  );
+  app.use(operationRouter(ws));
+  app.use(mediaRouter(ws));
+  app.use(uploadRouter(ws));
+  app.use('/api', notFoundHandler);
+
+  app.use(uiRouter(ws, opts.uiDir));
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,206 @@
+// Headless entry: the workstation core + the HTTP API, no Electron. Used by `npm start` where
+// Electron is absent, by the Electron main process (startServer) and by the e2e harness.
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { pino, type Logger as PinoLogger } from 'pino';
+import { createApp } from './api/app.js';
+import { openWorkstation, type ImportLimits, type Logger } from './core/workstation.js';
+
+export interface ServerOptions {
+  readonly workspaceDir: string;
+  /** Default 8000; 0 picks a free port. */
+  readonly port?: number;
+  /** Default 127.0.0.1. Only loopback addresses are accepted for now. */
+  readonly host?: string;
+  /** vite's output; default `<package>/dist/renderer`. */
+  readonly uiDir?: string;
+  readonly allowRemote?: boolean;
+  readonly logger?: Logger;
+  readonly limits?: Partial<ImportLimits>;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  readonly workspaceDir: string;
+  close(): Promise<void>;
+}
+
+/** The folder holding package.json, from src-main/ (tsx) or dist/main/src-main/ (built). */
+export function packageRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('package.json not found above the server module');
+    dir = parent;
+  }
+}
+
+function packageVersion(root: string): string {
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+    version?: unknown;
+  };
+  return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+}
+
+/** The OS's per-user application-data folder + `Assay`. */
+export function defaultWorkspaceDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home: string = os.homedir(),
+): string {
+  if (platform === 'win32')
+    return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'Assay');
+  if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'Assay');
+  const dataHome =
+    env.XDG_DATA_HOME && path.isAbsolute(env.XDG_DATA_HOME)
+      ? env.XDG_DATA_HOME
+      : path.join(home, '.local', 'share');
+  return path.join(dataHome, 'Assay');
+}
+
+export function isLoopbackAddress(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const host = opts.host ?? '127.0.0.1';
+  if (!isLoopbackAddress(host)) {
+    throw new Error(
+      opts.allowRemote
+        ? `refusing to listen on ${host}: serving other machines requires authentication on every ` +
+            'API family, which this version does not have yet. Listen on 127.0.0.1 instead.'
+        : `refusing to listen on non-loopback host ${host}: the API has no authentication and ` +
+            'must stay on this machine (use 127.0.0.1, localhost or ::1).',
+    );
+  }
+  const root = packageRoot();
+  const version = packageVersion(root);
+  const logger = opts.logger ?? pino({ name: 'assay' });
+  const workspaceDir = path.resolve(opts.workspaceDir);
+  const ws = await openWorkstation({
+    workspaceDir,
+    version,
+    logger,
+    ...(opts.limits ? { limits: opts.limits } : {}),
+  });
+
+  const server = http.createServer();
+  // Large uploads on slow disks may take a while; the default 5-minute cap would cut them.
+  server.requestTimeout = 0;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port ?? 8000, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    await ws.close();
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE')
+      throw new Error(`port ${opts.port ?? 8000} on ${host} is already in use`);
+    throw err;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const app = createApp(ws, {
+    port,
+    logger,
+    version,
+    uiDir: opts.uiDir ?? path.join(root, 'dist', 'renderer'),
+  });
+  server.on('request', app);
+
+  const url = `http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`;
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // SSE streams and keep-alive sockets would hold close() open forever.
+        server.closeAllConnections();
+      });
+      await ws.close();
+    })());
+  return { url, port, workspaceDir, close };
+}
+
+const HELP = `Usage: assay-server [options]
+  --port <n>          port to listen on (default 8000)
+  --host <addr>       loopback address to bind (default 127.0.0.1)
+  --workspace <dir>   workspace folder (default: $ASSAY_WORKSPACE, else the OS app-data folder)
+  --ui-dir <dir>      built UI to serve (default: dist/renderer)
+  --allow-remote      reserved: binding beyond loopback needs auth, not available yet
+  -h, --help          show this help`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      workspace: { type: 'string' },
+      'ui-dir': { type: 'string' },
+      'allow-remote': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
+  const logger: PinoLogger = pino({ name: 'assay' });
+  const port = values.port === undefined ? 8000 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`--port must be an integer 0..65535, got ${values.port}`);
+  }
+  const workspaceDir = values.workspace ?? process.env.ASSAY_WORKSPACE ?? defaultWorkspaceDir();
+  const server = await startServer({
+    port,
+    workspaceDir,
+    logger,
+    ...(values.host ? { host: values.host } : {}),
+    ...(values['ui-dir'] ? { uiDir: path.resolve(values['ui-dir']) } : {}),
+    ...(values['allow-remote'] ? { allowRemote: true } : {}),
+  });
+  logger.info(
+    { url: server.url, workspace: server.workspaceDir },
+    `Assay server listening on ${server.url} (workspace ${server.workspaceDir})`,
+  );
+  const shutdown = (signal: string): void => {
+    logger.info({ signal }, 'shutting down');
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'error while shutting down');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+const invokedDirectly = (): boolean => {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+};
+
+if (invokedDirectly()) {
+  main().catch((err: unknown) => {
+    console.error(`assay-server: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}
