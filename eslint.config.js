@@ -74,7 +74,11 @@ export default tseslint.config(
   {
     files: ['src-main/api/**/*.ts', 'src-main/server.ts'],
     rules: {
-      'no-restricted-imports': restrict(electronOnlyInShell, noElectronFolders, noRendererOrPreload),
+      'no-restricted-imports': restrict(
+        electronOnlyInShell,
+        noElectronFolders,
+        noRendererOrPreload,
+      ),
     },
   },
   {

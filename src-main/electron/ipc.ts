@@ -1,0 +1,160 @@
+import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
+import type { IpcResult } from '../../src-shared/contract/common.js';
+import {
+  IPC_JOB_SUBSCRIBE,
+  IPC_JOB_UNSUBSCRIBE,
+  IPC_UPLOAD_FILES,
+  JobSubscription,
+  UploadFilesInput,
+} from '../../src-shared/contract/ipc.js';
+import {
+  IPC_JOB_EVENT,
+  ipcChannel,
+  operationNames,
+  type OperationName,
+} from '../../src-shared/contract/operations.js';
+import type { Logger } from '../core/services/logger.js';
+import type { Workstation } from '../core/workstation.js';
+import { isAppUrl } from './app-url.js';
+import {
+  IpcInputError,
+  parseOperationInput,
+  parseWith as parse,
+  toIpcFailure,
+} from './ipc-input.js';
+import { discardStaged, stageUploads } from './upload-staging.js';
+
+/** Only what the handlers use of ipcMain, so tests can hand in a plain object. */
+export type IpcMainLike = Pick<IpcMain, 'handle' | 'removeHandler'>;
+
+/** Calls from anything but our own renderer's page (a navigated-away frame, a stray iframe) are refused. */
+function checkSender(event: IpcMainInvokeEvent): void {
+  const url = event.senderFrame?.url ?? '';
+  if (!isAppUrl(url)) throw new IpcInputError('forbidden', 'IPC is only for the Assay window');
+}
+
+/**
+ * The IPC adapter: one `ipcMain.handle` per contract operation, validating the argument with the
+ * contract's schemas and calling the same core service the HTTP router calls. Every handler
+ * resolves to an `IpcResult`; it never rejects, so the renderer sees codes, not stack traces.
+ * Returns a function that removes the handlers and drops job subscriptions.
+ */
+export function registerIpc(ipcMain: IpcMainLike, ws: Workstation, logger: Logger): () => void {
+  const guarded = <T>(
+    channel: string,
+    run: (event: IpcMainInvokeEvent, arg: unknown) => Promise<T>,
+  ): void => {
+    ipcMain.handle(channel, async (event, arg: unknown): Promise<IpcResult<T>> => {
+      try {
+        checkSender(event);
+        return { ok: true, value: await run(event, arg) };
+      } catch (err) {
+        const failure = toIpcFailure(err);
+        if (failure.error.code === 'internal') logger.error({ err, channel }, 'IPC handler failed');
+        return failure;
+      }
+    });
+  };
+
+  for (const name of operationNames) {
+    guarded(ipcChannel(name), (_event, arg) => callOperation(ws, name, arg));
+  }
+
+  const jobs = new JobForwarder(ws, logger);
+  guarded(IPC_JOB_SUBSCRIBE, async (event, arg) => {
+    const { job_id } = parse(JobSubscription, arg);
+    // The current state first (a job may finish before the page subscribes), then every event.
+    const job = await ws.ops.getJob({ job_id });
+    jobs.subscribe(event.sender, job_id);
+    event.sender.send(IPC_JOB_EVENT, job);
+    return null;
+  });
+  guarded(IPC_JOB_UNSUBSCRIBE, async (event, arg) => {
+    jobs.unsubscribe(event.sender, parse(JobSubscription, arg).job_id);
+    return null;
+  });
+
+  guarded(IPC_UPLOAD_FILES, async (_event, arg) => {
+    const input = parse(UploadFilesInput, arg);
+    await ws.ops.getProject({ id: input.project_id }); // unknown project: not_found before copying
+    const staged = await stageUploads(ws.tmpDir, input.files, ws.limits.maxUploadBytes);
+    try {
+      return await ws.importStaged(input.project_id, staged);
+    } catch (err) {
+      await discardStaged(staged);
+      throw err;
+    }
+  });
+
+  const channels = [
+    ...operationNames.map(ipcChannel),
+    IPC_JOB_SUBSCRIBE,
+    IPC_JOB_UNSUBSCRIBE,
+    IPC_UPLOAD_FILES,
+  ];
+  return () => {
+    for (const channel of channels) ipcMain.removeHandler(channel);
+    jobs.dispose();
+  };
+}
+
+async function callOperation(ws: Workstation, name: OperationName, arg: unknown): Promise<unknown> {
+  const input = parseOperationInput(name, arg);
+  const handler = ws.ops[name] as (input: unknown) => Promise<unknown>;
+  return handler(input);
+}
+
+/**
+ * Forwards core job events to the pages that asked for them. Subscriptions belong to one page
+ * load: a reload or navigation starts the page's state afresh, so they are dropped then, and when
+ * the window goes away.
+ */
+class JobForwarder {
+  private readonly byContents = new Map<number, Map<string, () => void>>();
+
+  constructor(
+    private readonly ws: Workstation,
+    private readonly logger: Logger,
+  ) {}
+
+  subscribe(contents: WebContents, jobId: string): void {
+    let subs = this.byContents.get(contents.id);
+    if (!subs) {
+      subs = new Map();
+      this.byContents.set(contents.id, subs);
+      const drop = (): void => this.dropAll(contents.id);
+      contents.once('destroyed', drop);
+      contents.on('did-navigate', drop);
+    }
+    if (subs.has(jobId)) return;
+    subs.set(
+      jobId,
+      this.ws.onJob(jobId, (job) => {
+        if (contents.isDestroyed()) return this.dropAll(contents.id);
+        try {
+          contents.send(IPC_JOB_EVENT, job);
+        } catch (err) {
+          this.logger.warn({ err, jobId }, 'could not forward a job event');
+        }
+      }),
+    );
+  }
+
+  unsubscribe(contents: WebContents, jobId: string): void {
+    const subs = this.byContents.get(contents.id);
+    subs?.get(jobId)?.();
+    subs?.delete(jobId);
+  }
+
+  private dropAll(contentsId: number): void {
+    const subs = this.byContents.get(contentsId);
+    if (!subs) return;
+    for (const unsubscribe of subs.values()) unsubscribe();
+    subs.clear();
+  }
+
+  dispose(): void {
+    for (const id of this.byContents.keys()) this.dropAll(id);
+    this.byContents.clear();
+  }
+}

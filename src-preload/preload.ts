@@ -1,0 +1,101 @@
+/**
+ * The preload bridge: one `ipcRenderer.invoke` per contract operation, job subscriptions that
+ * return an unsubscribe, and file paths for dropped files. No logic beyond that (STYLE.md §4).
+ *
+ * Two globals:
+ * - `window.assayBridge` (`AssayBridge`): operations resolve to `IpcResult`, never reject for
+ *   expected failures. The renderer builds its client with `createBridgeClient(window.assayBridge)`
+ *   so that `WorkstationError` is created in its own world and keeps its `code`.
+ * - `window.assay` (`WorkstationClient`): the same client built here, for consoles and scripts.
+ *   Errors it throws reach the page with their message only: the contextBridge copies nothing else.
+ *
+ * Sandboxed preloads must be CommonJS in one file: vite.preload.config.ts bundles this to
+ * dist/preload/preload.cjs with `electron` left external.
+ */
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
+import type { IpcResult } from '../src-shared/contract/common.js';
+import {
+  IPC_JOB_SUBSCRIBE,
+  IPC_MENU_COMMAND,
+  IPC_JOB_UNSUBSCRIBE,
+  IPC_UPLOAD_FILES,
+  createBridgeClient,
+  type AssayBridge,
+  type BridgeOperations,
+  type MenuCommand,
+  type UploadFilesInput,
+} from '../src-shared/contract/ipc.js';
+import type { ImportStarted } from '../src-shared/contract/datasets.js';
+import type { Job } from '../src-shared/contract/jobs.js';
+import { IPC_JOB_EVENT, ipcChannel, operationNames } from '../src-shared/contract/operations.js';
+
+const ops = Object.fromEntries(
+  operationNames.map((name) => [
+    name,
+    (input: unknown) => ipcRenderer.invoke(ipcChannel(name), input ?? {}),
+  ]),
+) as unknown as BridgeOperations;
+
+/** jobId → listeners; main sends every subscribed job's events on one channel. */
+const jobListeners = new Map<string, Set<(job: Job) => void>>();
+
+ipcRenderer.on(IPC_JOB_EVENT, (_event: IpcRendererEvent, job: Job) => {
+  for (const listener of jobListeners.get(job.id) ?? []) listener(job);
+});
+
+function subscribeJob(jobId: string, onEvent: (job: Job) => void): () => void {
+  let listeners = jobListeners.get(jobId);
+  if (!listeners) {
+    listeners = new Set();
+    jobListeners.set(jobId, listeners);
+    void ipcRenderer.invoke(IPC_JOB_SUBSCRIBE, { job_id: jobId });
+  }
+  const listener = (job: Job): void => onEvent(job);
+  listeners.add(listener);
+  return () => {
+    const current = jobListeners.get(jobId);
+    if (!current?.delete(listener) || current.size > 0) return;
+    jobListeners.delete(jobId);
+    void ipcRenderer.invoke(IPC_JOB_UNSUBSCRIBE, { job_id: jobId });
+  };
+}
+
+function pathForFile(file: File): string | null {
+  try {
+    // Empty for Files that have no file behind them (made in script, pasted images).
+    return webUtils.getPathForFile(file) || null;
+  } catch {
+    return null;
+  }
+}
+
+async function uploadFiles(
+  projectId: string,
+  files: readonly { readonly file: Blob; readonly relativePath: string }[],
+): Promise<IpcResult<ImportStarted>> {
+  // Files on disk travel as paths (main copies them into staging); the rest as bytes.
+  const entries: UploadFilesInput['files'] = [];
+  for (const { file, relativePath } of files) {
+    const onDisk = typeof File !== 'undefined' && file instanceof File ? pathForFile(file) : null;
+    entries.push(
+      onDisk
+        ? { relativePath, path: onDisk }
+        : { relativePath, bytes: new Uint8Array(await file.arrayBuffer()) },
+    );
+  }
+  const input: UploadFilesInput = { project_id: projectId, files: entries };
+  return (await ipcRenderer.invoke(IPC_UPLOAD_FILES, input)) as IpcResult<ImportStarted>;
+}
+
+function onMenuCommand(listener: (command: MenuCommand) => void): () => void {
+  const handler = (_event: IpcRendererEvent, command: MenuCommand): void => listener(command);
+  ipcRenderer.on(IPC_MENU_COMMAND, handler);
+  return () => {
+    ipcRenderer.off(IPC_MENU_COMMAND, handler);
+  };
+}
+
+const bridge: AssayBridge = { ops, uploadFiles, subscribeJob, pathForFile, onMenuCommand };
+
+contextBridge.exposeInMainWorld('assayBridge', bridge);
+contextBridge.exposeInMainWorld('assay', createBridgeClient(bridge));
