@@ -1,0 +1,30 @@
+import { TASK_LABELS } from '../lib/tasks.js';
+import { useNavStore } from '../stores/nav-store.js';
+import { selectProject, useProjectsStore } from '../stores/projects-store.js';
+
+const TITLES = { projects: 'Projects', dataset: 'Dataset', splits: 'Splits' } as const;
+
+export function AppHeader() {
+  const screen = useNavStore((s) => s.screen);
+  const projectId = useNavStore((s) => s.projectId);
+  const project = useProjectsStore(selectProject(projectId));
+  const showProject = screen !== 'projects' && project !== undefined;
+  return (
+    <header className="app-header">
+      <div className="header-title">
+        {showProject ? (
+          <>
+            <span className="header-project" data-testid="header-project-name">
+              {project.name}
+            </span>
+            <span className="header-sep" aria-hidden="true">/</span>
+            <span className="header-screen">{TITLES[screen]}</span>
+          </>
+        ) : (
+          <span className="header-project">{TITLES[screen]}</span>
+        )}
+      </div>
+      {showProject && <span className="badge">{TASK_LABELS[project.task]}</span>}
+    </header>
+  );
+}

@@ -1,0 +1,66 @@
+import { useEffect, useRef, useState } from 'react';
+import type PlotlyModule from 'plotly.js-dist-min';
+import type { PlotLayout, PlotTrace } from '../lib/plot-types.js';
+
+type Plotly = typeof PlotlyModule;
+
+// Plotly is ~4.8 MB: loaded on first use, in its own chunk, once for the whole app.
+let plotlyPromise: Promise<Plotly> | null = null;
+function loadPlotly(): Promise<Plotly> {
+  plotlyPromise ??= import('plotly.js-dist-min').then((m) => m.default);
+  return plotlyPromise;
+}
+
+const CONFIG = { displayModeBar: false, responsive: false, displaylogo: false } as const;
+
+interface PlotPanelProps {
+  readonly traces: readonly PlotTrace[];
+  readonly layout: PlotLayout;
+  readonly testId?: string;
+  readonly ariaLabel: string;
+}
+
+/**
+ * The one component that draws plots. Traces come from pure builders; this only hands them to
+ * `Plotly.react` (which diffs, so updates are cheap), follows the container's size and purges the
+ * plot on unmount so no listeners or WebGL contexts leak.
+ */
+export function PlotPanel({ traces, layout, testId, ariaLabel }: PlotPanelProps) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [plotly, setPlotly] = useState<Plotly | null>(null);
+  const [failed, setFailed] = useState(false);
+
+  useEffect(() => {
+    let alive = true;
+    loadPlotly().then(
+      (p) => alive && setPlotly(p),
+      () => alive && setFailed(true),
+    );
+    return () => {
+      alive = false;
+    };
+  }, []);
+
+  useEffect(() => {
+    const el = ref.current;
+    if (plotly === null || el === null) return;
+    el.dataset.plotReady = 'false';
+    void plotly.react(el, traces, layout, CONFIG).then(() => {
+      el.dataset.plotReady = 'true';
+    });
+  }, [plotly, traces, layout]);
+
+  useEffect(() => {
+    const el = ref.current;
+    if (plotly === null || el === null) return;
+    const observer = new ResizeObserver(() => void plotly.Plots.resize(el));
+    observer.observe(el);
+    return () => {
+      observer.disconnect();
+      plotly.purge(el);
+    };
+  }, [plotly]);
+
+  if (failed) return <div className="plot-error">The chart could not be loaded.</div>;
+  return <div ref={ref} className="plot-panel" role="img" aria-label={ariaLabel} data-testid={testId} />;
+}

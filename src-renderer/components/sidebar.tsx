@@ -1,0 +1,58 @@
+import type { Screen } from '../lib/route.js';
+import { useNavStore } from '../stores/nav-store.js';
+
+const ITEMS: readonly { screen: Screen; label: string; needsProject: boolean }[] = [
+  { screen: 'projects', label: 'Projects', needsProject: false },
+  { screen: 'dataset', label: 'Dataset', needsProject: true },
+  { screen: 'splits', label: 'Splits', needsProject: true },
+];
+
+function NavIcon({ screen }: { screen: Screen }) {
+  // Small inline icons: no icon font, nothing fetched, CSP-clean.
+  const paths: Record<Screen, string> = {
+    projects: 'M3 6.5h6l1.5 2H21v10a1.5 1.5 0 0 1-1.5 1.5h-15A1.5 1.5 0 0 1 3 18.5z',
+    dataset: 'M4 4h7v7H4zM13 4h7v7h-7zM4 13h7v7H4zM13 13h7v7h-7z',
+    splits: 'M4 20V10M10 20V4M16 20v-7M22 20H2',
+  };
+  return (
+    <svg className="nav-icon" viewBox="0 0 24 24" aria-hidden="true">
+      <path d={paths[screen]} />
+    </svg>
+  );
+}
+
+export function Sidebar() {
+  const screen = useNavStore((s) => s.screen);
+  const projectId = useNavStore((s) => s.projectId);
+  const go = useNavStore((s) => s.go);
+  return (
+    <nav className="sidebar" aria-label="Main">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden="true">A</span>
+        <span className="brand-name">Assay</span>
+      </div>
+      <ul className="nav-list">
+        {ITEMS.map((item) => {
+          const disabled = item.needsProject && projectId === null;
+          return (
+            <li key={item.screen}>
+              <button
+                type="button"
+                className={`nav-item ${screen === item.screen ? 'active' : ''}`}
+                aria-current={screen === item.screen ? 'page' : undefined}
+                disabled={disabled}
+                title={disabled ? 'Open a project first' : undefined}
+                onClick={() => go(item.screen)}
+                data-testid={`nav-${item.screen}`}
+              >
+                <NavIcon screen={item.screen} />
+                {item.label}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+      <div className="sidebar-foot">Offline ML workstation</div>
+    </nav>
+  );
+}
