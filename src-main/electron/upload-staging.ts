@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { normalizeRelativePath } from '../api/upload-receiver.js';
 
 export interface StagedFile {
   readonly tempPath: string;
@@ -35,8 +36,16 @@ export async function stageUploads(
   maxTotalBytes: number,
 ): Promise<StagedFile[]> {
   let total = 0;
-  const sources: { entry: UploadEntry; size: number }[] = [];
+  const sources: { entry: UploadEntry; relativePath: string }[] = [];
   for (const entry of entries) {
+    // The same rule as the HTTP upload: `..`, absolute and drive paths are refused, not repaired.
+    const relativePath = normalizeRelativePath(entry.relativePath);
+    if (relativePath === null) {
+      throw new StagingError(
+        'bad_request',
+        `unsafe or empty file name: ${JSON.stringify(entry.relativePath)}`,
+      );
+    }
     let size: number;
     if (entry.path !== undefined) {
       const info = await stat(entry.path).catch(() => null);
@@ -53,15 +62,18 @@ export async function stageUploads(
         `upload exceeds the limit of ${maxTotalBytes} bytes`,
       );
     }
-    sources.push({ entry, size });
+    sources.push({ entry, relativePath });
   }
 
   await mkdir(tmpDir, { recursive: true });
   const staged: StagedFile[] = [];
   try {
-    for (const { entry } of sources) {
-      const tempPath = path.join(tmpDir, `upload-${randomBytes(8).toString('hex')}`);
-      staged.push({ tempPath, relativePath: entry.relativePath });
+    for (const { entry, relativePath } of sources) {
+      // A harmless extension helps humans reading tmp/; content is judged by bytes anyway.
+      const ext = path.extname(relativePath).toLowerCase();
+      const suffix = /^\.[a-z0-9]{1,8}$/.test(ext) ? ext : '';
+      const tempPath = path.join(tmpDir, `upload-${randomBytes(8).toString('hex')}${suffix}.part`);
+      staged.push({ tempPath, relativePath });
       if (entry.path !== undefined) await copyFile(entry.path, tempPath);
       else await writeFile(tempPath, entry.bytes ?? new Uint8Array());
     }
