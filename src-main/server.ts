@@ -9,7 +9,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { createApp } from './api/app.js';
-import { openWorkstation, type ImportLimits, type Logger } from './core/workstation.js';
+import {
+  openWorkstation,
+  type ImportLimits,
+  type Logger,
+  type Workstation,
+} from './core/workstation.js';
 
 export interface ServerOptions {
   readonly workspaceDir: string;
@@ -70,19 +75,88 @@ export function isLoopbackAddress(host: string): boolean {
   return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
 }
 
+export interface ServeOptions {
+  /** Default 8000; 0 picks a free port. */
+  readonly port?: number;
+  /** Default 127.0.0.1; non-loopback hosts are refused. */
+  readonly host?: string;
+  readonly uiDir?: string;
+  readonly logger?: Logger;
+  readonly version?: string;
+  readonly allowRemote?: boolean;
+}
+
+export interface ServingApi {
+  readonly url: string;
+  readonly port: number;
+  /** Stops listening and drops open connections (SSE streams); the workstation stays open. */
+  close(): Promise<void>;
+}
+
+function refuseNonLoopback(host: string, allowRemote: boolean | undefined): void {
+  if (isLoopbackAddress(host)) return;
+  throw new Error(
+    allowRemote
+      ? `refusing to listen on ${host}: serving other machines requires authentication on every ` +
+          'API family, which this version does not have yet. Listen on 127.0.0.1 instead.'
+      : `refusing to listen on non-loopback host ${host}: the API has no authentication and ` +
+          'must stay on this machine (use 127.0.0.1, localhost or ::1).',
+  );
+}
+
+/**
+ * The HTTP API over an already open workstation. The Electron shell uses this beside its
+ * window (one workstation for IPC and HTTP); `startServer` uses it for the headless entry.
+ */
+export async function serveWorkstation(
+  ws: Workstation,
+  opts: ServeOptions = {},
+): Promise<ServingApi> {
+  const host = opts.host ?? '127.0.0.1';
+  refuseNonLoopback(host, opts.allowRemote);
+  const requestedPort = opts.port ?? 8000;
+  const server = http.createServer();
+  // Large uploads on slow disks may take a while; the default 5-minute cap would cut them.
+  server.requestTimeout = 0;
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException): void =>
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new Error(`port ${requestedPort} on ${host} is already in use`)
+          : err,
+      );
+    server.once('error', onError);
+    server.listen(requestedPort, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const root = packageRoot();
+  const app = createApp(ws, {
+    port,
+    version: opts.version ?? packageVersion(root),
+    uiDir: opts.uiDir ?? path.join(root, 'dist', 'renderer'),
+    ...(opts.logger ? { logger: opts.logger } : {}),
+  });
+  server.on('request', app);
+
+  const url = `http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`;
+  const close = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      // SSE streams and keep-alive sockets would hold close() open forever.
+      server.closeAllConnections();
+    });
+  return { url, port, close };
+}
+
+/** Headless: opens the workstation on `workspaceDir` and serves it. */
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
-  if (!isLoopbackAddress(host)) {
-    throw new Error(
-      opts.allowRemote
-        ? `refusing to listen on ${host}: serving other machines requires authentication on every ` +
-            'API family, which this version does not have yet. Listen on 127.0.0.1 instead.'
-        : `refusing to listen on non-loopback host ${host}: the API has no authentication and ` +
-            'must stay on this machine (use 127.0.0.1, localhost or ::1).',
-    );
-  }
-  const root = packageRoot();
-  const version = packageVersion(root);
+  // Refuse before opening (and perhaps creating) a workspace.
+  refuseNonLoopback(host, opts.allowRemote);
+  const version = packageVersion(packageRoot());
   const logger = opts.logger ?? pino({ name: 'assay' });
   const workspaceDir = path.resolve(opts.workspaceDir);
   const ws = await openWorkstation({
@@ -91,46 +165,26 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     logger,
     ...(opts.limits ? { limits: opts.limits } : {}),
   });
-
-  const server = http.createServer();
-  // Large uploads on slow disks may take a while; the default 5-minute cap would cut them.
-  server.requestTimeout = 0;
+  let api: ServingApi;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(opts.port ?? 8000, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
+    api = await serveWorkstation(ws, {
+      host,
+      version,
+      logger,
+      ...(opts.port === undefined ? {} : { port: opts.port }),
+      ...(opts.uiDir ? { uiDir: opts.uiDir } : {}),
     });
   } catch (err) {
     await ws.close();
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE')
-      throw new Error(`port ${opts.port ?? 8000} on ${host} is already in use`);
     throw err;
   }
-  const port = (server.address() as AddressInfo).port;
-  const app = createApp(ws, {
-    port,
-    logger,
-    version,
-    uiDir: opts.uiDir ?? path.join(root, 'dist', 'renderer'),
-  });
-  server.on('request', app);
-
-  const url = `http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`;
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // SSE streams and keep-alive sockets would hold close() open forever.
-        server.closeAllConnections();
-      });
+      await api.close();
       await ws.close();
     })());
-  return { url, port, workspaceDir, close };
+  return { url: api.url, port: api.port, workspaceDir, close };
 }
 
 const HELP = `Usage: assay-server [options]
