@@ -1,0 +1,110 @@
+import { mkdir, rm } from 'node:fs/promises';
+import * as path from 'node:path';
+import { isFileError, reason } from '../../media/file-error.js';
+import { probeMedia } from '../../media/probe.js';
+import type { ImportedItem, ImportSpec, ImportWorkerMessage } from '../import-types.js';
+import { blobRelPath, storeBlob, storeThumb, thumbRelPath } from './blob-store.js';
+import { classOf } from './paths.js';
+import { planImport, type ImportTask } from './plan.js';
+
+/** Files in flight at once: sharp and the WASM decoders each use a core; the machines have two. */
+export const IMPORT_CONCURRENCY = 2;
+
+export interface RunImportOptions {
+  /** A folder of this job's own under the workspace tmp (same filesystem); emptied and removed at the end. */
+  readonly workDir: string;
+  readonly post: (m: ImportWorkerMessage) => void;
+  /** Polled between files; when true no new file starts, and no `done` is posted. */
+  readonly cancelled?: () => boolean;
+}
+
+/**
+ * The import itself, independent of threads (the worker wraps it; tests may call it directly).
+ * Posts `total`, then per file `item` or `file-error` followed by `progress`, then `done`.
+ * A bad file is a `file-error`, never an exception; only a broken environment (workspace gone)
+ * makes this throw, which the worker turns into `fatal`.
+ */
+export async function runImport(spec: ImportSpec, opts: RunImportOptions): Promise<void> {
+  const { post, workDir } = opts;
+  const cancelled = opts.cancelled ?? (() => false);
+  await mkdir(workDir, { recursive: true });
+  const plan = await planImport(spec.sources, spec.limits);
+  try {
+    const total = plan.tasks.length + plan.errors.length;
+    let done = 0;
+    post({ type: 'total', total });
+    for (const error of plan.errors) {
+      post({ type: 'file-error', error });
+      post({ type: 'progress', done: ++done, total, current: error.file });
+    }
+
+    const names = new Set<string>();
+    let next = 0;
+    let seq = 0;
+    const lane = async (): Promise<void> => {
+      while (next < plan.tasks.length && !cancelled()) {
+        const task = plan.tasks[next++] as ImportTask;
+        if (task.skip?.()) {
+          post({ type: 'progress', done: ++done, total, current: task.filename });
+          continue;
+        }
+        if (names.has(task.filename)) {
+          post({
+            type: 'file-error',
+            error: { file: task.filename, code: 'duplicate_name', message: 'another file of this import has the same name' },
+          });
+        } else {
+          names.add(task.filename);
+          const outcome = await importOne(spec, task, path.join(workDir, `f${seq++}`));
+          if (cancelled()) return; // the main thread has stopped listening for items
+          post(outcome);
+        }
+        post({ type: 'progress', done: ++done, total, current: task.filename });
+      }
+    };
+    await Promise.all(Array.from({ length: IMPORT_CONCURRENCY }, lane));
+    if (!cancelled()) post({ type: 'done' });
+  } finally {
+    plan.close();
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+async function importOne(spec: ImportSpec, task: ImportTask, work: string): Promise<ImportWorkerMessage> {
+  try {
+    const { hash, size } = await task.materialize(work);
+    const probe = await probeMedia(work, spec.limits, { targetColumn: spec.targetColumn });
+    const blobPath = blobRelPath(hash, probe.ext);
+    await storeBlob(spec.projectDir, blobPath, work);
+    let thumbPath: string | null = null;
+    if (probe.thumbnail) {
+      thumbPath = thumbRelPath(hash);
+      await storeThumb(spec.projectDir, thumbPath, probe.thumbnail);
+    }
+    const item: ImportedItem = {
+      filename: task.filename,
+      className: classOf(task.filename),
+      mediaKind: probe.mediaKind,
+      mime: probe.mime,
+      size,
+      hash,
+      blobPath,
+      thumbPath,
+      width: probe.width,
+      height: probe.height,
+      duration: probe.duration,
+      sampleRate: probe.sampleRate,
+      channels: probe.channels,
+      rows: probe.rows,
+      columns: probe.columns,
+      waveform: probe.waveform,
+    };
+    return { type: 'item', item };
+  } catch (err) {
+    const file = isFileError(err) && err.code === 'zip_too_large' && task.container ? task.container : task.filename;
+    const code = isFileError(err) ? err.code : 'read_error';
+    return { type: 'file-error', error: { file, code, message: reason(err) } };
+  } finally {
+    await rm(work, { force: true });
+  }
+}
