@@ -1,36 +1,25 @@
-import type { Job, OperationHandlers } from '../../src-shared/contract/index.js';
-import type { Logger } from './services/logger.js';
-import type { ImportLimits } from './workspace/import-types.js';
+import { runImportWorker } from './jobs/import-runner.js';
+import {
+  createWorkstation,
+  type Workstation,
+  type WorkstationOptions,
+} from './services/create-workstation.js';
+import { inspectZip } from './workspace/import/zip-inspect.js';
 
+export type {
+  Workstation,
+  WorkstationOptions,
+  WorkstationDeps,
+} from './services/create-workstation.js';
+export { INTERRUPTED_JOB_ERROR } from './services/create-workstation.js';
 export type { Logger } from './services/logger.js';
 export type { ImportLimits } from './workspace/import-types.js';
+export { DEFAULT_IMPORT_LIMITS } from './workspace/import-types.js';
 
-export interface WorkstationOptions {
-  readonly workspaceDir: string;
-  readonly version: string;
-  readonly limits?: Partial<ImportLimits>;
-  readonly now?: () => Date;
-  readonly logger?: Logger;
-}
-
-export interface Workstation {
-  readonly ops: OperationHandlers;
-  readonly limits: ImportLimits;
-  readonly workspaceDir: string;
-  readonly tmpDir: string;
-  /** Absolute path + mime of an item's original file or thumbnail; AppError not_found otherwise. */
-  resolveMedia(projectId: string, filename: string, variant: 'file' | 'thumbnail'): Promise<{ path: string; mime: string }>;
-  /** Starts an import job from files the API staged under tmpDir (ZIPs are inspected first; throws AppError 4xx). */
-  importStaged(
-    projectId: string,
-    files: readonly { tempPath: string; relativePath: string }[],
-  ): Promise<{ job_id: string; status: string }>;
-  /** Job events (progress, done); returns unsubscribe. */
-  onJob(jobId: string, listener: (job: Job) => void): () => void;
-  close(): Promise<void>;
-}
-
-// Placeholder until the services land (same commit series); the interface above is final.
+/**
+ * The core facade: one workspace folder, its store, its services. The HTTP API and the Electron IPC
+ * handlers are both thin adapters over `ops` and the few binary-shaped methods here.
+ */
 export function openWorkstation(opts: WorkstationOptions): Promise<Workstation> {
-  return Promise.reject(new Error(`openWorkstation(${opts.workspaceDir}): not implemented yet`));
+  return createWorkstation(opts, { runImportWorker, inspectZip });
 }

@@ -13,13 +13,18 @@ function dataset(perClass: Record<string, number>): SplitItem[] {
   let id = 1;
   for (const [cls, n] of Object.entries(perClass)) {
     for (let i = 0; i < n; i++) {
-      items.push({ id: id++, filename: `${cls}/img${String(i).padStart(3, '0')}.png`, className: cls });
+      items.push({
+        id: id++,
+        filename: `${cls}/img${String(i).padStart(3, '0')}.png`,
+        className: cls,
+      });
     }
   }
   return items;
 }
 
-const asMap = (a: { itemId: number; subset: string }[]) => new Map(a.map((x) => [x.itemId, x.subset]));
+const asMap = (a: { itemId: number; subset: string }[]) =>
+  new Map(a.map((x) => [x.itemId, x.subset]));
 const R811 = { train: 0.8, val: 0.1, test: 0.1 };
 
 describe('mulberry32', () => {
@@ -38,7 +43,12 @@ describe('subsetSizes', () => {
   it('rounds at cumulative cut points and never overbooks', () => {
     expect(subsetSizes(10, R811)).toEqual({ train: 8, val: 1, test: 1, none: 0 });
     expect(subsetSizes(1000, R811)).toEqual({ train: 800, val: 100, test: 100, none: 0 });
-    expect(subsetSizes(10, { train: 0.34, val: 0.33, test: 0.33 })).toEqual({ train: 3, val: 4, test: 3, none: 0 });
+    expect(subsetSizes(10, { train: 0.34, val: 0.33, test: 0.33 })).toEqual({
+      train: 3,
+      val: 4,
+      test: 3,
+      none: 0,
+    });
     expect(subsetSizes(1, R811)).toEqual({ train: 1, val: 0, test: 0, none: 0 });
     expect(subsetSizes(0, R811)).toEqual({ train: 0, val: 0, test: 0, none: 0 });
     for (let n = 0; n < 60; n++) {
@@ -50,7 +60,12 @@ describe('subsetSizes', () => {
   });
 
   it('leaves the rest out as "none" when the ratios add up to less than 1', () => {
-    expect(subsetSizes(10, { train: 0.5, val: 0.2, test: 0 })).toEqual({ train: 5, val: 2, test: 0, none: 3 });
+    expect(subsetSizes(10, { train: 0.5, val: 0.2, test: 0 })).toEqual({
+      train: 5,
+      val: 2,
+      test: 0,
+      none: 3,
+    });
   });
 });
 
@@ -110,7 +125,11 @@ describe('computeSplit', () => {
   });
 
   it('puts items "none" when ratios sum below one, and counts missing items as none', () => {
-    const a = computeSplit(items, { ratios: { train: 0.5, val: 0, test: 0 }, seed: 42, stratify: true });
+    const a = computeSplit(items, {
+      ratios: { train: 0.5, val: 0, test: 0 },
+      seed: 42,
+      stratify: true,
+    });
     const { stats } = summarizeSplit(items, asMap(a) as Map<number, 'train'>);
     expect(stats).toEqual({ train: 40, val: 0, test: 0, none: 40 });
     expect(summarizeSplit(items, new Map()).stats.none).toBe(items.length);

@@ -2,7 +2,10 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileAtomic, writeFileAtomicSync } from '../../src-main/core/workspace/atomic-write.js';
+import {
+  writeFileAtomic,
+  writeFileAtomicSync,
+} from '../../src-main/core/workspace/atomic-write.js';
 
 describe('writeFileAtomic', () => {
   let dir: string;
@@ -28,7 +31,9 @@ describe('writeFileAtomic', () => {
     // A directory at the target path makes rename fail after the temp file was written.
     const target = join(dir, 'occupied');
     await writeFile(join(dir, 'keep.txt'), 'x');
-    await import('node:fs/promises').then((f) => f.mkdir(join(target, 'child'), { recursive: true }));
+    await import('node:fs/promises').then((f) =>
+      f.mkdir(join(target, 'child'), { recursive: true }),
+    );
     await expect(writeFileAtomic(target, 'data')).rejects.toThrow();
     expect(() => writeFileAtomicSync(target, 'data')).toThrow();
     expect((await readdir(dir)).sort()).toEqual(['keep.txt', 'occupied']);

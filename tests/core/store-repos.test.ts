@@ -46,11 +46,25 @@ describe('repositories', () => {
   });
 
   it('projects: insert, counts, update, settings, delete', () => {
-    expect(store.projects.get(P)).toMatchObject({ id: P, name: 'Parts', item_count: 0, class_count: 0, split_count: 0 });
-    store.items.insertMany(P, [fakeItem('a/1.png', 'aa1'), fakeItem('b/1.png', 'bb1'), fakeItem('root.png', 'cc1')], T);
+    expect(store.projects.get(P)).toMatchObject({
+      id: P,
+      name: 'Parts',
+      item_count: 0,
+      class_count: 0,
+      split_count: 0,
+    });
+    store.items.insertMany(
+      P,
+      [fakeItem('a/1.png', 'aa1'), fakeItem('b/1.png', 'bb1'), fakeItem('root.png', 'cc1')],
+      T,
+    );
     expect(store.projects.get(P)).toMatchObject({ item_count: 3, class_count: 2 });
     expect(store.projects.update(P, { name: 'Renamed' }, '2026-01-02T00:00:00.000Z')).toBe(true);
-    expect(store.projects.get(P)).toMatchObject({ name: 'Renamed', task: 'classification', updated_at: '2026-01-02T00:00:00.000Z' });
+    expect(store.projects.get(P)).toMatchObject({
+      name: 'Renamed',
+      task: 'classification',
+      updated_at: '2026-01-02T00:00:00.000Z',
+    });
     expect(store.projects.update('proj-ffffffff', { name: 'x' }, T)).toBe(false);
     store.projects.setSettings(P, { device: 'cpu' }, T);
     expect(store.projects.settings(P)).toEqual({ device: 'cpu' });
@@ -63,14 +77,17 @@ describe('repositories', () => {
   it('items: duplicates by hash (also within one batch), taken names, stats', () => {
     const outcomes = store.items.insertMany(
       P,
-      [fakeItem('a/1.png', 'h1'), fakeItem('a/copy.png', 'h1'), fakeItem('b/1.png', 'h2', { size: 50 })],
+      [
+        fakeItem('a/1.png', 'h1'),
+        fakeItem('a/copy.png', 'h1'),
+        fakeItem('b/1.png', 'h2', { size: 50 }),
+      ],
       T,
     );
     expect(outcomes).toEqual(['inserted', 'duplicate', 'inserted']);
-    expect(store.items.insertMany(P, [fakeItem('a/1.png', 'h3'), fakeItem('x.png', 'h2')], T)).toEqual([
-      'name_taken',
-      'duplicate',
-    ]);
+    expect(
+      store.items.insertMany(P, [fakeItem('a/1.png', 'h3'), fakeItem('x.png', 'h2')], T),
+    ).toEqual(['name_taken', 'duplicate']);
     expect(store.items.hasHash(P, 'h3')).toBe(false);
     const stats = store.items.stats(P);
     expect(stats).toEqual({
@@ -92,14 +109,25 @@ describe('repositories', () => {
       fakeItem('cat/img001.png', 'c2', { size: 10 }),
       fakeItem('dog/IMG_02.png', 'd1', { size: 20 }),
       fakeItem('dog/100%.png', 'd2', { size: 40 }),
-      fakeItem('hum/a.wav', 'w1', { mediaKind: 'audio', mime: 'audio/wav', size: 5, waveform: [[-1, 1]] }),
+      fakeItem('hum/a.wav', 'w1', {
+        mediaKind: 'audio',
+        mime: 'audio/wav',
+        size: 5,
+        waveform: [[-1, 1]],
+      }),
     ];
     store.items.insertMany(P, items, T);
     const base = { page: 1, pageSize: 50, sortBy: 'filename', sortOrder: 'asc' } as const;
     const names = (q: Partial<Parameters<Store['items']['list']>[1]>) =>
       store.items.list(P, { ...base, ...q }).rows.map((r) => r.filename);
 
-    expect(names({})).toEqual(['cat/img001.png', 'cat/img_01.png', 'dog/100%.png', 'dog/IMG_02.png', 'hum/a.wav']);
+    expect(names({})).toEqual([
+      'cat/img001.png',
+      'cat/img_01.png',
+      'dog/100%.png',
+      'dog/IMG_02.png',
+      'hum/a.wav',
+    ]);
     expect(names({ sortBy: 'size', sortOrder: 'desc' })).toEqual([
       'dog/100%.png',
       'cat/img_01.png',
@@ -122,7 +150,11 @@ describe('repositories', () => {
   });
 
   it('splits: create with assignments, stats with late items as none, delete re-indexes', () => {
-    store.items.insertMany(P, [fakeItem('a/1.png', 'h1'), fakeItem('a/2.png', 'h2'), fakeItem('b/1.png', 'h3')], T);
+    store.items.insertMany(
+      P,
+      [fakeItem('a/1.png', 'h1'), fakeItem('a/2.png', 'h2'), fakeItem('b/1.png', 'h3')],
+      T,
+    );
     const src = store.items.splitSources(P);
     const mk = (name: string) =>
       store.splits.create(
@@ -139,7 +171,11 @@ describe('repositories', () => {
       { class: 'b', train: 1, val: 0, test: 0, none: 1 },
     ]);
     const late = store.items.get(P, 'b/late.png')!;
-    expect(store.splits.membership(P, late.id).map((m) => m.subset)).toEqual(['none', 'none', 'none']);
+    expect(store.splits.membership(P, late.id).map((m) => m.subset)).toEqual([
+      'none',
+      'none',
+      'none',
+    ]);
 
     expect(store.splits.delete(P, 0)).toBe(true);
     expect(store.splits.list(P).map((s) => [s.index, s.name])).toEqual([
@@ -151,7 +187,12 @@ describe('repositories', () => {
     expect(store.splits.findByName(P, 's3')?.index).toBe(2);
     expect(store.splits.assignments(store.splits.get(P, 2)!).size).toBe(3);
     store.items.deleteAll(P);
-    expect(store.splits.stats(store.splits.get(P, 0)!)).toEqual({ train: 0, val: 0, test: 0, none: 0 });
+    expect(store.splits.stats(store.splits.get(P, 0)!)).toEqual({
+      train: 0,
+      val: 0,
+      test: 0,
+      none: 0,
+    });
   });
 
   it('jobs: insert, update, find, and fail what a previous process left running', () => {
@@ -170,12 +211,27 @@ describe('repositories', () => {
     };
     store.jobs.insert(job);
     store.jobs.insert({ ...job, id: 'job-00000002', status: 'completed' });
-    const updated = store.jobs.update('job-00000001', { done: 3, total: 9, message: 'a/1.png' }, '2026-01-01T00:00:01.000Z');
-    expect(updated).toMatchObject({ done: 3, total: 9, status: 'running', updated_at: '2026-01-01T00:00:01.000Z' });
-    expect(store.jobs.findByProject(P, ['pending', 'running']).map((j) => j.id)).toEqual(['job-00000001']);
+    const updated = store.jobs.update(
+      'job-00000001',
+      { done: 3, total: 9, message: 'a/1.png' },
+      '2026-01-01T00:00:01.000Z',
+    );
+    expect(updated).toMatchObject({
+      done: 3,
+      total: 9,
+      status: 'running',
+      updated_at: '2026-01-01T00:00:01.000Z',
+    });
+    expect(store.jobs.findByProject(P, ['pending', 'running']).map((j) => j.id)).toEqual([
+      'job-00000001',
+    ]);
     expect(store.jobs.update('job-ffffffff', { done: 1 }, T)).toBeUndefined();
     expect(store.jobs.failUnfinished('interrupted', T)).toBe(1);
-    expect(store.jobs.get('job-00000001')).toMatchObject({ status: 'failed', error: 'interrupted', done: 3 });
+    expect(store.jobs.get('job-00000001')).toMatchObject({
+      status: 'failed',
+      error: 'interrupted',
+      done: 3,
+    });
     const result = { imported: 1, duplicates: 0, failed: 0, errors: [] };
     expect(store.jobs.update('job-00000002', { result }, T)?.result).toEqual(result);
     expect(store.jobs.get('job-00000002')?.result).toEqual(result);

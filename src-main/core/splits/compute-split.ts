@@ -1,4 +1,8 @@
-import type { ClassDistribution, SplitStats, SplitSubset } from '../../../src-shared/contract/index.js';
+import type {
+  ClassDistribution,
+  SplitStats,
+  SplitSubset,
+} from '../../../src-shared/contract/index.js';
 import { deriveSeed, mulberry32, shuffleInPlace } from './prng.js';
 
 export interface SplitItem {
@@ -53,7 +57,10 @@ const byFilename = (x: SplitItem, y: SplitItem): number =>
  * Each class draws from its own PRNG stream seeded by (seed, class name), so importing a new class later
  * does not reshuffle the classes already there.
  */
-export function computeSplit(items: readonly SplitItem[], options: SplitOptions): SplitAssignment[] {
+export function computeSplit(
+  items: readonly SplitItem[],
+  options: SplitOptions,
+): SplitAssignment[] {
   const groups = new Map<string, SplitItem[]>();
   for (const item of items) {
     // "\u0000" cannot be a folder name, so unlabelled items never share a stream with a real class.
@@ -70,7 +77,8 @@ export function computeSplit(items: readonly SplitItem[], options: SplitOptions)
     const sizes = subsetSizes(group.length, options.ratios);
     let i = 0;
     for (const subset of ['train', 'val', 'test', 'none'] as const) {
-      for (let k = 0; k < sizes[subset]; k++) out.push({ itemId: (group[i++] as SplitItem).id, subset });
+      for (let k = 0; k < sizes[subset]; k++)
+        out.push({ itemId: (group[i++] as SplitItem).id, subset });
     }
   }
   return out;
@@ -91,6 +99,8 @@ export function summarizeSplit(
     row[subset]++;
     perClass.set(name, row);
   }
-  const per_class = [...perClass.values()].sort((a, b) => (a.class < b.class ? -1 : a.class > b.class ? 1 : 0));
+  const per_class = [...perClass.values()].sort((a, b) =>
+    a.class < b.class ? -1 : a.class > b.class ? 1 : 0,
+  );
   return { stats, per_class };
 }

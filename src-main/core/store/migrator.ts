@@ -13,7 +13,8 @@ export interface AppliedMigration {
   readonly applied_at: string;
 }
 
-export const migrationChecksum = (m: Migration): string => createHash('sha256').update(m.up, 'utf8').digest('hex');
+export const migrationChecksum = (m: Migration): string =>
+  createHash('sha256').update(m.up, 'utf8').digest('hex');
 
 export interface MigrateOptions {
   /** Stop after this version (tests migrate to N-1, insert rows, then migrate the rest). */
@@ -37,9 +38,11 @@ export function migrate(db: Db, all: readonly Migration[], options: MigrateOptio
     applied_at TEXT NOT NULL
   )`);
   const applied = new Map(
-    (db.prepare('SELECT version, name, checksum, applied_at FROM schema_migrations').all() as AppliedMigration[]).map(
-      (row) => [row.version, row],
-    ),
+    (
+      db
+        .prepare('SELECT version, name, checksum, applied_at FROM schema_migrations')
+        .all() as AppliedMigration[]
+    ).map((row) => [row.version, row]),
   );
   const known = new Map(all.map((m) => [m.version, m]));
   for (const row of applied.values()) {
@@ -58,7 +61,9 @@ export function migrate(db: Db, all: readonly Migration[], options: MigrateOptio
     }
   }
 
-  const record = db.prepare('INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)');
+  const record = db.prepare(
+    'INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)',
+  );
   const done: number[] = [];
   for (const m of all) {
     if (applied.has(m.version)) continue;
@@ -68,7 +73,9 @@ export function migrate(db: Db, all: readonly Migration[], options: MigrateOptio
       if (m.foreignKeysOff) {
         const broken = db.pragma('foreign_key_check') as unknown[];
         if (broken.length > 0) {
-          throw new MigrationError(`migration ${m.version} (${m.name}) leaves ${broken.length} broken foreign keys`);
+          throw new MigrationError(
+            `migration ${m.version} (${m.name}) leaves ${broken.length} broken foreign keys`,
+          );
         }
       }
       record.run(m.version, m.name, migrationChecksum(m), now().toISOString());
@@ -86,14 +93,17 @@ export function migrate(db: Db, all: readonly Migration[], options: MigrateOptio
 }
 
 export function schemaVersion(db: Db): number {
-  const row = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null } | undefined;
+  const row = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as
+    { v: number | null } | undefined;
   return row?.v ?? 0;
 }
 
 function checkList(all: readonly Migration[]): void {
   all.forEach((m, i) => {
     if (m.version !== i + 1) {
-      throw new MigrationError(`migration list out of order: position ${i + 1} holds version ${m.version} (${m.name})`);
+      throw new MigrationError(
+        `migration list out of order: position ${i + 1} holds version ${m.version} (${m.name})`,
+      );
     }
   });
 }

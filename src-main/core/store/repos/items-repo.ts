@@ -1,7 +1,14 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../database.js';
 import type { ImportedItem } from '../../workspace/import-types.js';
-import type { DatasetStats, InsertOutcome, ItemListQuery, ItemRow, ItemsRepo, SplitSource } from './types.js';
+import type {
+  DatasetStats,
+  InsertOutcome,
+  ItemListQuery,
+  ItemRow,
+  ItemsRepo,
+  SplitSource,
+} from './types.js';
 
 const SORT_COLUMNS = { filename: 'filename', class: 'class_name', size: 'size' } as const;
 
@@ -29,9 +36,10 @@ export function createItemsRepo(db: Db): ItemsRepo {
   const kindsStmt = db.prepare<[string], { media_kind: string; n: number; bytes: number }>(
     'SELECT media_kind, COUNT(*) AS n, SUM(size) AS bytes FROM dataset_items WHERE project_id = ? GROUP BY media_kind',
   );
-  const sourcesStmt = db.prepare<[string], { id: number; filename: string; class_name: string | null }>(
-    'SELECT id, filename, class_name FROM dataset_items WHERE project_id = ?',
-  );
+  const sourcesStmt = db.prepare<
+    [string],
+    { id: number; filename: string; class_name: string | null }
+  >('SELECT id, filename, class_name FROM dataset_items WHERE project_id = ?');
   const filesStmt = db.prepare<[string], { blob_path: string; thumb_path: string | null }>(
     'SELECT DISTINCT blob_path, thumb_path FROM dataset_items WHERE project_id = ?',
   );
@@ -70,9 +78,18 @@ export function createItemsRepo(db: Db): ItemsRepo {
   );
 
   // One prepared statement per filter/sort shape, made on first use and kept.
-  const listStatements = new Map<string, { page: Statement<unknown[], ItemRow>; count: Statement<unknown[], { n: number }> }>();
+  const listStatements = new Map<
+    string,
+    { page: Statement<unknown[], ItemRow>; count: Statement<unknown[], { n: number }> }
+  >();
   function listStatementsFor(q: ItemListQuery) {
-    const key = [q.sortBy, q.sortOrder, q.filterClass !== undefined, q.search !== undefined, q.mediaKind !== undefined].join(':');
+    const key = [
+      q.sortBy,
+      q.sortOrder,
+      q.filterClass !== undefined,
+      q.search !== undefined,
+      q.mediaKind !== undefined,
+    ].join(':');
     let entry = listStatements.get(key);
     if (!entry) {
       const where = ['project_id = ?'];
@@ -85,7 +102,9 @@ export function createItemsRepo(db: Db): ItemsRepo {
       const order = col === 'filename' ? `filename ${dir}` : `${col} ${dir}, filename ${dir}`;
       const whereSql = where.join(' AND ');
       entry = {
-        page: db.prepare(`SELECT * FROM dataset_items WHERE ${whereSql} ORDER BY ${order}, id ${dir} LIMIT ? OFFSET ?`),
+        page: db.prepare(
+          `SELECT * FROM dataset_items WHERE ${whereSql} ORDER BY ${order}, id ${dir} LIMIT ? OFFSET ?`,
+        ),
         count: db.prepare(`SELECT COUNT(*) AS n FROM dataset_items WHERE ${whereSql}`),
       };
       listStatements.set(key, entry);
@@ -94,7 +113,8 @@ export function createItemsRepo(db: Db): ItemsRepo {
   }
 
   return {
-    insertMany: (projectId, items, createdAt) => (items.length === 0 ? [] : insertMany(projectId, items, createdAt)),
+    insertMany: (projectId, items, createdAt) =>
+      items.length === 0 ? [] : insertMany(projectId, items, createdAt),
     hasHash: (projectId, hash) => hasHashStmt.get(projectId, hash) !== undefined,
     get: (projectId, filename) => getStmt.get(projectId, filename),
     list: (projectId, q) => {
@@ -121,7 +141,9 @@ export function createItemsRepo(db: Db): ItemsRepo {
       return {
         totalItems,
         totalSize,
-        classCounts: classes.flatMap((c) => (c.class_name === null ? [] : [{ name: c.class_name, count: c.n }])),
+        classCounts: classes.flatMap((c) =>
+          c.class_name === null ? [] : [{ name: c.class_name, count: c.n }],
+        ),
         unlabeled: classes.find((c) => c.class_name === null)?.n ?? 0,
         mediaKinds,
       };

@@ -38,13 +38,18 @@ export function createJobsRepo(db: Db): JobsRepo {
   // One statement per status set, prepared on first use.
   const byProjectStmts = new Map<string, Statement<unknown[], JobRow>>();
 
-  const update = db.transaction((id: string, patch: JobPatch, updatedAt: string): Job | undefined => {
-    const row = getStmt.get(id);
-    if (!row) return undefined;
-    const next: Job = { ...toJob(row), ...patch, updated_at: updatedAt };
-    updateStmt.run({ ...next, result: next.result === null ? null : JSON.stringify(next.result) });
-    return next;
-  });
+  const update = db.transaction(
+    (id: string, patch: JobPatch, updatedAt: string): Job | undefined => {
+      const row = getStmt.get(id);
+      if (!row) return undefined;
+      const next: Job = { ...toJob(row), ...patch, updated_at: updatedAt };
+      updateStmt.run({
+        ...next,
+        result: next.result === null ? null : JSON.stringify(next.result),
+      });
+      return next;
+    },
+  );
 
   return {
     insert: (job) => {

@@ -23,18 +23,31 @@ FROM projects p`;
 const toProject = (r: ProjectRowWithCounts): Project => ({ ...r });
 
 export function createProjectsRepo(db: Db): ProjectsRepo {
-  const listStmt = db.prepare<[], ProjectRowWithCounts>(`${SELECT_WITH_COUNTS} ORDER BY p.created_at DESC, p.id`);
-  const getStmt = db.prepare<[string], ProjectRowWithCounts>(`${SELECT_WITH_COUNTS} WHERE p.id = ?`);
-  const existsStmt = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM projects WHERE id = ?');
+  const listStmt = db.prepare<[], ProjectRowWithCounts>(
+    `${SELECT_WITH_COUNTS} ORDER BY p.created_at DESC, p.id`,
+  );
+  const getStmt = db.prepare<[string], ProjectRowWithCounts>(
+    `${SELECT_WITH_COUNTS} WHERE p.id = ?`,
+  );
+  const existsStmt = db.prepare<[string], { one: number }>(
+    'SELECT 1 AS one FROM projects WHERE id = ?',
+  );
   const insertStmt = db.prepare<[string, string, string, string, string]>(
     'INSERT INTO projects (id, name, task, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
   );
-  const updateStmt = db.prepare<{ id: string; name: string | null; task: string | null; at: string }>(
+  const updateStmt = db.prepare<{
+    id: string;
+    name: string | null;
+    task: string | null;
+    at: string;
+  }>(
     `UPDATE projects SET name = COALESCE(@name, name), task = COALESCE(@task, task), updated_at = @at WHERE id = @id`,
   );
   const touchStmt = db.prepare<[string, string]>('UPDATE projects SET updated_at = ? WHERE id = ?');
   const deleteStmt = db.prepare<[string]>('DELETE FROM projects WHERE id = ?');
-  const settingsStmt = db.prepare<[string], { settings: string }>('SELECT settings FROM projects WHERE id = ?');
+  const settingsStmt = db.prepare<[string], { settings: string }>(
+    'SELECT settings FROM projects WHERE id = ?',
+  );
   const setSettingsStmt = db.prepare<[string, string, string]>(
     'UPDATE projects SET settings = ?, updated_at = ? WHERE id = ?',
   );
@@ -50,7 +63,8 @@ export function createProjectsRepo(db: Db): ProjectsRepo {
       insertStmt.run(p.id, p.name, p.task, p.createdAt, p.createdAt);
     },
     update: (id, patch, updatedAt) =>
-      updateStmt.run({ id, name: patch.name ?? null, task: patch.task ?? null, at: updatedAt }).changes > 0,
+      updateStmt.run({ id, name: patch.name ?? null, task: patch.task ?? null, at: updatedAt })
+        .changes > 0,
     touch: (id, updatedAt) => {
       touchStmt.run(updatedAt, id);
     },

@@ -1,4 +1,8 @@
-import type { ClassDistribution, SplitStats, SplitSubset } from '../../../../src-shared/contract/index.js';
+import type {
+  ClassDistribution,
+  SplitStats,
+  SplitSubset,
+} from '../../../../src-shared/contract/index.js';
 import type { Db } from '../database.js';
 import { UNLABELED_CLASS, type NewSplit, type SplitRecord, type SplitsRepo } from './types.js';
 
@@ -28,23 +32,41 @@ const toRecord = (r: SplitRow): SplitRecord => {
 };
 
 export function createSplitsRepo(db: Db): SplitsRepo {
-  const listStmt = db.prepare<[string], SplitRow>('SELECT * FROM splits WHERE project_id = ? ORDER BY idx');
-  const getStmt = db.prepare<[string, number], SplitRow>('SELECT * FROM splits WHERE project_id = ? AND idx = ?');
-  const byNameStmt = db.prepare<[string, string], SplitRow>('SELECT * FROM splits WHERE project_id = ? AND name = ?');
-  const countStmt = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM splits WHERE project_id = ?');
+  const listStmt = db.prepare<[string], SplitRow>(
+    'SELECT * FROM splits WHERE project_id = ? ORDER BY idx',
+  );
+  const getStmt = db.prepare<[string, number], SplitRow>(
+    'SELECT * FROM splits WHERE project_id = ? AND idx = ?',
+  );
+  const byNameStmt = db.prepare<[string, string], SplitRow>(
+    'SELECT * FROM splits WHERE project_id = ? AND name = ?',
+  );
+  const countStmt = db.prepare<[string], { n: number }>(
+    'SELECT COUNT(*) AS n FROM splits WHERE project_id = ?',
+  );
   const insertStmt = db.prepare<[string, number, string, string, number, number, string]>(
     'INSERT INTO splits (project_id, idx, name, ratios, seed, stratify, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   const assignStmt = db.prepare<[number, number, string]>(
     'INSERT INTO split_assignments (split_id, item_id, subset) VALUES (?, ?, ?)',
   );
-  const deleteStmt = db.prepare<[string, number]>('DELETE FROM splits WHERE project_id = ? AND idx = ?');
+  const deleteStmt = db.prepare<[string, number]>(
+    'DELETE FROM splits WHERE project_id = ? AND idx = ?',
+  );
+  const deleteAllStmt = db.prepare<[string]>('DELETE FROM splits WHERE project_id = ?');
   // Two steps so UNIQUE(project_id, idx) never sees two rows with one index mid-update:
   // park the later splits on negative indexes, then bring them back one lower.
-  const parkStmt = db.prepare<[string, number]>('UPDATE splits SET idx = -idx - 1 WHERE project_id = ? AND idx > ?');
-  const unparkStmt = db.prepare<[string]>('UPDATE splits SET idx = -idx - 2 WHERE project_id = ? AND idx < 0');
+  const parkStmt = db.prepare<[string, number]>(
+    'UPDATE splits SET idx = -idx - 1 WHERE project_id = ? AND idx > ?',
+  );
+  const unparkStmt = db.prepare<[string]>(
+    'UPDATE splits SET idx = -idx - 2 WHERE project_id = ? AND idx < 0',
+  );
   // Joined from the items side: items imported after the split have no row and count as 'none'.
-  const distributionStmt = db.prepare<[number, string], { subset: SplitSubset; class_name: string | null; n: number }>(`
+  const distributionStmt = db.prepare<
+    [number, string],
+    { subset: SplitSubset; class_name: string | null; n: number }
+  >(`
     SELECT COALESCE(a.subset, 'none') AS subset, i.class_name, COUNT(*) AS n
     FROM dataset_items i LEFT JOIN split_assignments a ON a.item_id = i.id AND a.split_id = ?
     WHERE i.project_id = ?
@@ -52,13 +74,20 @@ export function createSplitsRepo(db: Db): SplitsRepo {
   const assignmentsStmt = db.prepare<[number], { item_id: number; subset: SplitSubset }>(
     'SELECT item_id, subset FROM split_assignments WHERE split_id = ?',
   );
-  const membershipStmt = db.prepare<[number, string], { split_index: number; name: string; subset: SplitSubset }>(`
+  const membershipStmt = db.prepare<
+    [number, string],
+    { split_index: number; name: string; subset: SplitSubset }
+  >(`
     SELECT s.idx AS split_index, s.name, COALESCE(a.subset, 'none') AS subset
     FROM splits s LEFT JOIN split_assignments a ON a.split_id = s.id AND a.item_id = ?
     WHERE s.project_id = ? ORDER BY s.idx`);
 
   const create = db.transaction(
-    (projectId: string, split: NewSplit, assignments: readonly { itemId: number; subset: SplitSubset }[]) => {
+    (
+      projectId: string,
+      split: NewSplit,
+      assignments: readonly { itemId: number; subset: SplitSubset }[],
+    ) => {
       const index = countStmt.get(projectId)?.n ?? 0;
       const { lastInsertRowid } = insertStmt.run(
         projectId,
@@ -100,6 +129,7 @@ export function createSplitsRepo(db: Db): SplitsRepo {
     },
     create: (projectId, split, assignments) => create(projectId, split, assignments),
     delete: (projectId, index) => remove(projectId, index),
+    deleteAll: (projectId) => deleteAllStmt.run(projectId).changes,
     stats: (split): SplitStats => {
       const stats = { train: 0, val: 0, test: 0, none: 0 };
       for (const r of distribution(split)) stats[r.subset] += r.n;
@@ -113,9 +143,12 @@ export function createSplitsRepo(db: Db): SplitsRepo {
         entry[r.subset] += r.n;
         byClass.set(name, entry);
       }
-      return [...byClass.values()].sort((a, b) => (a.class < b.class ? -1 : a.class > b.class ? 1 : 0));
+      return [...byClass.values()].sort((a, b) =>
+        a.class < b.class ? -1 : a.class > b.class ? 1 : 0,
+      );
     },
-    assignments: (split) => new Map(assignmentsStmt.all(split.id).map((r) => [r.item_id, r.subset])),
+    assignments: (split) =>
+      new Map(assignmentsStmt.all(split.id).map((r) => [r.item_id, r.subset])),
     membership: (projectId, itemId) => membershipStmt.all(itemId, projectId),
   };
 }

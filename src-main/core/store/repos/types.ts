@@ -29,7 +29,11 @@ export interface ProjectsRepo {
   exists(id: string): boolean;
   insert(project: NewProject): void;
   /** False when no such project. */
-  update(id: string, patch: Readonly<{ name?: string | undefined; task?: Task | undefined }>, updatedAt: string): boolean;
+  update(
+    id: string,
+    patch: Readonly<{ name?: string | undefined; task?: Task | undefined }>,
+    updatedAt: string,
+  ): boolean;
   /** Marks the project changed (imports, splits). */
   touch(id: string, updatedAt: string): void;
   /** Deletes the project and, by cascade, its items, splits and jobs. False when no such project. */
@@ -98,7 +102,10 @@ export interface ItemsRepo {
   insertMany(projectId: string, items: readonly ImportedItem[], createdAt: string): InsertOutcome[];
   hasHash(projectId: string, hash: string): boolean;
   get(projectId: string, filename: string): ItemRow | undefined;
-  list(projectId: string, query: ItemListQuery): { readonly rows: ItemRow[]; readonly total: number };
+  list(
+    projectId: string,
+    query: ItemListQuery,
+  ): { readonly rows: ItemRow[]; readonly total: number };
   stats(projectId: string): DatasetStats;
   /** Every item, sorted by filename (code-unit order, locale-independent). */
   splitSources(projectId: string): SplitSource[];
@@ -141,13 +148,17 @@ export interface SplitsRepo {
   ): SplitRecord;
   /** Deletes and shifts the later splits down by one, in one transaction. False when no such split. */
   delete(projectId: string, index: number): boolean;
+  deleteAll(projectId: string): number;
   /** Subset counts over the project's current items (items added after the split count as `none`). */
   stats(split: SplitRecord): SplitStats;
   perClass(split: SplitRecord): ClassDistribution[];
   /** item id → subset, for the project's every split in index order. */
   assignments(split: SplitRecord): Map<number, SplitSubset>;
   /** An item's place in each split of its project. */
-  membership(projectId: string, itemId: number): { split_index: number; name: string; subset: SplitSubset }[];
+  membership(
+    projectId: string,
+    itemId: number,
+  ): { split_index: number; name: string; subset: SplitSubset }[];
 }
 
 export type JobPatch = Readonly<

@@ -1,0 +1,28 @@
+import { randomBytes } from 'node:crypto';
+import type { Store } from '../store/index.js';
+import type { ImportLimits } from '../workspace/import-types.js';
+import type { WorkspaceLayout } from '../workspace/layout.js';
+import type { Logger } from './logger.js';
+
+/** What every service is given: its dependencies arrive as arguments, never from globals or env. */
+export interface ServiceContext {
+  readonly store: Store;
+  readonly layout: WorkspaceLayout;
+  readonly limits: ImportLimits;
+  readonly logger: Logger;
+  readonly version: string;
+  readonly now: () => Date;
+}
+
+export const nowIso = (ctx: Pick<ServiceContext, 'now'>): string => ctx.now().toISOString();
+
+/**
+ * `prefix` + 8 random hex digits, retried on the (astronomically rare) collision. Hex only, so an id
+ * can never equal a fixed path word such as `preview` or `status`.
+ */
+export function newId(prefix: 'proj-' | 'job-', taken: (id: string) => boolean): string {
+  for (;;) {
+    const id = `${prefix}${randomBytes(4).toString('hex')}`;
+    if (!taken(id)) return id;
+  }
+}

@@ -1,0 +1,182 @@
+import { readdir, rm, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { Job, OperationHandlers } from '../../../src-shared/contract/index.js';
+import { AppError, badRequest, notFound } from '../errors.js';
+import { openStore } from '../store/index.js';
+import {
+  DEFAULT_IMPORT_LIMITS,
+  type ImportLimits,
+  type ImportSource,
+} from '../workspace/import-types.js';
+import { ensureWorkspace } from '../workspace/layout.js';
+import type { ServiceContext } from './context.js';
+import { createDatasetJsonWriter } from './dataset-json.js';
+import { createDatasetsService, isZipFile, type InspectZip } from './datasets-service.js';
+import type { ProbeOptions } from './device-probe.js';
+import { ImportJobs, type RunImportWorker } from './import-jobs.js';
+import { JobEvents } from './job-events.js';
+import { createJobsService } from './jobs-service.js';
+import { silentLogger, type Logger } from './logger.js';
+import { createProjectsService } from './projects-service.js';
+import { createSplitsService } from './splits-service.js';
+import { createSystemService } from './system-service.js';
+
+export const INTERRUPTED_JOB_ERROR = 'interrupted: the app stopped during this job';
+/** Staged files older than this are leftovers of a process that died mid-upload. */
+const STALE_TMP_MS = 24 * 60 * 60 * 1000;
+
+export interface WorkstationOptions {
+  readonly workspaceDir: string;
+  readonly version: string;
+  readonly limits?: Partial<ImportLimits>;
+  readonly now?: () => Date;
+  readonly logger?: Logger;
+}
+
+export interface Workstation {
+  readonly ops: OperationHandlers;
+  readonly limits: ImportLimits;
+  readonly workspaceDir: string;
+  readonly tmpDir: string;
+  /** Absolute path + mime of an item's original file or thumbnail; AppError not_found otherwise. */
+  resolveMedia(
+    projectId: string,
+    filename: string,
+    variant: 'file' | 'thumbnail',
+  ): Promise<{ path: string; mime: string }>;
+  /** Starts an import job from files the API staged under tmpDir (ZIPs are inspected first; throws AppError 4xx). */
+  importStaged(
+    projectId: string,
+    files: readonly { tempPath: string; relativePath: string }[],
+  ): Promise<{ job_id: string; status: string }>;
+  /** Job events (progress, done); returns unsubscribe. */
+  onJob(jobId: string, listener: (job: Job) => void): () => void;
+  close(): Promise<void>;
+}
+
+/** The parts of the import pipeline that run outside this module (worker threads, yauzl). */
+export interface WorkstationDeps {
+  readonly runImportWorker: RunImportWorker;
+  readonly inspectZip: InspectZip;
+  readonly probe?: ProbeOptions;
+}
+
+/** Opens the workspace (creating it), migrates the store and wires every service. */
+export async function createWorkstation(
+  opts: WorkstationOptions,
+  deps: WorkstationDeps,
+): Promise<Workstation> {
+  const layout = await ensureWorkspace(opts.workspaceDir);
+  const now = opts.now ?? (() => new Date());
+  const logger = opts.logger ?? silentLogger;
+  const limits: ImportLimits = { ...DEFAULT_IMPORT_LIMITS, ...opts.limits };
+  const store = openStore(layout.dbPath, { now });
+  const interrupted = store.jobs.failUnfinished(INTERRUPTED_JOB_ERROR, now().toISOString());
+  if (interrupted > 0)
+    logger.warn({ jobs: interrupted }, 'jobs left unfinished by a previous run were marked failed');
+  await sweepStaleTmp(layout.tmpDir, now(), logger);
+
+  const ctx: ServiceContext = { store, layout, limits, logger, version: opts.version, now };
+  const events = new JobEvents(logger);
+  const datasetJson = createDatasetJsonWriter(ctx);
+  const imports = new ImportJobs(ctx, events, datasetJson, deps.runImportWorker);
+  const { resolveMedia, ...datasetOps } = createDatasetsService(
+    ctx,
+    imports,
+    datasetJson,
+    deps.inspectZip,
+  );
+  const ops: OperationHandlers = {
+    ...createProjectsService(ctx, imports, datasetJson),
+    ...datasetOps,
+    ...createSplitsService(ctx, datasetJson),
+    ...createJobsService(ctx, imports),
+    ...createSystemService(ctx, { activeJobs: () => imports.activeCount, probe: deps.probe }),
+  };
+
+  let closing: Promise<void> | undefined;
+  return {
+    ops,
+    limits,
+    workspaceDir: layout.root,
+    tmpDir: layout.tmpDir,
+    resolveMedia,
+    onJob: (jobId, listener) => events.on(jobId, listener),
+
+    async importStaged(projectId, files) {
+      const staged = files.map((f) => f.tempPath);
+      try {
+        if (!store.projects.exists(projectId)) throw notFound(`project ${projectId}`);
+        if (files.length === 0) throw badRequest('no files were sent');
+        for (const p of staged) {
+          // Only files the API put in our tmp folder may be taken over (and deleted) here.
+          if (path.relative(layout.tmpDir, path.resolve(p)).startsWith('..')) {
+            throw new AppError('forbidden', 'staged files must live in the workspace tmp folder');
+          }
+        }
+        imports.assertIdle(projectId, 'start another import');
+        const sources: ImportSource[] = [];
+        const loose: { tempPath: string; relativePath: string }[] = [];
+        for (const f of files) {
+          if (await isZipFile(f.tempPath)) {
+            await inspectZipNamed(deps.inspectZip, f.tempPath, f.relativePath, limits);
+            sources.push({ kind: 'zip', path: f.tempPath, deleteAfter: true });
+          } else {
+            loose.push({ tempPath: f.tempPath, relativePath: f.relativePath });
+          }
+        }
+        if (loose.length > 0) sources.unshift({ kind: 'staged', files: loose });
+        const job = await imports.start(projectId, sources, { cleanup: staged });
+        return { job_id: job.id, status: job.status };
+      } catch (err) {
+        // Refused before the job took them over: nothing of the upload may stay behind.
+        await Promise.all(staged.map((p) => rm(p, { force: true }).catch(() => undefined)));
+        throw err;
+      }
+    },
+
+    close() {
+      closing ??= (async () => {
+        await imports.stopAll();
+        await datasetJson.idle();
+        store.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Names the ZIP in the refusal, so a user who sent several knows which one. */
+async function inspectZipNamed(
+  inspect: InspectZip,
+  file: string,
+  name: string,
+  limits: ImportLimits,
+): Promise<void> {
+  try {
+    await inspect(file, limits);
+  } catch (err) {
+    if (err instanceof AppError)
+      throw new AppError(err.code, `${name}: ${err.message}`, err.details);
+    throw err;
+  }
+}
+
+async function sweepStaleTmp(tmpDir: string, now: Date, logger: Logger): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(tmpDir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const full = path.join(tmpDir, name);
+    try {
+      const s = await stat(full);
+      if (now.getTime() - s.mtimeMs > STALE_TMP_MS)
+        await rm(full, { recursive: true, force: true });
+    } catch (err) {
+      logger.warn({ err, path: full }, 'could not remove a stale staging file');
+    }
+  }
+}

@@ -1,0 +1,157 @@
+import type { Job } from '../../../src-shared/contract/index.js';
+import { AppError } from '../errors.js';
+import type { ImportSource, ImportSpec, ImportWorkerMessage } from '../workspace/import-types.js';
+import { ensureProjectDirs } from '../workspace/layout.js';
+import { newId, nowIso, type ServiceContext } from './context.js';
+import type { DatasetJsonWriter } from './dataset-json.js';
+import type { JobEvents } from './job-events.js';
+import { ImportRun, type ImportHandle } from './import-run.js';
+
+export type { ImportHandle } from './import-run.js';
+
+export type RunImportWorker = (
+  spec: ImportSpec,
+  onMessage: (m: ImportWorkerMessage) => void,
+) => ImportHandle;
+
+interface ActiveImport {
+  readonly jobId: string;
+  readonly projectId: string;
+  cancel(): void;
+  /** Settles once the job row holds its final state. */
+  readonly finished: Promise<Job>;
+}
+
+export interface StartImportOptions {
+  readonly targetColumn?: string | undefined;
+  /** Files to remove once the job ends, whatever its outcome (staged uploads). */
+  readonly cleanup?: readonly string[];
+}
+
+/**
+ * Runs imports as jobs: one worker per import, at most one import per project. The worker decodes and
+ * stores files; this side owns SQLite: it inserts items in batched transactions, skips content already in
+ * the project, keeps the job row current and tells subscribers.
+ */
+export class ImportJobs {
+  private readonly active = new Map<string, ActiveImport>();
+  /** Projects under an exclusive operation (clear, delete): no import may start meanwhile. */
+  private readonly busy = new Map<string, string>();
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly events: JobEvents,
+    private readonly datasetJson: DatasetJsonWriter,
+    private readonly runWorker: RunImportWorker,
+  ) {}
+
+  activeJobId(projectId: string): string | null {
+    return this.active.get(projectId)?.jobId ?? null;
+  }
+
+  get activeCount(): number {
+    return this.active.size;
+  }
+
+  assertIdle(projectId: string, action: string): void {
+    const running = this.active.get(projectId);
+    if (running) {
+      throw new AppError(
+        'conflict',
+        `cannot ${action} while import ${running.jobId} is running for this project`,
+      );
+    }
+    const other = this.busy.get(projectId);
+    if (other)
+      throw new AppError('conflict', `cannot ${action} while the project is busy (${other})`);
+  }
+
+  /** Runs `fn` with imports into the project held off (refused with 409) until it settles. */
+  async exclusive<T>(projectId: string, action: string, fn: () => Promise<T>): Promise<T> {
+    this.assertIdle(projectId, action);
+    this.busy.set(projectId, action);
+    try {
+      return await fn();
+    } finally {
+      this.busy.delete(projectId);
+    }
+  }
+
+  /** Creates the job row (pending), starts the worker, returns at once. */
+  async start(
+    projectId: string,
+    sources: readonly ImportSource[],
+    options: StartImportOptions = {},
+  ): Promise<Job> {
+    const { store, layout, limits } = this.ctx;
+    if (!store.projects.exists(projectId))
+      throw new AppError('not_found', `project ${projectId} not found`);
+    this.assertIdle(projectId, 'start another import');
+    const at = nowIso(this.ctx);
+    const job: Job = {
+      id: newId('job-', (id) => store.jobs.get(id) !== undefined),
+      kind: 'import',
+      project_id: projectId,
+      status: 'pending',
+      done: 0,
+      total: 0,
+      message: 'waiting to start',
+      result: null,
+      error: null,
+      created_at: at,
+      updated_at: at,
+    };
+    store.jobs.insert(job);
+    // Registered before the first await, so a second request in the same tick sees the conflict.
+    const run = new ImportRun(this.ctx, this.events, this.datasetJson, job, options.cleanup ?? []);
+    const entry: ActiveImport = {
+      jobId: job.id,
+      projectId,
+      cancel: () => run.cancel(),
+      finished: run.finished,
+    };
+    this.active.set(projectId, entry);
+    void run.finished.finally(() => {
+      if (this.active.get(projectId) === entry) this.active.delete(projectId);
+    });
+    try {
+      const projectDir = await ensureProjectDirs(layout, projectId);
+      const spec: ImportSpec = {
+        projectId,
+        projectDir,
+        tmpDir: layout.tmpDir,
+        sources,
+        limits,
+        targetColumn: options.targetColumn,
+      };
+      run.attach(this.runWorker(spec, (m) => run.onMessage(m)));
+    } catch (err) {
+      run.fail(`the import could not start: ${errorText(err)}`);
+    }
+    return job;
+  }
+
+  /** Cancels the job if it is running; returns its row once final (or as it is, if already over). */
+  async cancel(jobId: string): Promise<Job | undefined> {
+    const entry = [...this.active.values()].find((a) => a.jobId === jobId);
+    if (!entry) return this.ctx.store.jobs.get(jobId);
+    entry.cancel();
+    return entry.finished;
+  }
+
+  /** Cancels this project's import, if any, and waits until it has stopped. */
+  async stopProject(projectId: string): Promise<void> {
+    const entry = this.active.get(projectId);
+    if (!entry) return;
+    entry.cancel();
+    await entry.finished.catch(() => undefined);
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.active.keys()].map((p) => this.stopProject(p)));
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
