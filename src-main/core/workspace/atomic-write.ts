@@ -65,7 +65,10 @@ export async function renameDurable(from: string, to: string): Promise<void> {
 
 function tempNameFor(target: string): string {
   // Leading dot + random suffix: invisible to listings and unique across concurrent writers.
-  return path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  return path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`,
+  );
 }
 
 export async function fsyncDir(dir: string): Promise<void> {

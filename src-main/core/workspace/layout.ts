@@ -58,7 +58,10 @@ export async function ensureWorkspace(workspaceDir: string): Promise<WorkspaceLa
 }
 
 /** Creates a project's folders (idempotent). */
-export async function ensureProjectDirs(layout: WorkspaceLayout, projectId: string): Promise<string> {
+export async function ensureProjectDirs(
+  layout: WorkspaceLayout,
+  projectId: string,
+): Promise<string> {
   await mkdir(layout.blobsDir(projectId), { recursive: true });
   await mkdir(layout.thumbsDir(projectId), { recursive: true });
   return layout.projectDir(projectId);
