@@ -25,8 +25,7 @@ const CANCEL_GRACE_MS = 10_000;
 export function runImportWorker(spec: ImportSpec, onMessage: (m: ImportWorkerMessage) => void): ImportHandle {
   const workDir = path.join(spec.tmpDir, `import-${randomBytes(6).toString('hex')}`);
   const data: ImportWorkerData = { spec, workDir };
-  const { url, execArgv } = workerEntry();
-  const worker = new Worker(url, { workerData: data, execArgv });
+  const worker = spawnWorker(data);
 
   let open = true; // still delivering messages
   let terminal = false;
@@ -75,11 +74,28 @@ export function runImportWorker(spec: ImportSpec, onMessage: (m: ImportWorkerMes
   };
 }
 
-/** The worker file beside this one: `.ts` with tsx's loader when running from sources, `.js` from dist. */
-function workerEntry(): { url: URL; execArgv: string[] } {
-  const fromSources = import.meta.url.endsWith('.ts');
-  const url = new URL(fromSources ? './import-worker.ts' : './import-worker.js', import.meta.url);
-  return { url, execArgv: fromSources ? ['--import', 'tsx'] : [] };
+/**
+ * The worker file beside this one: `.js` from dist. From sources (vitest, tsx) it is `.ts`, and
+ * Node 20 ignores `--import tsx` in a Worker's execArgv ("Unknown file extension .ts", checked on
+ * 20.20), so a tiny eval'd bootstrap registers tsx's loader inside the thread, then imports it.
+ */
+function spawnWorker(workerData: ImportWorkerData): Worker {
+  if (!import.meta.url.endsWith('.ts')) {
+    return new Worker(new URL('./import-worker.js', import.meta.url), { workerData });
+  }
+  const entry = new URL('./import-worker.ts', import.meta.url).href;
+  const tsxApi = resolveTsxApi();
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}
+
+/** tsx's ESM API as a file URL, so the bootstrap does not depend on the process's cwd. */
+function resolveTsxApi(): string {
+  try {
+    return import.meta.resolve('tsx/esm/api');
+  } catch {
+    return 'tsx/esm/api';
+  }
 }
 
 async function cleanup(spec: ImportSpec, workDir: string): Promise<void> {
