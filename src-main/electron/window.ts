@@ -1,5 +1,6 @@
 import { BrowserWindow, shell, type Session, type WebContents } from 'electron';
 import { isAppUrl, isExternalLinkAllowed } from './app-url.js';
+import { mainWindowWebPreferences } from './web-preferences.js';
 
 export interface MainWindowOptions {
   readonly preloadPath: string;
@@ -18,18 +19,7 @@ export function createMainWindow(opts: MainWindowOptions): BrowserWindow {
     title: 'Assay',
     backgroundColor: '#ffffff',
     ...(opts.iconPath ? { icon: opts.iconPath } : {}),
-    webPreferences: {
-      preload: opts.preloadPath,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      spellcheck: false,
-      devTools: opts.dev,
-    },
+    webPreferences: mainWindowWebPreferences(opts.preloadPath, opts.dev),
   });
   win.once('ready-to-show', () => win.show());
   return win;

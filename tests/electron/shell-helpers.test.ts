@@ -6,6 +6,7 @@ import { mediaUrlFor, parseMediaUrl } from '../../src-shared/contract/ipc.js';
 import { AppError } from '../../src-main/core/errors.js';
 import { isAppUrl, resolveAppFile } from '../../src-main/electron/app-url.js';
 import { ArgumentError, parseShellArgs } from '../../src-main/electron/args.js';
+import { mainWindowWebPreferences } from '../../src-main/electron/web-preferences.js';
 import { fileResponse, parseRange } from '../../src-main/electron/file-response.js';
 import {
   IpcInputError,
@@ -185,5 +186,23 @@ describe('IPC input validation', () => {
     });
     const spoof = Object.assign(new Error('x'), { code: 'EACCES' });
     expect(toIpcFailure(spoof).error.code).toBe('internal');
+  });
+});
+
+describe('main window web preferences', () => {
+  it('isolate, sandbox and keep Node out of the page; devtools only in dev', () => {
+    const prefs = mainWindowWebPreferences('/app/dist/preload/preload.cjs', false);
+    expect(prefs).toMatchObject({
+      preload: '/app/dist/preload/preload.cjs',
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInSubFrames: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      webviewTag: false,
+      devTools: false,
+    });
+    expect(mainWindowWebPreferences('/p', true).devTools).toBe(true);
   });
 });
