@@ -124,6 +124,8 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       ...reactHooks.configs.flat.recommended.rules,
+      // Advice for the React Compiler, which this project does not use.
+      'react-hooks/incompatible-library': 'off',
       'no-restricted-imports': restrict(electronOnlyInShell, noMainFromOutside, {
         group: ['**/src-preload/**', 'node:*'],
         message: 'The renderer talks to WorkstationClient only; no preload or Node imports.',
