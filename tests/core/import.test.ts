@@ -4,8 +4,21 @@ import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ImportSource, ImportSpec } from '../../src-main/core/workspace/import-types.js';
 import { runImport } from '../../src-main/core/workspace/import/run-import.js';
-import { bmpBuffer, bombPngHeader, imageBuffer, solidImage, wavBuffer } from '../fixtures/media-fixtures.js';
-import { Collected, listFiles, makeSandbox, sha256, TEST_LIMITS, type Sandbox } from '../fixtures/import-fixtures.js';
+import {
+  bmpBuffer,
+  bombPngHeader,
+  imageBuffer,
+  solidImage,
+  wavBuffer,
+} from '../fixtures/media-fixtures.js';
+import {
+  Collected,
+  listFiles,
+  makeSandbox,
+  sha256,
+  TEST_LIMITS,
+  type Sandbox,
+} from '../fixtures/import-fixtures.js';
 import { lieAboutSize, zipOf } from '../fixtures/zip-fixtures.js';
 
 let sb: Sandbox;
@@ -36,7 +49,8 @@ async function run(sources: ImportSource[], extra: Partial<ImportSpec> = {}): Pr
 /** Nothing but blobs/ and thumbs/ in the project, tmp empty, inputs untouched. */
 function expectCleanWorkspace(): void {
   expect(listFiles(join(sb.root, 'ws', 'tmp'))).toEqual([]);
-  for (const f of listFiles(join(sb.root, 'ws'))) expect(f).toMatch(/^projects\/proj-00000001\/(blobs|thumbs)\//);
+  for (const f of listFiles(join(sb.root, 'ws')))
+    expect(f).toMatch(/^projects\/proj-00000001\/(blobs|thumbs)\//);
 }
 
 describe('importing a local folder', () => {
@@ -83,16 +97,29 @@ describe('importing a local folder', () => {
       'cat/truncated.jpg': 'corrupt_image',
     });
     expect(c.item('dog/sub/deep.png').className).toBe('dog');
-    expect(c.item('root.wav')).toMatchObject({ className: null, mediaKind: 'audio', duration: 0.5, sampleRate: 8000 });
-    expect(c.item('table.csv')).toMatchObject({ mediaKind: 'table', rows: 2, columns: 3, thumbPath: null });
+    expect(c.item('root.wav')).toMatchObject({
+      className: null,
+      mediaKind: 'audio',
+      duration: 0.5,
+      sampleRate: 8000,
+    });
+    expect(c.item('table.csv')).toMatchObject({
+      mediaKind: 'table',
+      rows: 2,
+      columns: 3,
+      thumbPath: null,
+    });
     expect(c.item('dog/c.bmp')).toMatchObject({ mime: 'image/bmp', width: 16, height: 8 });
 
     for (const it of c.items) {
       const blob = join(sb.projectDir, it.blobPath);
-      expect(it.blobPath).toBe(`blobs/${it.hash.slice(0, 2)}/${it.hash}.${it.blobPath.split('.').pop()}`);
+      expect(it.blobPath).toBe(
+        `blobs/${it.hash.slice(0, 2)}/${it.hash}.${it.blobPath.split('.').pop()}`,
+      );
       expect(sha256(blob)).toBe(it.hash);
       expect(readFileSync(blob).length).toBe(it.size);
-      if (it.thumbPath) expect((await sharp(join(sb.projectDir, it.thumbPath)).metadata()).format).toBe('webp');
+      if (it.thumbPath)
+        expect((await sharp(join(sb.projectDir, it.thumbPath)).metadata()).format).toBe('webp');
     }
     // The linked copy has the same content: one blob, one thumbnail.
     expect(c.item('dog/link.png').hash).toBe(c.item('cat/1.png').hash);
@@ -155,13 +182,19 @@ describe('importing a ZIP', () => {
   });
 
   it('keeps a single class folder as the class when nothing is deeper', async () => {
-    const zip = put('one.zip', zipOf({ 'cat/1.png': await solidImage('png', 1), 'cat/2.png': await solidImage('png', 2) }));
+    const zip = put(
+      'one.zip',
+      zipOf({ 'cat/1.png': await solidImage('png', 1), 'cat/2.png': await solidImage('png', 2) }),
+    );
     const c = await run([{ kind: 'zip', path: zip, deleteAfter: false }]);
     expect(c.items.map((i) => i.className)).toEqual(['cat', 'cat']);
   });
 
   it('refuses an archive with a traversal entry without extracting anything', async () => {
-    const zip = put('evil.zip', zipOf({ 'ok.png': await solidImage('png', 1), '../evil.png': await solidImage('png', 2) }));
+    const zip = put(
+      'evil.zip',
+      zipOf({ 'ok.png': await solidImage('png', 1), '../evil.png': await solidImage('png', 2) }),
+    );
     const c = await run([{ kind: 'zip', path: zip, deleteAfter: false }]);
     expect(c.items).toEqual([]);
     expect(c.errorCodes()).toEqual({ 'evil.zip': 'bad_path' });
@@ -172,7 +205,11 @@ describe('importing a ZIP', () => {
   it('stops an entry whose inflated size exceeds what the directory declared, and imports the rest', async () => {
     const zip = put(
       'liar.zip',
-      lieAboutSize(zipOf({ 'a/big.png': new Uint8Array(3_000_000), 'a/ok.png': await solidImage('png', 3) }), 'a/big.png', 50),
+      lieAboutSize(
+        zipOf({ 'a/big.png': new Uint8Array(3_000_000), 'a/ok.png': await solidImage('png', 3) }),
+        'a/big.png',
+        50,
+      ),
     );
     const c = await run([{ kind: 'zip', path: zip, deleteAfter: false }]);
     expect(c.items.map((i) => i.filename)).toEqual(['a/ok.png']);

@@ -4,7 +4,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runImportWorker } from '../../src-main/core/jobs/import-runner.js';
 import type { ImportSource, ImportSpec } from '../../src-main/core/workspace/import-types.js';
 import { solidImage, wavBuffer } from '../fixtures/media-fixtures.js';
-import { Collected, listFiles, makeSandbox, TEST_LIMITS, type Sandbox } from '../fixtures/import-fixtures.js';
+import {
+  Collected,
+  listFiles,
+  makeSandbox,
+  TEST_LIMITS,
+  type Sandbox,
+} from '../fixtures/import-fixtures.js';
 import { zipOf } from '../fixtures/zip-fixtures.js';
 
 let sb: Sandbox;
@@ -28,7 +34,13 @@ describe('runImportWorker (real worker thread)', () => {
     writeFileSync(join(sb.srcDir, 'cat', '1.png'), await solidImage('png', 1));
     writeFileSync(join(sb.srcDir, 'cat', 'bad.png'), 'not a png');
     const zipPath = join(sb.tmpDir, 'upload.zip');
-    writeFileSync(zipPath, zipOf({ 'd/dog/2.png': await solidImage('png', 2), 'd/dog/x.wav': wavBuffer({ seconds: 0.1 }) }));
+    writeFileSync(
+      zipPath,
+      zipOf({
+        'd/dog/2.png': await solidImage('png', 2),
+        'd/dog/x.wav': wavBuffer({ seconds: 0.1 }),
+      }),
+    );
     const staged = join(sb.tmpDir, 'staged-1');
     writeFileSync(staged, 'text that is not any media');
 
@@ -46,7 +58,10 @@ describe('runImportWorker (real worker thread)', () => {
     expect(c.messages[0]).toEqual({ type: 'total', total: 5 });
     expect(c.messages.at(-1)).toEqual({ type: 'done' });
     expect(c.items.map((i) => i.filename).sort()).toEqual(['cat/1.png', 'dog/2.png', 'dog/x.wav']);
-    expect(c.errorCodes()).toEqual({ 'cat/bad.png': 'unsupported_type', 'notes.txt': 'unsupported_type' });
+    expect(c.errorCodes()).toEqual({
+      'cat/bad.png': 'unsupported_type',
+      'notes.txt': 'unsupported_type',
+    });
     expect(c.item('dog/x.wav').waveform).toHaveLength(200);
     expect(existsSync(zipPath)).toBe(false);
     expect(listFiles(sb.tmpDir)).toEqual([]);
@@ -60,7 +75,10 @@ describe('runImportWorker (real worker thread)', () => {
     const staged = join(sb.root, 'staged-2');
     writeFileSync(staged, 'x');
     const c = new Collected();
-    const handle = runImportWorker(spec([{ kind: 'staged', files: [{ tempPath: staged, relativePath: 'a.png' }] }]), c.post);
+    const handle = runImportWorker(
+      spec([{ kind: 'staged', files: [{ tempPath: staged, relativePath: 'a.png' }] }]),
+      c.post,
+    );
     await handle.done;
     expect(c.messages).toHaveLength(1);
     expect(c.messages[0]).toMatchObject({ type: 'fatal' });
@@ -68,12 +86,12 @@ describe('runImportWorker (real worker thread)', () => {
   });
 
   it('cancel stops the import: no done, fewer items than total, nothing left in tmp', async () => {
-    for (let i = 0; i < 30; i++) writeFileSync(join(sb.srcDir, `${i}.wav`), wavBuffer({ seconds: 2, freq: 200 + i }));
+    for (let i = 0; i < 30; i++)
+      writeFileSync(join(sb.srcDir, `${i}.wav`), wavBuffer({ seconds: 2, freq: 200 + i }));
     const c = new Collected();
-    let handle: ReturnType<typeof runImportWorker> | undefined;
-    handle = runImportWorker(spec([{ kind: 'local', path: sb.srcDir }]), (m) => {
+    const handle = runImportWorker(spec([{ kind: 'local', path: sb.srcDir }]), (m) => {
       c.post(m);
-      if (m.type === 'item') handle?.cancel();
+      if (m.type === 'item') handle.cancel(); // messages arrive asynchronously, after assignment
     });
     await handle.done;
     expect(c.messages[0]).toEqual({ type: 'total', total: 30 });
@@ -84,7 +102,8 @@ describe('runImportWorker (real worker thread)', () => {
   });
 
   it('a listener that throws stops the worker and gets one fatal', async () => {
-    for (let i = 0; i < 10; i++) writeFileSync(join(sb.srcDir, `${i}.png`), await solidImage('png', i));
+    for (let i = 0; i < 10; i++)
+      writeFileSync(join(sb.srcDir, `${i}.png`), await solidImage('png', i));
     const seen: string[] = [];
     const handle = runImportWorker(spec([{ kind: 'local', path: sb.srcDir }]), (m) => {
       seen.push(m.type);

@@ -50,32 +50,56 @@ describe('sniffFile (by bytes, never by name)', () => {
   });
 
   it('recognises BMP, WAV and CSV', async () => {
-    expect(await sniffFile(file('a.bin', bmpBuffer(4, 4)))).toMatchObject({ kind: 'image', format: 'bmp' });
-    expect(await sniffFile(file('b.bin', wavBuffer({ seconds: 0.1 })))).toMatchObject({ kind: 'audio', format: 'wav' });
-    expect(await sniffFile(file('c.bin', 'x;y;z\n1;2;3\n4;5;6\n'))).toMatchObject({ kind: 'table', delimiter: ';' });
+    expect(await sniffFile(file('a.bin', bmpBuffer(4, 4)))).toMatchObject({
+      kind: 'image',
+      format: 'bmp',
+    });
+    expect(await sniffFile(file('b.bin', wavBuffer({ seconds: 0.1 })))).toMatchObject({
+      kind: 'audio',
+      format: 'wav',
+    });
+    expect(await sniffFile(file('c.bin', 'x;y;z\n1;2;3\n4;5;6\n'))).toMatchObject({
+      kind: 'table',
+      delimiter: ';',
+    });
   });
 
   it('refuses text named .wav, prose, binary junk and empty files', async () => {
-    expect(await sniffFile(file('fake.wav', 'this is not audio at all\njust words\n'))).toMatchObject({
+    expect(
+      await sniffFile(file('fake.wav', 'this is not audio at all\njust words\n')),
+    ).toMatchObject({
       kind: 'unsupported',
     });
-    expect(await sniffFile(file('junk.csv', Buffer.from([1, 2, 0, 255, 254, 3])))).toMatchObject({ kind: 'unsupported' });
+    expect(await sniffFile(file('junk.csv', Buffer.from([1, 2, 0, 255, 254, 3])))).toMatchObject({
+      kind: 'unsupported',
+    });
     expect(await sniffFile(file('empty.png', ''))).toMatchObject({ kind: 'unsupported' });
     // Latin-1 bytes are not UTF-8 text, so not a CSV even with consistent commas.
-    expect(await sniffFile(file('latin1.csv', Buffer.from('caf\xe9,b\n1,2\n', 'latin1')))).toMatchObject({
+    expect(
+      await sniffFile(file('latin1.csv', Buffer.from('caf\xe9,b\n1,2\n', 'latin1'))),
+    ).toMatchObject({
       kind: 'unsupported',
     });
   });
 });
 
 describe('images', () => {
-  it.each(['png', 'jpeg', 'webp', 'tiff'] as const)('%s: size and a 256-px WebP thumbnail', async (fmt) => {
-    const p = file(`big.${fmt}`, await imageBuffer(fmt, 600, 300));
-    const m = await probeMedia(p, LIMITS);
-    expect(m).toMatchObject({ mediaKind: 'image', width: 600, height: 300, duration: null, waveform: null });
-    const t = await sharp(m.thumbnail as Buffer).metadata();
-    expect([t.format, t.width, t.height]).toEqual(['webp', 256, 128]);
-  });
+  it.each(['png', 'jpeg', 'webp', 'tiff'] as const)(
+    '%s: size and a 256-px WebP thumbnail',
+    async (fmt) => {
+      const p = file(`big.${fmt}`, await imageBuffer(fmt, 600, 300));
+      const m = await probeMedia(p, LIMITS);
+      expect(m).toMatchObject({
+        mediaKind: 'image',
+        width: 600,
+        height: 300,
+        duration: null,
+        waveform: null,
+      });
+      const t = await sharp(m.thumbnail as Buffer).metadata();
+      expect([t.format, t.width, t.height]).toEqual(['webp', 256, 128]);
+    },
+  );
 
   it('BMP 24- and 32-bit, decoded by our own reader with the right pixels', async () => {
     for (const bpp of [24, 32] as const) {
@@ -84,19 +108,28 @@ describe('images', () => {
       // pixel (x=2, y=1) = rgb(16, 8, 128); row 0 is the top row.
       expect([...raw.data.subarray((1 * 5 + 2) * 3, (1 * 5 + 2) * 3 + 3)]).toEqual([16, 8, 128]);
       const m = await probeMedia(file(`img${bpp}.bmp`, bmpBuffer(40, 20, bpp)), LIMITS);
-      expect(m).toMatchObject({ mediaKind: 'image', mime: 'image/bmp', ext: 'bmp', width: 40, height: 20 });
+      expect(m).toMatchObject({
+        mediaKind: 'image',
+        mime: 'image/bmp',
+        ext: 'bmp',
+        width: 40,
+        height: 20,
+      });
       expect((await sharp(m.thumbnail as Buffer).metadata()).format).toBe('webp');
     }
   });
 
   it('refuses a truncated BMP, and paletted BMPs as unsupported', async () => {
     const bmp = bmpBuffer(40, 20);
-    expect((await fileError(probeMedia(file('cut.bmp', bmp.subarray(0, bmp.length - 100)), LIMITS))).code).toBe(
-      'corrupt_image',
-    );
+    expect(
+      (await fileError(probeMedia(file('cut.bmp', bmp.subarray(0, bmp.length - 100)), LIMITS)))
+        .code,
+    ).toBe('corrupt_image');
     const pal = Buffer.from(bmp);
     pal.writeUInt16LE(8, 28);
-    expect((await fileError(probeMedia(file('pal.bmp', pal), LIMITS))).code).toBe('unsupported_type');
+    expect((await fileError(probeMedia(file('pal.bmp', pal), LIMITS))).code).toBe(
+      'unsupported_type',
+    );
   });
 
   it('applies EXIF orientation to the reported size and the thumbnail', async () => {
@@ -134,10 +167,16 @@ describe('images', () => {
 
   it('refuses a legitimate image just over the pixel cap', async () => {
     const p = file('over.png', await imageBuffer('png', 101, 100));
-    expect((await fileError(probeMedia(p, { ...LIMITS, maxImagePixels: 10_000 }))).code).toBe('image_too_large');
-    expect((await fileError(probeMedia(file('over.bmp', bmpBuffer(101, 100)), { ...LIMITS, maxImagePixels: 10_000 }))).code).toBe(
+    expect((await fileError(probeMedia(p, { ...LIMITS, maxImagePixels: 10_000 }))).code).toBe(
       'image_too_large',
     );
+    expect(
+      (
+        await fileError(
+          probeMedia(file('over.bmp', bmpBuffer(101, 100)), { ...LIMITS, maxImagePixels: 10_000 }),
+        )
+      ).code,
+    ).toBe('image_too_large');
   });
 });
 
@@ -145,7 +184,14 @@ describe('audio', () => {
   it('WAV PCM16 stereo: duration, rate, channels, ~200 peaks, waveform thumbnail', async () => {
     const p = file('tone.wav', wavBuffer({ seconds: 2, sampleRate: 8000, channels: 2 }));
     const m = await probeMedia(p, LIMITS);
-    expect(m).toMatchObject({ mediaKind: 'audio', mime: 'audio/wav', ext: 'wav', duration: 2, sampleRate: 8000, channels: 2 });
+    expect(m).toMatchObject({
+      mediaKind: 'audio',
+      mime: 'audio/wav',
+      ext: 'wav',
+      duration: 2,
+      sampleRate: 8000,
+      channels: 2,
+    });
     const peaks = m.waveform ?? [];
     expect(peaks).toHaveLength(200);
     for (const [lo, hi] of peaks) {
@@ -157,23 +203,33 @@ describe('audio', () => {
   });
 
   it('a clip shorter than 200 samples still yields peaks', async () => {
-    const m = await probeMedia(file('tiny.wav', wavBuffer({ seconds: 0.01, sampleRate: 8000 })), LIMITS);
+    const m = await probeMedia(
+      file('tiny.wav', wavBuffer({ seconds: 0.01, sampleRate: 8000 })),
+      LIMITS,
+    );
     expect(m.waveform).toHaveLength(80);
   });
 
   it('refuses audio over the length cap', async () => {
     const p = file('long.wav', wavBuffer({ seconds: 3, sampleRate: 8000 }));
-    expect((await fileError(probeMedia(p, { ...LIMITS, maxAudioSeconds: 1 }))).code).toBe('audio_too_long');
+    expect((await fileError(probeMedia(p, { ...LIMITS, maxAudioSeconds: 1 }))).code).toBe(
+      'audio_too_long',
+    );
   });
 
   it('refuses a RIFF/WAVE header with garbage after it as corrupt audio', async () => {
-    const junk = Buffer.concat([Buffer.from('RIFF\x24\x00\x00\x00WAVE', 'latin1'), Buffer.alloc(64, 0x41)]);
+    const junk = Buffer.concat([
+      Buffer.from('RIFF\x24\x00\x00\x00WAVE', 'latin1'),
+      Buffer.alloc(64, 0x41),
+    ]);
     const err = await fileError(probeMedia(file('junk.wav', junk), LIMITS));
     expect(err.code).toBe('corrupt_audio');
   });
 
   it('refuses a text file named .wav as unsupported', async () => {
-    const err = await fileError(probeMedia(file('words.wav', 'hello there, not a sound\n'), LIMITS));
+    const err = await fileError(
+      probeMedia(file('words.wav', 'hello there, not a sound\n'), LIMITS),
+    );
     expect(err.code).toBe('unsupported_type');
   });
 
@@ -187,7 +243,10 @@ describe('audio', () => {
   ] as const;
   for (const [ext, soxName, mime] of cases) {
     it.skipIf(!sox.has(soxName) && !sox.has(ext))(`${ext} made by sox decodes`, async () => {
-      const wav = file(`src-${ext}.wav`, wavBuffer({ seconds: 1.5, sampleRate: 16000, channels: 1 }));
+      const wav = file(
+        `src-${ext}.wav`,
+        wavBuffer({ seconds: 1.5, sampleRate: 16000, channels: 1 }),
+      );
       const out = join(dir, `clip.${ext}`);
       soxConvert(wav, out);
       const m = await probeMedia(out, LIMITS);
@@ -201,9 +260,17 @@ describe('audio', () => {
 
 describe('tables (CSV)', () => {
   it('counts rows and columns through quotes, embedded newlines, CRLF and a BOM', async () => {
-    const csv = '\ufeffa,b,"c, the target"\r\n1,"x,y",3\r\n4,"multi\nline ""quoted""",6\r\n\r\n7,8,9';
+    const csv =
+      '\ufeffa,b,"c, the target"\r\n1,"x,y",3\r\n4,"multi\nline ""quoted""",6\r\n\r\n7,8,9';
     const m = await probeMedia(file('t.csv', csv), LIMITS, { targetColumn: 'c, the target' });
-    expect(m).toMatchObject({ mediaKind: 'table', mime: 'text/csv', ext: 'csv', rows: 3, columns: 3, thumbnail: null });
+    expect(m).toMatchObject({
+      mediaKind: 'table',
+      mime: 'text/csv',
+      ext: 'csv',
+      rows: 3,
+      columns: 3,
+      thumbnail: null,
+    });
   });
 
   it('refuses a ragged row with its line number', async () => {
@@ -213,7 +280,9 @@ describe('tables (CSV)', () => {
   });
 
   it('refuses an unknown target column', async () => {
-    const err = await fileError(probeMedia(file('t2.csv', 'a,b\n1,2\n'), LIMITS, { targetColumn: 'price' }));
+    const err = await fileError(
+      probeMedia(file('t2.csv', 'a,b\n1,2\n'), LIMITS, { targetColumn: 'price' }),
+    );
     expect(err.code).toBe('bad_target_column');
   });
 });
@@ -225,7 +294,13 @@ describe('mp3 without an encoder on this machine', () => {
     const frame = Buffer.concat([Buffer.from([0xff, 0xfb, 0x90, 0x64]), Buffer.alloc(413, 0x55)]);
     const p = file('frames.mp3', Buffer.concat(Array.from({ length: 6 }, () => frame)));
     const m = await probeMedia(p, LIMITS);
-    expect(m).toMatchObject({ mediaKind: 'audio', mime: 'audio/mpeg', ext: 'mp3', sampleRate: 44100, channels: 2 });
+    expect(m).toMatchObject({
+      mediaKind: 'audio',
+      mime: 'audio/mpeg',
+      ext: 'mp3',
+      sampleRate: 44100,
+      channels: 2,
+    });
     expect(m.duration).toBeCloseTo((6 * 1152) / 44100, 2);
   });
 });

@@ -22,7 +22,10 @@ const CANCEL_GRACE_MS = 10_000;
  * Whatever happens, at the end: the job's working folder under `spec.tmpDir` is removed, staged
  * upload files are deleted, and ZIP sources marked `deleteAfter` are deleted.
  */
-export function runImportWorker(spec: ImportSpec, onMessage: (m: ImportWorkerMessage) => void): ImportHandle {
+export function runImportWorker(
+  spec: ImportSpec,
+  onMessage: (m: ImportWorkerMessage) => void,
+): ImportHandle {
   const workDir = path.join(spec.tmpDir, `import-${randomBytes(6).toString('hex')}`);
   const data: ImportWorkerData = { spec, workDir };
   const worker = spawnWorker(data);
@@ -51,12 +54,18 @@ export function runImportWorker(spec: ImportSpec, onMessage: (m: ImportWorkerMes
   };
 
   worker.on('message', (m: ImportWorkerMessage) => deliver(m));
-  worker.on('error', (err) => deliver({ type: 'fatal', message: `import worker failed: ${err.message}` }));
+  worker.on('error', (err) =>
+    deliver({ type: 'fatal', message: `import worker failed: ${err.message}` }),
+  );
 
   const done = new Promise<void>((resolve) => {
     worker.once('exit', (code) => {
       if (cancelTimer) clearTimeout(cancelTimer);
-      if (!terminal) deliver({ type: 'fatal', message: `import worker stopped unexpectedly (exit code ${code})` });
+      if (!terminal)
+        deliver({
+          type: 'fatal',
+          message: `import worker stopped unexpectedly (exit code ${code})`,
+        });
       open = false;
       void cleanup(spec, workDir).finally(resolve);
     });
@@ -104,8 +113,10 @@ async function cleanup(spec: ImportSpec, workDir: string): Promise<void> {
     if (s.kind === 'staged') files.push(...s.files.map((f) => f.tempPath));
     if (s.kind === 'zip' && s.deleteAfter) files.push(s.path);
   }
-  await Promise.all([
-    rm(workDir, { recursive: true, force: true }),
-    ...files.map((p) => rm(p, { force: true })),
-  ].map((p) => p.catch(() => undefined)));
+  await Promise.all(
+    [
+      rm(workDir, { recursive: true, force: true }),
+      ...files.map((p) => rm(p, { force: true })),
+    ].map((p) => p.catch(() => undefined)),
+  );
 }

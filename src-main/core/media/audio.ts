@@ -49,7 +49,11 @@ async function openDecoder(format: AudioFormat): Promise<ChunkDecoder> {
  * Decodes a whole clip as a stream (bounded memory: samples are folded into the peak envelope and
  * dropped), stopping as soon as it runs past `maxSeconds`.
  */
-export async function probeAudio(filePath: string, format: AudioFormat, maxSeconds: number): Promise<AudioProbe> {
+export async function probeAudio(
+  filePath: string,
+  format: AudioFormat,
+  maxSeconds: number,
+): Promise<AudioProbe> {
   let decoder: ChunkDecoder;
   try {
     decoder = await openDecoder(format);
@@ -64,7 +68,8 @@ export async function probeAudio(filePath: string, format: AudioFormat, maxSecon
   const take = (out: AudioData): void => {
     const n = out.channelData[0]?.length ?? 0;
     if (n === 0) return;
-    if (!(out.sampleRate > 0)) throw new FileError('corrupt_audio', 'decoder reported no sample rate');
+    if (!(out.sampleRate > 0))
+      throw new FileError('corrupt_audio', 'decoder reported no sample rate');
     if (sampleRate === 0) sampleRate = out.sampleRate;
     channels = Math.max(channels, out.channelData.length);
     peaks.push(out.channelData, n);
@@ -76,7 +81,8 @@ export async function probeAudio(filePath: string, format: AudioFormat, maxSecon
 
   const stream = createReadStream(filePath, { highWaterMark: CHUNK_BYTES });
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) take(decoder.decode(new Uint8Array(chunk)));
+    for await (const chunk of stream as AsyncIterable<Buffer>)
+      take(decoder.decode(new Uint8Array(chunk)));
     if (decoder.flush) take(decoder.flush());
   } catch (err) {
     if (isFileError(err)) throw err;

@@ -33,7 +33,10 @@ export function decodeBmp(buf: Buffer, maxPixels: number): RawImage {
   const height = Math.abs(rawHeight);
   if (width <= 0 || height <= 0) throw corrupt(`BMP has invalid dimensions ${width}×${rawHeight}`);
   if (width * height > maxPixels) {
-    throw new FileError('image_too_large', `image is ${width}×${height} pixels, over the limit of ${maxPixels}`);
+    throw new FileError(
+      'image_too_large',
+      `image is ${width}×${height} pixels, over the limit of ${maxPixels}`,
+    );
   }
 
   let masks: readonly [number, number, number, number];
@@ -53,7 +56,9 @@ export function decodeBmp(buf: Buffer, maxPixels: number): RawImage {
       alphaAvailable && buf.length >= 70 ? buf.readUInt32LE(66) : 0,
     ];
   } else {
-    throw unsupported(`BMP with ${bpp} bits per pixel and compression ${compression} is not supported (24/32-bit uncompressed only)`);
+    throw unsupported(
+      `BMP with ${bpp} bits per pixel and compression ${compression} is not supported (24/32-bit uncompressed only)`,
+    );
   }
 
   const stride = Math.ceil((bpp * width) / 32) * 4;

@@ -21,7 +21,11 @@ export interface ImageProbe {
  *    when shrinking on load, so a cut-off file fails here (`corrupt_image`) instead of yielding a grey tail.
  *    sharp's own `limitInputPixels` is set to the same cap as a second guard.
  */
-export async function probeImage(filePath: string, format: ImageFormat, maxPixels: number): Promise<ImageProbe> {
+export async function probeImage(
+  filePath: string,
+  format: ImageFormat,
+  maxPixels: number,
+): Promise<ImageProbe> {
   if (format === 'bmp') return probeBmp(filePath, maxPixels);
 
   let meta: sharp.Metadata;
@@ -35,7 +39,9 @@ export async function probeImage(filePath: string, format: ImageFormat, maxPixel
   if (!width || !height) throw new FileError('corrupt_image', `${format} header has no dimensions`);
   checkPixels(width, height, maxPixels);
 
-  const thumbnail = await thumbnailOf(sharp(filePath, { limitInputPixels: maxPixels, failOn: 'truncated' }));
+  const thumbnail = await thumbnailOf(
+    sharp(filePath, { limitInputPixels: maxPixels, failOn: 'truncated' }),
+  );
   const oriented = meta.autoOrient ?? { width, height };
   return { width: oriented.width, height: oriented.height, thumbnail };
 }
@@ -51,7 +57,10 @@ async function probeBmp(filePath: string, maxPixels: number): Promise<ImageProbe
 
 function checkPixels(width: number, height: number, maxPixels: number): void {
   if (width * height > maxPixels) {
-    throw new FileError('image_too_large', `image is ${width}×${height} pixels, over the limit of ${maxPixels}`);
+    throw new FileError(
+      'image_too_large',
+      `image is ${width}×${height} pixels, over the limit of ${maxPixels}`,
+    );
   }
 }
 

@@ -70,7 +70,14 @@ export async function probeMedia(
     }
     case 'table': {
       const t = await probeTable(filePath, s.delimiter, opts.targetColumn);
-      return { ...NONE, mediaKind: 'table', mime: s.mime, ext: s.ext, rows: t.rows, columns: t.columns };
+      return {
+        ...NONE,
+        mediaKind: 'table',
+        mime: s.mime,
+        ext: s.ext,
+        rows: t.rows,
+        columns: t.columns,
+      };
     }
   }
 }

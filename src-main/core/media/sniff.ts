@@ -7,8 +7,18 @@ export type AudioFormat = 'wav' | 'mp3' | 'flac' | 'vorbis' | 'opus';
 
 /** What a file is, judged by its bytes only (never by its name). */
 export type Sniffed =
-  | { readonly kind: 'image'; readonly format: ImageFormat; readonly mime: string; readonly ext: string }
-  | { readonly kind: 'audio'; readonly format: AudioFormat; readonly mime: string; readonly ext: string }
+  | {
+      readonly kind: 'image';
+      readonly format: ImageFormat;
+      readonly mime: string;
+      readonly ext: string;
+    }
+  | {
+      readonly kind: 'audio';
+      readonly format: AudioFormat;
+      readonly mime: string;
+      readonly ext: string;
+    }
   | {
       readonly kind: 'table';
       readonly format: 'csv';
@@ -69,7 +79,10 @@ export async function sniffFile(filePath: string): Promise<Sniffed> {
   return { kind: 'unsupported', detail: 'not an image, audio or CSV file (judged by its content)' };
 }
 
-async function readHead(filePath: string, max: number): Promise<{ bytes: Uint8Array; complete: boolean }> {
+async function readHead(
+  filePath: string,
+  max: number,
+): Promise<{ bytes: Uint8Array; complete: boolean }> {
   const fh = await open(filePath, 'r');
   try {
     const buf = Buffer.alloc(max + 1);
@@ -127,7 +140,8 @@ function splitRecords(text: string, complete: boolean): Record<string, number>[]
       counts = {};
       blank = true;
     } else {
-      if (!inQuotes && (CSV_DELIMITERS as readonly string[]).includes(ch)) counts[ch] = (counts[ch] ?? 0) + 1;
+      if (!inQuotes && (CSV_DELIMITERS as readonly string[]).includes(ch))
+        counts[ch] = (counts[ch] ?? 0) + 1;
       blank = false;
     }
   }

@@ -24,7 +24,11 @@ const enum S {
  * or LF) and counts its rows, keeping only the header's text. Every row must have the header's
  * column count; a broken quote or a ragged row is refused with its line number.
  */
-export async function probeTable(filePath: string, delimiter: string, targetColumn?: string): Promise<TableProbe> {
+export async function probeTable(
+  filePath: string,
+  delimiter: string,
+  targetColumn?: string,
+): Promise<TableProbe> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let header: string[] | null = null;
   let rows = 0;
@@ -52,7 +56,9 @@ export async function probeTable(filePath: string, delimiter: string, targetColu
     if (keep) {
       keep = false;
     } else if (fields !== (header as string[]).length) {
-      throw corrupt(`line ${recordLine} has ${fields} fields, the header has ${(header as string[]).length}`);
+      throw corrupt(
+        `line ${recordLine} has ${fields} fields, the header has ${(header as string[]).length}`,
+      );
     } else {
       rows++;
     }
@@ -132,7 +138,8 @@ export async function probeTable(filePath: string, delimiter: string, targetColu
     if (err instanceof TypeError) throw corrupt('the file is not valid UTF-8 text');
     throw err;
   }
-  if ((state as S) === S.Quoted) throw corrupt(`a quoted field opened on line ${recordLine} is never closed`);
+  if ((state as S) === S.Quoted)
+    throw corrupt(`a quoted field opened on line ${recordLine} is never closed`);
   endRecord();
 
   const cols: string[] = header ?? [];
@@ -142,7 +149,10 @@ export async function probeTable(filePath: string, delimiter: string, targetColu
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup !== undefined) throw corrupt(`column name "${dup}" appears twice in the header`);
   if (targetColumn !== undefined && !names.includes(targetColumn)) {
-    throw new FileError('bad_target_column', `target column "${targetColumn}" is not in the header (${names.join(', ')})`);
+    throw new FileError(
+      'bad_target_column',
+      `target column "${targetColumn}" is not in the header (${names.join(', ')})`,
+    );
   }
   return { header: names, rows, columns: names.length, delimiter };
 }

@@ -79,7 +79,11 @@ function round(v: number): number {
 }
 
 /** The waveform as an SVG drawing: one bar per bucket from min to max, centred on silence. */
-export function waveformSvg(peaks: readonly Peak[], width = WAVEFORM_WIDTH, height = WAVEFORM_HEIGHT): string {
+export function waveformSvg(
+  peaks: readonly Peak[],
+  width = WAVEFORM_WIDTH,
+  height = WAVEFORM_HEIGHT,
+): string {
   const mid = height / 2;
   const step = width / Math.max(1, peaks.length);
   const bar = Math.max(1, step * 0.8);
@@ -98,5 +102,7 @@ export function waveformSvg(peaks: readonly Peak[], width = WAVEFORM_WIDTH, heig
 
 /** 256×96 WebP of the waveform (transparent background, so it reads on light and dark themes). */
 export async function renderWaveformThumbnail(peaks: readonly Peak[]): Promise<Buffer> {
-  return sharp(Buffer.from(waveformSvg(peaks))).webp({ quality: 85 }).toBuffer();
+  return sharp(Buffer.from(waveformSvg(peaks)))
+    .webp({ quality: 85 })
+    .toBuffer();
 }

@@ -12,7 +12,8 @@ export interface Hashed {
   readonly size: number;
 }
 
-export const blobRelPath = (hash: string, ext: string): string => `blobs/${hash.slice(0, 2)}/${hash}.${ext}`;
+export const blobRelPath = (hash: string, ext: string): string =>
+  `blobs/${hash.slice(0, 2)}/${hash}.${ext}`;
 export const thumbRelPath = (hash: string): string => `thumbs/${hash}.webp`;
 
 /**
@@ -34,7 +35,11 @@ export async function copyHashed(
       try {
         onBytes?.(chunk.length);
         size += chunk.length;
-        if (size > maxBytes) throw new FileError('file_too_large', `file is larger than the limit of ${maxBytes} bytes`);
+        if (size > maxBytes)
+          throw new FileError(
+            'file_too_large',
+            `file is larger than the limit of ${maxBytes} bytes`,
+          );
         hash.update(chunk);
         done(null, chunk);
       } catch (err) {
@@ -68,7 +73,8 @@ export async function hashFile(file: string, maxBytes: number): Promise<Hashed> 
   let size = 0;
   for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > maxBytes) throw new FileError('file_too_large', `file is larger than the limit of ${maxBytes} bytes`);
+    if (size > maxBytes)
+      throw new FileError('file_too_large', `file is larger than the limit of ${maxBytes} bytes`);
     hash.update(chunk);
   }
   return { hash: hash.digest('hex'), size };
@@ -78,7 +84,11 @@ export async function hashFile(file: string, maxBytes: number): Promise<Hashed> 
  * Moves an owned working file to its content-addressed place. Identical content is stored once:
  * if the blob already exists the working file is simply dropped.
  */
-export async function storeBlob(projectDir: string, relPath: string, ownedFile: string): Promise<void> {
+export async function storeBlob(
+  projectDir: string,
+  relPath: string,
+  ownedFile: string,
+): Promise<void> {
   const target = path.join(projectDir, relPath);
   if (await exists(target)) {
     await rm(ownedFile, { force: true });
@@ -104,7 +114,11 @@ export async function storeBlob(projectDir: string, relPath: string, ownedFile: 
   }
 }
 
-export async function storeThumb(projectDir: string, relPath: string, data: Uint8Array): Promise<void> {
+export async function storeThumb(
+  projectDir: string,
+  relPath: string,
+  data: Uint8Array,
+): Promise<void> {
   const target = path.join(projectDir, relPath);
   if (await exists(target)) return;
   await mkdir(path.dirname(target), { recursive: true });

@@ -43,7 +43,11 @@ export async function walkLocal(root: string): Promise<WalkResult> {
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch (err) {
-      errors.push({ file: prefix || '.', code: 'read_error', message: `folder cannot be read: ${reason(err)}` });
+      errors.push({
+        file: prefix || '.',
+        code: 'read_error',
+        message: `folder cannot be read: ${reason(err)}`,
+      });
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -62,7 +66,11 @@ export async function walkLocal(root: string): Promise<WalkResult> {
           continue;
         }
         if (!inside(target)) {
-          errors.push({ file: rel, code: 'bad_path', message: 'symbolic link leads outside the imported folder' });
+          errors.push({
+            file: rel,
+            code: 'bad_path',
+            message: 'symbolic link leads outside the imported folder',
+          });
           continue;
         }
         const st = await stat(target);

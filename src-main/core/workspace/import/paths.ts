@@ -5,7 +5,11 @@ import { FileError } from '../../media/file-error.js';
  * and the junk that OS archivers add (`__MACOSX/`, `Thumbs.db`, `desktop.ini`).
  */
 export function isIgnoredSegment(segment: string): boolean {
-  return segment.startsWith('.') || segment === '__MACOSX' || /^(thumbs\.db|desktop\.ini)$/i.test(segment);
+  return (
+    segment.startsWith('.') ||
+    segment === '__MACOSX' ||
+    /^(thumbs\.db|desktop\.ini)$/i.test(segment)
+  );
 }
 
 export function isIgnoredPath(relative: string): boolean {
@@ -34,7 +38,8 @@ export function sanitizeRelativePath(raw: string): string {
   const problem = pathProblem(p);
   if (problem) throw new FileError('bad_path', `${problem}: ${JSON.stringify(raw)}`);
   const segments = p.split('/').filter((s) => s !== '' && s !== '.');
-  if (segments.length === 0) throw new FileError('bad_path', `no file name in ${JSON.stringify(raw)}`);
+  if (segments.length === 0)
+    throw new FileError('bad_path', `no file name in ${JSON.stringify(raw)}`);
   return segments.join('/');
 }
 

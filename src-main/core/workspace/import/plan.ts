@@ -30,13 +30,19 @@ export interface ImportPlan {
   close(): void;
 }
 
-export async function planImport(sources: readonly ImportSource[], limits: ImportLimits): Promise<ImportPlan> {
+export async function planImport(
+  sources: readonly ImportSource[],
+  limits: ImportLimits,
+): Promise<ImportPlan> {
   const tasks: ImportTask[] = [];
   const errors: ImportFileError[] = [];
   const closers: (() => void)[] = [];
   const tooLarge = (size: number): void => {
     if (size > limits.maxFileBytes) {
-      throw new FileError('file_too_large', `file is ${size} bytes, over the limit of ${limits.maxFileBytes}`);
+      throw new FileError(
+        'file_too_large',
+        `file is ${size} bytes, over the limit of ${limits.maxFileBytes}`,
+      );
     }
   };
 
@@ -47,7 +53,11 @@ export async function planImport(sources: readonly ImportSource[], limits: Impor
         try {
           walked = await walkLocal(source.path);
         } catch (err) {
-          errors.push({ file: path.basename(source.path), code: 'read_error', message: reason(err) });
+          errors.push({
+            file: path.basename(source.path),
+            code: 'read_error',
+            message: reason(err),
+          });
           break;
         }
         errors.push(...walked.errors);
@@ -80,7 +90,8 @@ export async function planImport(sources: readonly ImportSource[], limits: Impor
             filename: f.name.slice(prefix.length),
             container: zipName,
             skip: () => budget.exhausted,
-            materialize: (dest) => extractZipEntry(listing.zip, f, dest, limits.maxFileBytes, budget),
+            materialize: (dest) =>
+              extractZipEntry(listing.zip, f, dest, limits.maxFileBytes, budget),
           });
         }
         break;

@@ -51,7 +51,11 @@ export async function runImport(spec: ImportSpec, opts: RunImportOptions): Promi
         if (names.has(task.filename)) {
           post({
             type: 'file-error',
-            error: { file: task.filename, code: 'duplicate_name', message: 'another file of this import has the same name' },
+            error: {
+              file: task.filename,
+              code: 'duplicate_name',
+              message: 'another file of this import has the same name',
+            },
           });
         } else {
           names.add(task.filename);
@@ -70,7 +74,11 @@ export async function runImport(spec: ImportSpec, opts: RunImportOptions): Promi
   }
 }
 
-async function importOne(spec: ImportSpec, task: ImportTask, work: string): Promise<ImportWorkerMessage> {
+async function importOne(
+  spec: ImportSpec,
+  task: ImportTask,
+  work: string,
+): Promise<ImportWorkerMessage> {
   try {
     const { hash, size } = await task.materialize(work);
     const probe = await probeMedia(work, spec.limits, { targetColumn: spec.targetColumn });
@@ -101,7 +109,10 @@ async function importOne(spec: ImportSpec, task: ImportTask, work: string): Prom
     };
     return { type: 'item', item };
   } catch (err) {
-    const file = isFileError(err) && err.code === 'zip_too_large' && task.container ? task.container : task.filename;
+    const file =
+      isFileError(err) && err.code === 'zip_too_large' && task.container
+        ? task.container
+        : task.filename;
     const code = isFileError(err) ? err.code : 'read_error';
     return { type: 'file-error', error: { file, code, message: reason(err) } };
   } finally {

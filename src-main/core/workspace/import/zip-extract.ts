@@ -17,7 +17,10 @@ export class ZipBudget {
     this.used += n;
     if (this.used > this.limit) {
       this.exhausted = true;
-      throw new FileError('zip_too_large', `ZIP inflates to more than the limit of ${this.limit} bytes; import stopped`);
+      throw new FileError(
+        'zip_too_large',
+        `ZIP inflates to more than the limit of ${this.limit} bytes; import stopped`,
+      );
     }
   }
 }
@@ -31,7 +34,8 @@ export async function extractZipEntry(
   budget: ZipBudget,
 ): Promise<Hashed> {
   if (budget.exhausted) throw new FileError('zip_too_large', 'ZIP inflation limit already reached');
-  if (file.isSymlink) throw new FileError('unsupported_type', 'symbolic links inside a ZIP are not imported');
+  if (file.isSymlink)
+    throw new FileError('unsupported_type', 'symbolic links inside a ZIP are not imported');
   if (file.declaredSize > maxFileBytes) {
     throw new FileError('file_too_large', `file is larger than the limit of ${maxFileBytes} bytes`);
   }
@@ -41,7 +45,8 @@ export async function extractZipEntry(
   } catch (err) {
     const msg = reason(err);
     // yauzl refuses encrypted entries and compression methods other than store/deflate when opening.
-    if (/encrypt|compression method/i.test(msg)) throw new FileError('unsupported_type', `ZIP entry: ${msg}`);
+    if (/encrypt|compression method/i.test(msg))
+      throw new FileError('unsupported_type', `ZIP entry: ${msg}`);
     throw new FileError('corrupt_zip', `ZIP entry cannot be read: ${msg}`);
   }
   try {

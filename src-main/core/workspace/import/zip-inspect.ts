@@ -47,7 +47,11 @@ export async function openZipListing(zipPath: string, limits: ImportLimits): Pro
   try {
     // decodeStrings:false so that yauzl neither rewrites backslashes nor throws a bare Error on
     // bad names: we decode and judge names ourselves and answer with our own error codes.
-    zip = await yauzl.openPromise(zipPath, { autoClose: false, decodeStrings: false, validateEntrySizes: true });
+    zip = await yauzl.openPromise(zipPath, {
+      autoClose: false,
+      decodeStrings: false,
+      validateEntrySizes: true,
+    });
   } catch (err) {
     throw new AppError('bad_request', `not a readable ZIP file: ${(err as Error).message}`);
   }
@@ -65,10 +69,17 @@ export async function openZipListing(zipPath: string, limits: ImportLimits): Pro
     for await (const entry of zip.eachEntry()) {
       entries++;
       const raw = entry.fileNameRaw;
-      const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, raw, entry.extraFields, true);
+      const name = yauzl.getFileNameLowLevel(
+        entry.generalPurposeBitFlag,
+        raw,
+        entry.extraFields,
+        true,
+      );
       const problem = pathProblem(name);
       if (problem) {
-        throw new AppError('bad_request', `ZIP entry ${JSON.stringify(name)} refused: ${problem}`, { entry: name });
+        throw new AppError('bad_request', `ZIP entry ${JSON.stringify(name)} refused: ${problem}`, {
+          entry: name,
+        });
       }
       totalBytes += entry.uncompressedSize;
       if (totalBytes > limits.maxZipTotalBytes) {
