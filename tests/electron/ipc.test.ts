@@ -260,6 +260,8 @@ describe('IPC handlers', () => {
       if (job.status === 'completed' || job.status === 'failed') break;
       await new Promise((r) => setTimeout(r, 20));
     }
+    // The job ran on after the window went away, and none of that reached the dead page.
     expect(contents.jobEvents(started.job_id).length).toBe(seen);
+    expect(contents.jobEvents(started.job_id).map((j) => j.status)).not.toContain('completed');
   });
 });
