@@ -166,6 +166,39 @@ describe('import job orchestration (driven by a fake worker)', () => {
     await expect(stat(blob)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
+  it('takes tables into regression projects only, and only tables there', async () => {
+    const table = {
+      ...item('t.csv', hex(7)),
+      mediaKind: 'table' as const,
+      mime: 'text/csv',
+      rows: 3,
+      columns: 2,
+    };
+    const cls = await project();
+    const a = await ws.ops.importLocal({ project_id: cls.id, path: dir });
+    runs[0]!.post({ type: 'item', item: table });
+    runs[0]!.post({ type: 'item', item: item('a/1.png', hex(8)) });
+    runs[0]!.post({ type: 'done' });
+    runs[0]!.exit();
+    expect((await jobFinished(ws, a.job_id)).result).toMatchObject({
+      imported: 1,
+      errors: [{ file: 't.csv', code: 'unsupported_type' }],
+    });
+
+    const reg = await ws.ops.createProject({ name: 'r', task: 'regression' });
+    const b = await ws.ops.importLocal({ project_id: reg.id, path: dir });
+    runs[1]!.post({ type: 'item', item: table });
+    runs[1]!.post({ type: 'item', item: item('a/1.png', hex(8)) });
+    runs[1]!.post({ type: 'done' });
+    runs[1]!.exit();
+    const job = await jobFinished(ws, b.job_id);
+    expect(job.result).toMatchObject({
+      imported: 1,
+      errors: [{ file: 'a/1.png', code: 'unsupported_type' }],
+    });
+    expect((await ws.ops.getDataset({ project_id: reg.id })).media_kinds).toEqual({ table: 1 });
+  });
+
   it('cancels: keeps what was recorded, ends as cancelled, frees the project', async () => {
     const p = await project();
     const started = await ws.ops.importLocal({ project_id: p.id, path: dir });

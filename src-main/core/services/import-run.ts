@@ -10,6 +10,7 @@ import { safeJoin } from '../workspace/layout.js';
 import { nowIso, type ServiceContext } from './context.js';
 import type { DatasetJsonWriter } from './dataset-json.js';
 import type { JobEvents } from './job-events.js';
+import { kindRefusal } from './media-policy.js';
 
 /** The worker entry point's shape (src-main/core/jobs/import-runner.ts); injected so tests can drive it. */
 export interface ImportHandle {
@@ -139,10 +140,18 @@ export class ImportRun {
     }
   }
 
-  private write(batch: readonly ImportedItem[]): void {
+  private write(all: readonly ImportedItem[]): void {
     const { store } = this.ctx;
     const at = nowIso(this.ctx);
     const job = store.transaction(() => {
+      const task = store.projects.get(this.job.project_id)?.task ?? 'classification';
+      const batch = all.filter((item) => {
+        const refusal = kindRefusal(task, item.mediaKind);
+        if (refusal === null) return true;
+        this.errors.push({ file: item.filename, code: 'unsupported_type', message: refusal });
+        this.refusedBlobs.set(item.blobPath, item.thumbPath);
+        return false;
+      });
       const outcomes = store.items.insertMany(this.job.project_id, batch, at);
       outcomes.forEach((outcome, i) => {
         const item = batch[i] as ImportedItem;
