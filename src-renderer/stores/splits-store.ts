@@ -6,6 +6,7 @@ import { toFractions, type RatioPercents } from '../lib/ratios.js';
 import type { LoadStatus } from './projects-store.js';
 import { useToastStore } from './toast-store.js';
 import { useDatasetStore } from './dataset-store.js';
+import { useProjectsStore } from './projects-store.js';
 
 export interface SplitParams {
   readonly ratios: RatioPercents;
@@ -111,8 +112,9 @@ export const useSplitsStore = create<SplitsState>()((set, get) => {
         toasts().push('success', `Split "${created.name}" created`);
         await loadList(projectId);
         await get().select(created.split_index);
-        // Item detail shows split membership; make it current.
+        // Item detail shows split membership and the project list counts splits: make them current.
         void useDatasetStore.getState().refresh();
+        void useProjectsStore.getState().load();
         return created.split_index;
       } catch (e) {
         toasts().pushError('Could not create the split', e);
@@ -148,6 +150,7 @@ export const useSplitsStore = create<SplitsState>()((set, get) => {
         await get().select(null);
         toasts().push('info', 'Split deleted');
         void useDatasetStore.getState().refresh();
+        void useProjectsStore.getState().load();
       } catch (e) {
         toasts().pushError('Could not delete the split', e);
       }

@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { EmptyState } from '../../components/empty-state.js';
 import { useProjectsStore } from '../../stores/projects-store.js';
 import { CreateProjectForm } from './create-project-form.js';
@@ -8,6 +9,11 @@ export function ProjectsScreen() {
   const status = useProjectsStore((s) => s.status);
   const error = useProjectsStore((s) => s.error);
   const load = useProjectsStore((s) => s.load);
+
+  // Counts change on other screens (imports, splits); show them fresh whenever the list is opened.
+  useEffect(() => {
+    void load();
+  }, [load]);
 
   return (
     <div className="screen projects-screen">
