@@ -32,7 +32,6 @@ export function createApp(ws: Workstation, opts: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.set('etag', false);
 
   app.use(baseHeaders, requireLoopbackHost, refuseForeignOrigin);
   app.use(express.json({ limit: '1mb' }));

@@ -22,7 +22,7 @@ export function mediaRouter(ws: Workstation): Router {
     res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
     await new Promise<void>((resolve, reject) => {
       // dotfiles 'allow': the workspace itself may sit under a dot-folder (~/.local/share/Assay).
-      res.sendFile(media.path, { dotfiles: 'allow', cacheControl: false, etag: true }, (err) => {
+      res.sendFile(media.path, { dotfiles: 'allow', cacheControl: false }, (err) => {
         // After the headers went out (client went away mid-file) there is nobody to tell.
         if (err && !res.headersSent) reject(err);
         else resolve();
