@@ -17,7 +17,7 @@ import {
 } from './protocols.js';
 import { createMainWindow, hardenWebContents, restrictPermissions } from './window.js';
 
-const logger = pino({ name: 'assay-desktop' });
+const logger = pino({ name: 'assay-desktop', level: process.env['ASSAY_LOG_LEVEL'] ?? 'info' });
 
 let mainWindow: BrowserWindow | null = null;
 let shutdown: (() => Promise<void>) | null = null;
