@@ -57,7 +57,11 @@ function build() {
   const reason = buildReason();
   if (!reason) return;
   console.log(`assay: building (${reason})…`);
-  const result = spawnSync(npm, ['run', 'build'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+  const result = spawnSync(npm, ['run', 'build'], {
+    cwd: root,
+    stdio: 'inherit',
+    shell: process.platform === 'win32',
+  });
   if (result.status !== 0) {
     console.error('assay: the build failed; see above.');
     process.exit(result.status ?? 1);
@@ -80,11 +84,7 @@ function findElectron() {
   if (typeof binary !== 'string' || !existsSync(binary)) {
     return { reason: `Electron's binary is not installed (${String(binary)} does not exist)` };
   }
-  if (
-    process.platform === 'linux' &&
-    !process.env.DISPLAY &&
-    !process.env.WAYLAND_DISPLAY
-  ) {
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
     return { reason: 'there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set)' };
   }
   // better-sqlite3 must be compiled for Electron's ABI, not Node's: check before opening a window.
@@ -154,5 +154,8 @@ if (electron.path) {
   console.log(
     `assay: ${electron.reason}, so Assay runs as a local server: open http://${shownHost}:${port}/`,
   );
-  runForeground(process.execPath, [path.join(root, 'dist/main/src-main/server.js'), ...serverArgs()]);
+  runForeground(process.execPath, [
+    path.join(root, 'dist/main/src-main/server.js'),
+    ...serverArgs(),
+  ]);
 }
