@@ -62,6 +62,15 @@ test('create a project, import a local folder, browse it, make a stratified 80/1
   await expect(page.getByTestId('ratio-val-value')).toHaveText('10%');
   await expect(page.getByTestId('ratio-test-value')).toHaveText('10%');
   await expect(page.getByTestId('split-stratify')).toBeChecked();
+  // The sliders stay consistent: pushing train up takes the excess from the other two.
+  await page.getByTestId('ratio-train').fill('90');
+  await expect(page.getByTestId('ratio-val-value')).toHaveText('5%');
+  await expect(page.getByTestId('ratio-test-value')).toHaveText('5%');
+  await page.getByTestId('ratio-train').fill('80');
+  await expect(page.getByTestId('ratio-unassigned')).toContainText('10% of each class is left out');
+  await page.getByTestId('ratio-val').fill('10');
+  await page.getByTestId('ratio-test').fill('10');
+  await expect(page.getByTestId('ratio-unassigned')).toHaveText('Every item goes to a subset.');
   const want = expectedSplit({ train: 0.8, val: 0.1, test: 0.1 });
   const sum = (k: 'train' | 'val' | 'test') => Object.values(want).reduce((a, c) => a + c[k], 0);
   await expect(page.getByTestId('split-preview-train')).toHaveText(String(sum('train')));
@@ -95,6 +104,8 @@ test('create a project, import a local folder, browse it, make a stratified 80/1
   await expect(row).toContainText('80/10/10');
   await expect(row).toContainText('1234');
   await screenshot(page, '05-splits');
+  await splitDetail.scrollIntoViewIfNeeded();
+  await screenshot(page, '05b-split-detail');
 
   // The item now knows its split membership.
   await page.getByTestId('nav-dataset').click();

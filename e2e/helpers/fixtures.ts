@@ -93,8 +93,10 @@ export const test = base.extend<Fixtures>({
   },
 });
 
+/** Saves a screenshot of the screen as a person sees it (passing toasts closed first). */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
+  for (const close of await page.locator('.toast-close').all()) await close.click().catch(() => undefined);
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
 }
 

@@ -46,7 +46,8 @@ export function distributionLayout(classCount: number): PlotLayout {
     margin: { l: 48, r: 16, t: 16, b: 64 },
     xaxis: { type: 'category', automargin: true, tickangle: classCount > 8 ? -35 : 0 },
     yaxis: { title: { text: 'Items' }, rangemode: 'tozero', gridcolor: '#e5e7eb' },
-    legend: { orientation: 'h', y: -0.2 },
+    // Plotly lists stacked traces bottom-up by default; keep the legend in Train, Val, Test order.
+    legend: { orientation: 'h', y: -0.2, traceorder: 'normal' },
     font: { family: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif', size: 12, color: '#374151' },
     paper_bgcolor: 'rgba(0,0,0,0)',
     plot_bgcolor: 'rgba(0,0,0,0)',

@@ -73,7 +73,11 @@ export function ImportProgress({ projectId }: { readonly projectId: string }) {
   const result = job?.result ?? null;
   const errors = result?.errors ?? [];
   return (
-    <div className={`import-result import-${phase}`} data-testid="import-progress" data-phase={phase}>
+    <div
+      className={`import-result import-${phase} ${result !== null && result.failed > 0 ? 'import-partial' : ''}`}
+      data-testid="import-progress"
+      data-phase={phase}
+    >
       <div className="progress-head">
         <strong data-testid="import-summary">
           {phase === 'completed' && result !== null

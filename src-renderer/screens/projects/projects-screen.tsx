@@ -45,7 +45,9 @@ export function ProjectsScreen() {
                 <th className="num">Classes</th>
                 <th className="num">Splits</th>
                 <th>Created</th>
-                <th className="sr-only">Actions</th>
+                <th>
+              <span className="sr-only">Actions</span>
+            </th>
               </tr>
             </thead>
             <tbody>

@@ -1,3 +1,4 @@
+import type { CSSProperties } from 'react';
 import { adjustRatios, RATIO_KEYS, unassignedPercent, type RatioPercents } from '../../lib/ratios.js';
 import { SUBSET_COLORS, SUBSET_LABELS } from '../../lib/split-traces.js';
 
@@ -23,7 +24,8 @@ export function RatioSliders({ value, onChange }: RatioSlidersProps) {
             step={1}
             value={value[key]}
             onChange={(e) => onChange(adjustRatios(value, key, Number(e.target.value)))}
-            style={{ accentColor: SUBSET_COLORS[key] }}
+            // The track fills up to the value in the subset's colour (custom properties read by CSS).
+            style={{ '--fill': SUBSET_COLORS[key], '--pct': `${value[key]}%` } as CSSProperties}
             aria-label={`${SUBSET_LABELS[key]} percent`}
             data-testid={`ratio-${key}`}
           />

@@ -35,7 +35,9 @@ export function SplitList() {
             <th className="num">Train</th>
             <th className="num">Val</th>
             <th className="num">Test</th>
-            <th className="sr-only">Actions</th>
+            <th>
+              <span className="sr-only">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>
