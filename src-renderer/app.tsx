@@ -5,7 +5,11 @@ import { Toasts } from './components/toasts.js';
 import { DatasetScreen } from './screens/dataset/dataset-screen.js';
 import { ProjectsScreen } from './screens/projects/projects-screen.js';
 import { SplitsScreen } from './screens/splits/splits-screen.js';
+import { onMenuCommand } from './client/index.js';
+import { assertNever } from './lib/assert-never.js';
+import { useImportStore } from './stores/import-store.js';
 import { useNavStore } from './stores/nav-store.js';
+import { useToastStore } from './stores/toast-store.js';
 import { useProjectsStore } from './stores/projects-store.js';
 
 export function App() {
@@ -22,6 +26,31 @@ export function App() {
     window.addEventListener('popstate', syncFromHash);
     return () => window.removeEventListener('popstate', syncFromHash);
   }, [loadProjects, syncFromHash]);
+
+  // Desktop menu commands act on whatever project is open.
+  useEffect(
+    () =>
+      onMenuCommand((cmd) => {
+        switch (cmd.command) {
+          case 'new-project':
+            useNavStore.getState().requestNewProject();
+            return;
+          case 'import-folder': {
+            const open = useNavStore.getState().projectId;
+            if (open === null) {
+              useToastStore.getState().push('info', 'Open a project first, then import the folder into it.');
+              return;
+            }
+            useNavStore.getState().go('dataset', open);
+            void useImportStore.getState().importPaths(open, [cmd.path]);
+            return;
+          }
+          default:
+            assertNever(cmd);
+        }
+      }),
+    [],
+  );
 
   const screen = projectId === null ? 'projects' : route;
   return (

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Task } from '../../../src-shared/contract/index.js';
 import { TASK_LABELS, TASKS } from '../../lib/tasks.js';
 import { useNavStore } from '../../stores/nav-store.js';
@@ -10,6 +10,12 @@ export function CreateProjectForm() {
   const [name, setName] = useState('');
   const [task, setTask] = useState<Task>('classification');
   const [busy, setBusy] = useState(false);
+  const nameRef = useRef<HTMLInputElement>(null);
+  const newProjectRequests = useNavStore((s) => s.newProjectRequests);
+
+  useEffect(() => {
+    if (newProjectRequests > 0) nameRef.current?.focus();
+  }, [newProjectRequests]);
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
@@ -30,6 +36,7 @@ export function CreateProjectForm() {
         <label className="field grow">
           <span className="field-label">Name</span>
           <input
+            ref={nameRef}
             className="input"
             value={name}
             onChange={(e) => setName(e.target.value)}
