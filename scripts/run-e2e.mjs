@@ -16,7 +16,11 @@ const noBuild = args.includes('--no-build');
 const extra = args.filter((a) => a !== '--no-build');
 
 // Never download a browser; the tests use /usr/bin/chromium (or $ASSAY_CHROMIUM).
-const env = { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1', ELECTRON_SKIP_BINARY_DOWNLOAD: '1' };
+const env = {
+  ...process.env,
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
+  ELECTRON_SKIP_BINARY_DOWNLOAD: '1',
+};
 
 function newestMtime(p) {
   if (!existsSync(p)) return 0;
@@ -34,8 +38,17 @@ function run(cmd, cmdArgs) {
   return r.status ?? 1;
 }
 
-const outputs = ['dist/main/src-main/server.js', 'dist/renderer/index.html'].map((f) => path.join(root, f));
-const sources = ['src-main', 'src-shared', 'src-renderer', 'src-preload', 'package.json', 'vite.config.ts'];
+const outputs = ['dist/main/src-main/server.js', 'dist/renderer/index.html'].map((f) =>
+  path.join(root, f),
+);
+const sources = [
+  'src-main',
+  'src-shared',
+  'src-renderer',
+  'src-preload',
+  'package.json',
+  'vite.config.ts',
+];
 const oldestOutput = Math.min(...outputs.map((f) => (existsSync(f) ? statSync(f).mtimeMs : 0)));
 const newestSource = Math.max(...sources.map((s) => newestMtime(path.join(root, s))));
 if (!noBuild && oldestOutput < newestSource) {
@@ -47,7 +60,13 @@ const playwright = path.join(root, 'node_modules', '@playwright', 'test', 'cli.j
 let failed = false;
 for (const project of ['browser', 'electron']) {
   console.log(`\n=== e2e: ${project} ===`);
-  const status = run(process.execPath, [playwright, 'test', `--project=${project}`, '--pass-with-no-tests', ...extra]);
+  const status = run(process.execPath, [
+    playwright,
+    'test',
+    `--project=${project}`,
+    '--pass-with-no-tests',
+    ...extra,
+  ]);
   if (status !== 0) failed = true;
 }
 console.log(

@@ -38,7 +38,9 @@ export function App() {
           case 'import-folder': {
             const open = useNavStore.getState().projectId;
             if (open === null) {
-              useToastStore.getState().push('info', 'Open a project first, then import the folder into it.');
+              useToastStore
+                .getState()
+                .push('info', 'Open a project first, then import the folder into it.');
               return;
             }
             useNavStore.getState().go('dataset', open);

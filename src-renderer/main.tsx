@@ -2,7 +2,11 @@ import './zod-config.js';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.js';
-import './styles.css';
+import './styles/base.css';
+import './styles/shell.css';
+import './styles/components.css';
+import './styles/dataset.css';
+import './styles/splits.css';
 
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html has no #root element');

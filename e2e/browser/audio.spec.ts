@@ -2,7 +2,10 @@ import { expectThumbnailsRendered, screenshot, test, expect } from '../helpers/f
 import { writeAudioFolder } from '../helpers/audio.js';
 import { createProject, waitForImport } from '../helpers/ui.js';
 
-test('an audio project shows waveform tiles with durations, and plays an item', async ({ app, scratch }) => {
+test('an audio project shows waveform tiles with durations, and plays an item', async ({
+  app,
+  scratch,
+}) => {
   const { page } = app;
   const folder = await writeAudioFolder(`${scratch}/sounds`);
 

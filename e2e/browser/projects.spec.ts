@@ -1,7 +1,9 @@
 import { test, expect } from '../helpers/fixtures.js';
 import { createProject } from '../helpers/ui.js';
 
-test('rename and delete a project (with confirmation), and reload onto the same screen', async ({ app }) => {
+test('rename and delete a project (with confirmation), and reload onto the same screen', async ({
+  app,
+}) => {
   const { page } = app;
   await createProject(page, 'Old name', 'audio-classification');
   await expect(page.getByTestId('dataset-empty')).toContainText('No sounds yet');

@@ -36,15 +36,22 @@ test('upload a folder through "Choose folder…": relative paths keep the classe
   expect(app.errors).toEqual([]);
 });
 
-test('a folder path that does not exist gets a clear error and changes nothing', async ({ app, scratch }) => {
+test('a folder path that does not exist gets a clear error and changes nothing', async ({
+  app,
+  scratch,
+}) => {
   const { page } = app;
   await createProject(page, 'Nothing here');
   await page.getByTestId('import-path-input').fill(`${scratch}/no-such-folder`);
   await page.getByTestId('import-path-button').click();
   const progress = page.getByTestId('import-progress');
   await expect(progress).toHaveAttribute('data-phase', 'failed');
-  await expect(page.getByTestId('import-summary')).toContainText(/does not exist|not found|no such/i);
+  await expect(page.getByTestId('import-summary')).toContainText(
+    /does not exist|not found|no such/i,
+  );
   await expect(page.getByTestId('dataset-empty')).toBeVisible();
   // The refusal is the expected outcome here, and the only error.
-  expect(app.errors).toEqual([expect.stringMatching(/^http 400 POST \/api\/datasets\/proj-[0-9a-f]{8}\/import\/local$/)]);
+  expect(app.errors).toEqual([
+    expect.stringMatching(/^http 400 POST \/api\/datasets\/proj-[0-9a-f]{8}\/import\/local$/),
+  ]);
 });

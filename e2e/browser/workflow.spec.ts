@@ -1,5 +1,17 @@
-import { expectThumbnailsRendered, naturalWidth, screenshot, test, expect } from '../helpers/fixtures.js';
-import { CLASSES, TOTAL_IMAGES, expectedSplit, writeImageFolder, type ClassName } from '../helpers/images.js';
+import {
+  expectThumbnailsRendered,
+  naturalWidth,
+  screenshot,
+  test,
+  expect,
+} from '../helpers/fixtures.js';
+import {
+  CLASSES,
+  TOTAL_IMAGES,
+  expectedSplit,
+  writeImageFolder,
+  type ClassName,
+} from '../helpers/images.js';
 import { createProject, waitForImport } from '../helpers/ui.js';
 
 /**
@@ -37,8 +49,17 @@ test('create a project, import a local folder, browse it, make a stratified 80/1
   await page.getByTestId('dataset-class-filter').selectOption('green');
   await expect(page.getByTestId('dataset-matching')).toHaveText(`${CLASSES.green} matches`);
   await expect
-    .poll(() => page.getByTestId('item-tile').evaluateAll((t) => t.map((e) => e.getAttribute('data-filename'))))
-    .toEqual(Array.from({ length: CLASSES.green }, (_, i) => `green/img-${String(i).padStart(3, '0')}.png`));
+    .poll(() =>
+      page
+        .getByTestId('item-tile')
+        .evaluateAll((t) => t.map((e) => e.getAttribute('data-filename'))),
+    )
+    .toEqual(
+      Array.from(
+        { length: CLASSES.green },
+        (_, i) => `green/img-${String(i).padStart(3, '0')}.png`,
+      ),
+    );
 
   // Search narrows further; the detail panel shows the original image and its metadata.
   await page.getByTestId('dataset-search').fill('img-007');
@@ -48,9 +69,7 @@ test('create a project, import a local folder, browse it, make a stratified 80/1
   await expect(page.getByTestId('detail-filename')).toHaveText('green/img-007.png');
   await expect(detail).toContainText('96 × 72 px');
   await expect(detail).toContainText('Not in any split yet');
-  await expect
-    .poll(() => naturalWidth(page, 'detail-image'))
-    .toBe(96);
+  await expect.poll(() => naturalWidth(page, 'detail-image')).toBe(96);
   await screenshot(page, '04-dataset-detail');
   await page.getByTestId('dataset-search').fill('');
   await page.getByTestId('dataset-class-filter').selectOption('');
@@ -89,7 +108,9 @@ test('create a project, import a local folder, browse it, make a stratified 80/1
   for (const cls of Object.keys(CLASSES) as ClassName[]) {
     const row = splitDetail.locator(`[data-testid="class-row"][data-class="${cls}"]`);
     for (const subset of ['train', 'val', 'test'] as const) {
-      await expect(row.locator(`[data-subset="${subset}"]`), `${cls} ${subset}`).toHaveText(String(want[cls][subset]));
+      await expect(row.locator(`[data-subset="${subset}"]`), `${cls} ${subset}`).toHaveText(
+        String(want[cls][subset]),
+      );
     }
     await expect(row.locator('[data-subset="total"]')).toHaveText(String(CLASSES[cls]));
   }

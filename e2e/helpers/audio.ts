@@ -32,7 +32,10 @@ export async function writeAudioFolder(root: string): Promise<string> {
   await mkdir(path.join(root, 'beep'), { recursive: true });
   await mkdir(path.join(root, 'hum'), { recursive: true });
   for (let i = 0; i < 3; i += 1) {
-    await writeFile(path.join(root, 'beep', `beep-${i}.wav`), wavBytes(0.5 + i * 0.25, 880 + i * 40));
+    await writeFile(
+      path.join(root, 'beep', `beep-${i}.wav`),
+      wavBytes(0.5 + i * 0.25, 880 + i * 40),
+    );
     await writeFile(path.join(root, 'hum', `hum-${i}.wav`), wavBytes(2, 110 + i * 15));
   }
   return root;

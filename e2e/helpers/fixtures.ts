@@ -77,10 +77,12 @@ export const test = base.extend<Fixtures>({
     page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
     page.on('console', (m) => {
       // Failed requests are recorded below with their URL; Chrome's console line has none.
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(`console: ${m.text()}`);
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
+        errors.push(`console: ${m.text()}`);
     });
     page.on('response', (r) => {
-      if (r.status() >= 400) errors.push(`http ${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
+      if (r.status() >= 400)
+        errors.push(`http ${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
     });
     await page.addInitScript({ content: CSP_RECORDER });
     await page.goto(server.url);
@@ -96,7 +98,8 @@ export const test = base.extend<Fixtures>({
 /** Saves a screenshot of the screen as a person sees it (passing toasts closed first). */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
-  for (const close of await page.locator('.toast-close').all()) await close.click().catch(() => undefined);
+  for (const close of await page.locator('.toast-close').all())
+    await close.click().catch(() => undefined);
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
 }
 
@@ -111,14 +114,17 @@ export async function expectThumbnailsRendered(page: Page, min: number): Promise
   await expect
     .poll(
       () =>
-        thumbs.evaluateAll((imgs) =>
-          (imgs as unknown as ImageLike[]).filter((i) => i.complete && i.naturalWidth > 0).length,
+        thumbs.evaluateAll(
+          (imgs) =>
+            (imgs as unknown as ImageLike[]).filter((i) => i.complete && i.naturalWidth > 0).length,
         ),
       { message: 'thumbnails with naturalWidth > 0' },
     )
     .toBeGreaterThanOrEqual(min);
   const broken = await thumbs.evaluateAll((imgs) =>
-    (imgs as unknown as ImageLike[]).filter((i) => i.complete && i.naturalWidth === 0).map((i) => i.src),
+    (imgs as unknown as ImageLike[])
+      .filter((i) => i.complete && i.naturalWidth === 0)
+      .map((i) => i.src),
   );
   expect(broken, 'broken thumbnails').toEqual([]);
 }

@@ -41,7 +41,9 @@ async function png(cls: ClassName, index: number, width = 96, height = 72): Prom
       raw[i + 2] = Math.min(255, b * shade + d + rand() * 20);
     }
   }
-  return sharp(raw, { raw: { width, height, channels: 3 } }).png().toBuffer();
+  return sharp(raw, { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 /**
@@ -52,7 +54,10 @@ export async function writeImageFolder(root: string): Promise<string> {
   for (const [cls, count] of Object.entries(CLASSES) as [ClassName, number][]) {
     await mkdir(path.join(root, cls), { recursive: true });
     for (let i = 0; i < count; i += 1) {
-      await writeFile(path.join(root, cls, `img-${String(i).padStart(3, '0')}.png`), await png(cls, i));
+      await writeFile(
+        path.join(root, cls, `img-${String(i).padStart(3, '0')}.png`),
+        await png(cls, i),
+      );
     }
   }
   return root;
@@ -61,12 +66,18 @@ export async function writeImageFolder(root: string): Promise<string> {
 export const TOTAL_IMAGES = Object.values(CLASSES).reduce((a, b) => a + b, 0);
 
 /** Expected per-class counts of a stratified split, by the rule n_subset = round(n × ratio). */
-export function expectedSplit(
-  ratios: { train: number; val: number; test: number },
-): Record<ClassName, { train: number; val: number; test: number }> {
+export function expectedSplit(ratios: {
+  train: number;
+  val: number;
+  test: number;
+}): Record<ClassName, { train: number; val: number; test: number }> {
   const out = {} as Record<ClassName, { train: number; val: number; test: number }>;
   for (const [cls, n] of Object.entries(CLASSES) as [ClassName, number][]) {
-    out[cls] = { train: Math.round(n * ratios.train), val: Math.round(n * ratios.val), test: Math.round(n * ratios.test) };
+    out[cls] = {
+      train: Math.round(n * ratios.train),
+      val: Math.round(n * ratios.val),
+      test: Math.round(n * ratios.test),
+    };
   }
   return out;
 }

@@ -22,18 +22,28 @@ export interface TestServer {
  */
 export async function startTestServer(workspaceDir: string): Promise<TestServer> {
   for (const f of [SERVER_JS, UI_INDEX]) {
-    if (!existsSync(f)) throw new Error(`${path.relative(REPO_ROOT, f)} is missing: run \`npm run build\` first`);
+    if (!existsSync(f))
+      throw new Error(`${path.relative(REPO_ROOT, f)} is missing: run \`npm run build\` first`);
   }
   const child: ChildProcess = spawn(
     process.execPath,
     [SERVER_JS, '--port', '0', '--workspace', workspaceDir],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ASSAY_WORKSPACE: workspaceDir } },
+    {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ASSAY_WORKSPACE: workspaceDir },
+    },
   );
   let log = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
 
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start within 60 s:\n${log}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`server did not start within 60 s:\n${log}`)),
+      60_000,
+    );
     const onData = (chunk: Buffer): void => {
       log += chunk.toString();
       const m = /listening on (http:\/\/[^\s"]+)/.exec(log);

@@ -30,7 +30,10 @@ function isPresent(value: unknown): boolean {
  * (a filename like `cat/a.png` becomes `cat%2Fa.png`, as the routes expect), query fields go to
  * the query string, body fields to a JSON body. Fields the operation does not declare are dropped.
  */
-export function buildRequest(name: OperationName, input: Readonly<Record<string, unknown>>): HttpRequest {
+export function buildRequest(
+  name: OperationName,
+  input: Readonly<Record<string, unknown>>,
+): HttpRequest {
   const def: OperationDef = operations[name];
   const path = def.path.replace(/:([A-Za-z_]+)/g, (_m, key: string) => {
     const value = input[key];

@@ -41,10 +41,13 @@ export function createHttpClient(options: HttpClientOptions = {}): WorkstationCl
     try {
       res = await fetch(base + req.url, {
         method: req.method,
-        headers: req.body === undefined ? { Accept: 'application/json' } : {
-          Accept: 'application/json',
-          'Content-Type': 'application/json',
-        },
+        headers:
+          req.body === undefined
+            ? { Accept: 'application/json' }
+            : {
+                Accept: 'application/json',
+                'Content-Type': 'application/json',
+              },
         body: req.body,
       });
     } catch {
@@ -85,10 +88,12 @@ export function createHttpClient(options: HttpClientOptions = {}): WorkstationCl
           payload = undefined;
         }
         try {
-          resolve(parseResponse('importLocal', unwrapEnvelope(payload, xhr.status)) as {
-            job_id: string;
-            status: string;
-          });
+          resolve(
+            parseResponse('importLocal', unwrapEnvelope(payload, xhr.status)) as {
+              job_id: string;
+              status: string;
+            },
+          );
         } catch (e) {
           reject(e instanceof Error ? e : new WorkstationError('internal', String(e)));
         }

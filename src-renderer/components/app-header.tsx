@@ -17,7 +17,9 @@ export function AppHeader() {
             <span className="header-project" data-testid="header-project-name">
               {project.name}
             </span>
-            <span className="header-sep" aria-hidden="true">/</span>
+            <span className="header-sep" aria-hidden="true">
+              /
+            </span>
             <span className="header-screen">{TITLES[screen]}</span>
           </>
         ) : (

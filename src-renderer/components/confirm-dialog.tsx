@@ -9,7 +9,13 @@ interface ConfirmDialogProps {
 }
 
 /** A modal question for destructive actions; Escape or the backdrop cancels. */
-export function ConfirmDialog({ title, message, confirmLabel, onConfirm, onCancel }: ConfirmDialogProps) {
+export function ConfirmDialog({
+  title,
+  message,
+  confirmLabel,
+  onConfirm,
+  onCancel,
+}: ConfirmDialogProps) {
   const cancelRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     // Focus the safe choice, so a stray Enter does not delete anything.
@@ -20,14 +26,31 @@ export function ConfirmDialog({ title, message, confirmLabel, onConfirm, onCance
   }, [onCancel]);
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onCancel()}>
-      <div className="modal" role="alertdialog" aria-modal="true" aria-labelledby="confirm-title" data-testid="confirm-dialog">
+      <div
+        className="modal"
+        role="alertdialog"
+        aria-modal="true"
+        aria-labelledby="confirm-title"
+        data-testid="confirm-dialog"
+      >
         <h2 id="confirm-title">{title}</h2>
         <p>{message}</p>
         <div className="modal-actions">
-          <button type="button" ref={cancelRef} className="btn" onClick={onCancel} data-testid="confirm-cancel">
+          <button
+            type="button"
+            ref={cancelRef}
+            className="btn"
+            onClick={onCancel}
+            data-testid="confirm-cancel"
+          >
             Cancel
           </button>
-          <button type="button" className="btn btn-danger" onClick={onConfirm} data-testid="confirm-ok">
+          <button
+            type="button"
+            className="btn btn-danger"
+            onClick={onConfirm}
+            data-testid="confirm-ok"
+          >
             {confirmLabel}
           </button>
         </div>

@@ -62,5 +62,7 @@ export function PlotPanel({ traces, layout, testId, ariaLabel }: PlotPanelProps)
   }, [plotly]);
 
   if (failed) return <div className="plot-error">The chart could not be loaded.</div>;
-  return <div ref={ref} className="plot-panel" role="img" aria-label={ariaLabel} data-testid={testId} />;
+  return (
+    <div ref={ref} className="plot-panel" role="img" aria-label={ariaLabel} data-testid={testId} />
+  );
 }

@@ -19,7 +19,10 @@ export function ProgressBar({ fraction, label, testId }: ProgressBarProps) {
       aria-valuenow={pct}
       data-testid={testId}
     >
-      <div className="progress-fill" style={{ width: fraction === null ? undefined : formatPercent(fraction) }} />
+      <div
+        className="progress-fill"
+        style={{ width: fraction === null ? undefined : formatPercent(fraction) }}
+      />
     </div>
   );
 }

@@ -28,7 +28,9 @@ export function Sidebar() {
   return (
     <nav className="sidebar" aria-label="Main">
       <div className="brand">
-        <span className="brand-mark" aria-hidden="true">A</span>
+        <span className="brand-mark" aria-hidden="true">
+          A
+        </span>
         <span className="brand-name">Assay</span>
       </div>
       <ul className="nav-list">

@@ -32,7 +32,9 @@ async function readAll(dir: FileSystemDirectoryEntry): Promise<FileSystemEntry[]
   const all: FileSystemEntry[] = [];
   // readEntries returns at most ~100 entries per call; keep reading until an empty batch.
   for (;;) {
-    const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
+    const batch = await new Promise<FileSystemEntry[]>((resolve, reject) =>
+      reader.readEntries(resolve, reject),
+    );
     if (batch.length === 0) return all;
     all.push(...batch);
   }
@@ -43,7 +45,10 @@ export async function walkEntries(entries: readonly FileSystemEntry[]): Promise<
   const visit = async (entry: FileSystemEntry): Promise<void> => {
     if (isHidden(entry.name)) return;
     if (entry.isFile) {
-      out.push({ file: await fileOf(entry as FileSystemFileEntry), path: entry.fullPath.replace(/^\/+/, '') });
+      out.push({
+        file: await fileOf(entry as FileSystemFileEntry),
+        path: entry.fullPath.replace(/^\/+/, ''),
+      });
     } else if (entry.isDirectory) {
       for (const child of await readAll(entry as FileSystemDirectoryEntry)) await visit(child);
     }

@@ -16,7 +16,8 @@ export function formatBytes(bytes: number): string {
 
 /** Audio length: "0:03.2" under ten seconds (short clips matter), else "m:ss" or "h:mm:ss". */
 export function formatDuration(seconds: number | null | undefined): string {
-  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '—';
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0)
+    return '—';
   if (seconds < 10) return `0:0${seconds.toFixed(1)}`;
   const total = Math.round(seconds);
   const h = Math.floor(total / 3600);

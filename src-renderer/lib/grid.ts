@@ -7,7 +7,12 @@ export function columnsFor(width: number, minTile: number, gap: number): number 
 }
 
 /** The 1-based pages of `pageSize` items that cover item indexes start..end (inclusive). */
-export function pagesForRange(start: number, end: number, pageSize: number, total: number): number[] {
+export function pagesForRange(
+  start: number,
+  end: number,
+  pageSize: number,
+  total: number,
+): number[] {
   if (total <= 0 || end < start) return [];
   const first = Math.floor(Math.max(0, start) / pageSize) + 1;
   const last = Math.floor(Math.min(total - 1, end) / pageSize) + 1;

@@ -18,7 +18,12 @@ export type PlotTrace = BarTrace;
 export interface PlotLayout {
   readonly barmode?: 'stack' | 'group';
   readonly height?: number;
-  readonly margin?: { readonly l: number; readonly r: number; readonly t: number; readonly b: number };
+  readonly margin?: {
+    readonly l: number;
+    readonly r: number;
+    readonly t: number;
+    readonly b: number;
+  };
   readonly xaxis?: Readonly<Record<string, unknown>>;
   readonly yaxis?: Readonly<Record<string, unknown>>;
   readonly legend?: Readonly<Record<string, unknown>>;

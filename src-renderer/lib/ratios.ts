@@ -9,7 +9,8 @@ export type RatioKey = keyof RatioPercents;
 export const RATIO_KEYS: readonly RatioKey[] = ['train', 'val', 'test'];
 export const DEFAULT_RATIOS: RatioPercents = { train: 80, val: 10, test: 10 };
 
-const clampPercent = (v: number): number => Math.min(100, Math.max(0, Math.round(Number.isFinite(v) ? v : 0)));
+const clampPercent = (v: number): number =>
+  Math.min(100, Math.max(0, Math.round(Number.isFinite(v) ? v : 0)));
 
 /**
  * Moves one slider and keeps the three consistent: they never add up to more than 100. When the

@@ -48,7 +48,11 @@ export function distributionLayout(classCount: number): PlotLayout {
     yaxis: { title: { text: 'Items' }, rangemode: 'tozero', gridcolor: '#e5e7eb' },
     // Plotly lists stacked traces bottom-up by default; keep the legend in Train, Val, Test order.
     legend: { orientation: 'h', y: -0.2, traceorder: 'normal' },
-    font: { family: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif', size: 12, color: '#374151' },
+    font: {
+      family: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
+      size: 12,
+      color: '#374151',
+    },
     paper_bgcolor: 'rgba(0,0,0,0)',
     plot_bgcolor: 'rgba(0,0,0,0)',
   };

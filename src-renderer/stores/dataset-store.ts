@@ -19,7 +19,12 @@ export interface DatasetQuery {
 /** Items are fetched in pages as the grid scrolls; the grid asks for what it is about to show. */
 export const PAGE_SIZE = 200;
 
-const DEFAULT_QUERY: DatasetQuery = { search: '', filterClass: null, sortBy: 'filename', sortOrder: 'asc' };
+const DEFAULT_QUERY: DatasetQuery = {
+  search: '',
+  filterClass: null,
+  sortBy: 'filename',
+  sortOrder: 'asc',
+};
 
 interface DatasetState {
   readonly projectId: string | null;
@@ -67,7 +72,11 @@ export const useDatasetStore = create<DatasetState>()((set, get) => {
     const { projectId, generation, query } = get();
     if (projectId === null) return;
     const key = `${generation}:${page}`;
-    if (inflight.has(key) || (get().pagesGeneration === generation && get().pages[page] !== undefined)) return;
+    if (
+      inflight.has(key) ||
+      (get().pagesGeneration === generation && get().pages[page] !== undefined)
+    )
+      return;
     inflight.add(key);
     try {
       const reply = await client.listImages({
@@ -81,7 +90,11 @@ export const useDatasetStore = create<DatasetState>()((set, get) => {
       });
       if (get().generation !== generation) return;
       const base = get().pagesGeneration === generation ? get().pages : {};
-      set({ total: reply.total, pages: { ...base, [page]: reply.items }, pagesGeneration: generation });
+      set({
+        total: reply.total,
+        pages: { ...base, [page]: reply.items },
+        pagesGeneration: generation,
+      });
     } catch (e) {
       if (get().generation === generation) toasts().pushError('Could not list the items', e);
     } finally {
@@ -186,6 +199,10 @@ export const selectItemAt =
     s.pages[Math.floor(index / PAGE_SIZE) + 1]?.[index % PAGE_SIZE];
 
 /** Where an item's thumbnail or file is shown from (an HTTP URL, or assay-media: in Electron). */
-export function itemMediaUrl(projectId: string, filename: string, variant: 'file' | 'thumbnail'): string {
+export function itemMediaUrl(
+  projectId: string,
+  filename: string,
+  variant: 'file' | 'thumbnail',
+): string {
   return client.mediaUrl(projectId, filename, variant);
 }

@@ -8,7 +8,8 @@ import { useDatasetStore } from './dataset-store.js';
 import { useProjectsStore } from './projects-store.js';
 import { useToastStore } from './toast-store.js';
 
-export type ImportPhase = 'idle' | 'uploading' | 'processing' | 'completed' | 'failed' | 'cancelled';
+export type ImportPhase =
+  'idle' | 'uploading' | 'processing' | 'completed' | 'failed' | 'cancelled';
 
 export interface UploadFile {
   readonly file: Blob;
@@ -35,7 +36,11 @@ interface ImportState {
    * A drop on the Dataset screen. Electron gives each dropped file or folder a filesystem path,
    * imported in place; a browser has only the bytes, so folders are walked and uploaded.
    */
-  importDrop(projectId: string, files: readonly File[], entries: readonly FileSystemEntry[]): Promise<void>;
+  importDrop(
+    projectId: string,
+    files: readonly File[],
+    entries: readonly FileSystemEntry[],
+  ): Promise<void>;
   /** Files from the "Choose folder…" / "Choose files…" inputs. */
   importChosen(projectId: string, files: readonly File[]): Promise<void>;
   /** Follows a job already running (e.g. started before the screen was opened). */
@@ -128,7 +133,8 @@ export const useImportStore = create<ImportState>()((set, get) => {
 
     async upload(projectId, files) {
       if (files.length === 0) return;
-      const label = files.length === 1 ? (files[0]?.relativePath ?? '1 file') : `${files.length} files`;
+      const label =
+        files.length === 1 ? (files[0]?.relativePath ?? '1 file') : `${files.length} files`;
       if (!begin(projectId, 'uploading', label)) return;
       try {
         const started = await client.uploadFiles(projectId, files, (sent, total) => {
@@ -157,7 +163,8 @@ export const useImportStore = create<ImportState>()((set, get) => {
 
     async importDrop(projectId, files, entries) {
       const paths = files.map((f) => client.pathForFile(f)).filter((p): p is string => p !== null);
-      if (paths.length > 0 && paths.length === files.length) return get().importPaths(projectId, paths);
+      if (paths.length > 0 && paths.length === files.length)
+        return get().importPaths(projectId, paths);
       let picked: PickedFile[];
       try {
         picked = await walkEntries(entries);
@@ -174,9 +181,13 @@ export const useImportStore = create<ImportState>()((set, get) => {
       const firstPath = client.pathForFile(first);
       if (firstPath !== null) {
         // Electron: import the chosen folder (or files) in place instead of copying bytes over IPC.
-        const root = first.webkitRelativePath ? rootFolderFromFilePath(firstPath, first.webkitRelativePath) : null;
+        const root = first.webkitRelativePath
+          ? rootFolderFromFilePath(firstPath, first.webkitRelativePath)
+          : null;
         if (root !== null) return get().importPaths(projectId, [root]);
-        const paths = files.map((f) => client.pathForFile(f)).filter((p): p is string => p !== null);
+        const paths = files
+          .map((f) => client.pathForFile(f))
+          .filter((p): p is string => p !== null);
         return get().importPaths(projectId, paths);
       }
       await uploadPicked(projectId, pickedFromInput(files));

@@ -19,7 +19,10 @@ export const useNavStore = create<NavState>()((set, get) => ({
   },
   go(screen, projectId) {
     // The open project stays remembered on the Projects screen so the nav can return to it.
-    const route: Route = { screen, projectId: projectId === undefined ? get().projectId : projectId };
+    const route: Route = {
+      screen,
+      projectId: projectId === undefined ? get().projectId : projectId,
+    };
     const hash = formatRoute(route);
     if (window.location.hash !== hash) window.history.pushState(null, '', hash);
     set(route);

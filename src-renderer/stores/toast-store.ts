@@ -18,7 +18,11 @@ interface ToastState {
 }
 
 let nextId = 1;
-const LIFETIME_MS: Readonly<Record<ToastKind, number>> = { error: 10_000, info: 5000, success: 5000 };
+const LIFETIME_MS: Readonly<Record<ToastKind, number>> = {
+  error: 10_000,
+  info: 5000,
+  success: 5000,
+};
 
 export const useToastStore = create<ToastState>()((set, get) => ({
   toasts: [],

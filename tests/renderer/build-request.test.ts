@@ -1,11 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { WorkstationError } from '../../src-shared/contract/index.js';
-import { buildRequest, parseResponse, schemaKeys, unwrapEnvelope } from '../../src-renderer/client/build-request.js';
+import {
+  buildRequest,
+  parseResponse,
+  schemaKeys,
+  unwrapEnvelope,
+} from '../../src-renderer/client/build-request.js';
 import { operations } from '../../src-shared/contract/index.js';
 
 describe('buildRequest', () => {
   it('puts path params into the path, URL-encoded (a filename keeps its slash as %2F)', () => {
-    const req = buildRequest('getItemInfo', { project_id: 'proj-0a1b2c3d', filename: 'cat/a b#1.png' });
+    const req = buildRequest('getItemInfo', {
+      project_id: 'proj-0a1b2c3d',
+      filename: 'cat/a b#1.png',
+    });
     expect(req).toEqual({
       method: 'GET',
       url: '/api/datasets/proj-0a1b2c3d/images/cat%2Fa%20b%231.png/info',
@@ -30,7 +38,11 @@ describe('buildRequest', () => {
     });
     const url = new URL(req.url, 'http://x');
     expect(url.pathname).toBe('/api/datasets/proj-0a1b2c3d/images');
-    expect(Object.fromEntries(url.searchParams)).toEqual({ page: '2', page_size: '200', sort_by: 'size' });
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      page: '2',
+      page_size: '200',
+      sort_by: 'size',
+    });
     expect(req.body).toBeUndefined();
   });
 
@@ -94,7 +106,9 @@ describe('unwrapEnvelope / parseResponse', () => {
   });
 
   it('rejects data that does not match the contract', () => {
-    expect(() => parseResponse('listProjects', [{ id: 'nope' }])).toThrow(/does not match the contract/);
+    expect(() => parseResponse('listProjects', [{ id: 'nope' }])).toThrow(
+      /does not match the contract/,
+    );
     expect(parseResponse('listProjects', [])).toEqual([]);
   });
 });

@@ -9,8 +9,16 @@ import { waveformPath } from '../../src-renderer/lib/waveform.js';
 
 describe('adjustRatios', () => {
   it('takes the excess from the other two in proportion', () => {
-    expect(adjustRatios({ train: 80, val: 10, test: 10 }, 'train', 90)).toEqual({ train: 90, val: 5, test: 5 });
-    expect(adjustRatios({ train: 60, val: 30, test: 10 }, 'test', 30)).toEqual({ train: 47, val: 23, test: 30 });
+    expect(adjustRatios({ train: 80, val: 10, test: 10 }, 'train', 90)).toEqual({
+      train: 90,
+      val: 5,
+      test: 5,
+    });
+    expect(adjustRatios({ train: 60, val: 30, test: 10 }, 'test', 30)).toEqual({
+      train: 47,
+      val: 23,
+      test: 30,
+    });
   });
 
   it('never exceeds 100 and never goes negative, whatever is moved', () => {
@@ -36,13 +44,20 @@ describe('adjustRatios', () => {
   });
 
   it('handles the others being zero', () => {
-    expect(adjustRatios({ train: 100, val: 0, test: 0 }, 'val', 30)).toEqual({ train: 70, val: 30, test: 0 });
+    expect(adjustRatios({ train: 100, val: 0, test: 0 }, 'val', 30)).toEqual({
+      train: 70,
+      val: 30,
+      test: 0,
+    });
   });
 });
 
 describe('stripCommonRoot', () => {
   it('strips the one folder everything was dropped or chosen in', () => {
-    expect(stripCommonRoot(['animals/cat/1.png', 'animals/dog/2.png'])).toEqual(['cat/1.png', 'dog/2.png']);
+    expect(stripCommonRoot(['animals/cat/1.png', 'animals/dog/2.png'])).toEqual([
+      'cat/1.png',
+      'dog/2.png',
+    ]);
   });
   it('keeps several dropped folders: they are the classes', () => {
     expect(stripCommonRoot(['cat/1.png', 'dog/2.png'])).toEqual(['cat/1.png', 'dog/2.png']);
@@ -56,8 +71,12 @@ describe('stripCommonRoot', () => {
 
 describe('rootFolderFromFilePath', () => {
   it('finds the chosen folder on POSIX and Windows', () => {
-    expect(rootFolderFromFilePath('/home/u/animals/cat/1.png', 'animals/cat/1.png')).toBe('/home/u/animals');
-    expect(rootFolderFromFilePath('C:\\data\\animals\\cat\\1.png', 'animals/cat/1.png')).toBe('C:\\data\\animals');
+    expect(rootFolderFromFilePath('/home/u/animals/cat/1.png', 'animals/cat/1.png')).toBe(
+      '/home/u/animals',
+    );
+    expect(rootFolderFromFilePath('C:\\data\\animals\\cat\\1.png', 'animals/cat/1.png')).toBe(
+      'C:\\data\\animals',
+    );
   });
   it('returns null when path and relative path disagree', () => {
     expect(rootFolderFromFilePath('/x/y.png', 'animals/cat/1.png')).toBeNull();
@@ -111,7 +130,10 @@ describe('routes', () => {
   it('round-trips project screens and falls back to projects', () => {
     const r = { screen: 'splits', projectId: 'proj-0a1b2c3d' } as const;
     expect(parseRoute(formatRoute(r))).toEqual(r);
-    expect(parseRoute('#/projects/proj-0a1b2c3d')).toEqual({ screen: 'dataset', projectId: 'proj-0a1b2c3d' });
+    expect(parseRoute('#/projects/proj-0a1b2c3d')).toEqual({
+      screen: 'dataset',
+      projectId: 'proj-0a1b2c3d',
+    });
     expect(parseRoute('#/projects/../etc/splits')).toEqual({ screen: 'projects', projectId: null });
     expect(parseRoute('')).toEqual({ screen: 'projects', projectId: null });
   });
@@ -119,7 +141,14 @@ describe('routes', () => {
 
 describe('waveformPath', () => {
   it('draws a closed outline spanning the width, maxima above minima', () => {
-    const d = waveformPath([[-1, 1], [-0.5, 0.5]], 100, 40);
+    const d = waveformPath(
+      [
+        [-1, 1],
+        [-0.5, 0.5],
+      ],
+      100,
+      40,
+    );
     expect(d.startsWith('M0 0 50 0')).toBe(true);
     expect(d.endsWith('Z')).toBe(true);
     expect(d).toContain('100 10'); // second bucket top at 0.5 → y = 10

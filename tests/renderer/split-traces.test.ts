@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { distributionLayout, distributionTraces, subsetTotals } from '../../src-renderer/lib/split-traces.js';
+import {
+  distributionLayout,
+  distributionTraces,
+  subsetTotals,
+} from '../../src-renderer/lib/split-traces.js';
 
 const perClass = [
   { class: 'cat', train: 8, val: 1, test: 1, none: 0 },

@@ -81,9 +81,12 @@ export function DatasetScreen({ projectId }: { readonly projectId: string }) {
           <DatasetToolbar />
           <div className="dataset-body">
             {empty ? (
-              <EmptyState title={`No ${noun} yet — drop a folder here to import it`} testId="dataset-empty">
-                Put each class in its own sub-folder (<code>cat/</code>, <code>dog/</code>, …): the folder names become the
-                labels. You can also choose a folder or type its path above.
+              <EmptyState
+                title={`No ${noun} yet — drop a folder here to import it`}
+                testId="dataset-empty"
+              >
+                Put each class in its own sub-folder (<code>cat/</code>, <code>dog/</code>, …): the
+                folder names become the labels. You can also choose a folder or type its path above.
               </EmptyState>
             ) : listed && total === 0 ? (
               <EmptyState title="Nothing matches the search or filter." testId="dataset-no-match" />
@@ -96,7 +99,9 @@ export function DatasetScreen({ projectId }: { readonly projectId: string }) {
       )}
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">
-          <div className="drop-overlay-box">Drop to import into {project?.name ?? 'this project'}</div>
+          <div className="drop-overlay-box">
+            Drop to import into {project?.name ?? 'this project'}
+          </div>
         </div>
       )}
     </div>

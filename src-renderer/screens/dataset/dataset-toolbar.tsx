@@ -40,11 +40,18 @@ export function DatasetToolbar() {
           {info.total_items === 1 ? 'item' : 'items'}
         </span>
         <span>
-          <strong data-testid="dataset-class-count">{info.classes.length}</strong> {info.classes.length === 1 ? 'class' : 'classes'}
+          <strong data-testid="dataset-class-count">{info.classes.length}</strong>{' '}
+          {info.classes.length === 1 ? 'class' : 'classes'}
         </span>
-        {info.unlabeled > 0 && <span>{info.unlabeled.toLocaleString('en-US')} without a class</span>}
+        {info.unlabeled > 0 && (
+          <span>{info.unlabeled.toLocaleString('en-US')} without a class</span>
+        )}
         <span>{formatBytes(info.total_size)}</span>
-        {filtered && <span className="muted" data-testid="dataset-matching">{plural(total, 'match', 'matches')}</span>}
+        {filtered && (
+          <span className="muted" data-testid="dataset-matching">
+            {plural(total, 'match', 'matches')}
+          </span>
+        )}
       </div>
       <div className="toolbar-controls">
         <input

@@ -52,15 +52,41 @@ export function ImportPanel({ projectId, noun, compact }: ImportPanelProps) {
           </span>
         </div>
         <div className="drop-actions">
-          <button type="button" className="btn" disabled={busy} onClick={() => folderInput.current?.click()} data-testid="choose-folder-button">
+          <button
+            type="button"
+            className="btn"
+            disabled={busy}
+            onClick={() => folderInput.current?.click()}
+            data-testid="choose-folder-button"
+          >
             Choose folder…
           </button>
-          <button type="button" className="btn" disabled={busy} onClick={() => filesInput.current?.click()} data-testid="choose-files-button">
+          <button
+            type="button"
+            className="btn"
+            disabled={busy}
+            onClick={() => filesInput.current?.click()}
+            data-testid="choose-files-button"
+          >
             Choose files…
           </button>
         </div>
-        <input ref={folderInput} type="file" multiple hidden onChange={(e) => onPicked(e.currentTarget)} data-testid="folder-input" />
-        <input ref={filesInput} type="file" multiple hidden onChange={(e) => onPicked(e.currentTarget)} data-testid="files-input" />
+        <input
+          ref={folderInput}
+          type="file"
+          multiple
+          hidden
+          onChange={(e) => onPicked(e.currentTarget)}
+          data-testid="folder-input"
+        />
+        <input
+          ref={filesInput}
+          type="file"
+          multiple
+          hidden
+          onChange={(e) => onPicked(e.currentTarget)}
+          data-testid="files-input"
+        />
       </div>
       <form className="path-form" onSubmit={onPathSubmit}>
         <label className="field grow">
@@ -74,7 +100,12 @@ export function ImportPanel({ projectId, noun, compact }: ImportPanelProps) {
             data-testid="import-path-input"
           />
         </label>
-        <button type="submit" className="btn btn-primary" disabled={busy || path.trim() === ''} data-testid="import-path-button">
+        <button
+          type="submit"
+          className="btn btn-primary"
+          disabled={busy || path.trim() === ''}
+          data-testid="import-path-button"
+        >
           Import
         </button>
       </form>

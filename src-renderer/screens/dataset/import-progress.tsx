@@ -42,7 +42,10 @@ export function ImportProgress({ projectId }: { readonly projectId: string }) {
             {left !== null && ` · ${left}`}
           </span>
         </div>
-        <ProgressBar fraction={total > 0 ? progressFraction(sent, total) : null} label="Upload progress" />
+        <ProgressBar
+          fraction={total > 0 ? progressFraction(sent, total) : null}
+          label="Upload progress"
+        />
       </div>
     );
   }
@@ -56,16 +59,26 @@ export function ImportProgress({ projectId }: { readonly projectId: string }) {
         <div className="progress-head">
           <strong>Importing {label}</strong>
           <span className="muted" data-testid="import-status">
-            {count > 0 ? `${done.toLocaleString('en-US')} of ${plural(count, 'file')}` : 'Looking for files…'}
+            {count > 0
+              ? `${done.toLocaleString('en-US')} of ${plural(count, 'file')}`
+              : 'Looking for files…'}
             {left !== null && ` · ${left}`}
           </span>
           {job !== null && (
-            <button type="button" className="btn btn-sm" onClick={() => void cancel()} data-testid="import-cancel">
+            <button
+              type="button"
+              className="btn btn-sm"
+              onClick={() => void cancel()}
+              data-testid="import-cancel"
+            >
               Cancel
             </button>
           )}
         </div>
-        <ProgressBar fraction={count > 0 ? progressFraction(done, count) : null} label="Import progress" />
+        <ProgressBar
+          fraction={count > 0 ? progressFraction(done, count) : null}
+          label="Import progress"
+        />
       </div>
     );
   }
@@ -82,7 +95,9 @@ export function ImportProgress({ projectId }: { readonly projectId: string }) {
         <strong data-testid="import-summary">
           {phase === 'completed' && result !== null
             ? `Imported ${plural(result.imported, 'item')}` +
-              (result.duplicates > 0 ? ` · ${plural(result.duplicates, 'duplicate')} skipped` : '') +
+              (result.duplicates > 0
+                ? ` · ${plural(result.duplicates, 'duplicate')} skipped`
+                : '') +
               (result.failed > 0 ? ` · ${result.failed} failed` : '')
             : phase === 'cancelled'
               ? 'Import cancelled'
@@ -94,9 +109,7 @@ export function ImportProgress({ projectId }: { readonly projectId: string }) {
       </div>
       {errors.length > 0 && (
         <details className="import-errors" open={errors.length <= 5}>
-          <summary>
-            {plural(errors.length, 'file')} could not be imported
-          </summary>
+          <summary>{plural(errors.length, 'file')} could not be imported</summary>
           <ul data-testid="import-errors">
             {errors.map((e) => (
               <li key={`${e.file}:${e.code}`} data-testid="import-error-row">

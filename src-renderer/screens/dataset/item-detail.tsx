@@ -57,12 +57,20 @@ export function ItemDetail({ projectId }: { readonly projectId: string }) {
         <h2 className="detail-title" title={selected} data-testid="detail-filename">
           {selected}
         </h2>
-        <button type="button" className="icon-button" aria-label="Close detail" onClick={() => void select(null)} data-testid="detail-close">
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Close detail"
+          onClick={() => void select(null)}
+          data-testid="detail-close"
+        >
           ×
         </button>
       </div>
       {current === null ? (
-        <p className="muted pad">{status === 'error' ? 'This item could not be loaded.' : 'Loading…'}</p>
+        <p className="muted pad">
+          {status === 'error' ? 'This item could not be loaded.' : 'Loading…'}
+        </p>
       ) : (
         <>
           <Media projectId={projectId} info={current} />
@@ -75,9 +83,21 @@ export function ItemDetail({ projectId }: { readonly projectId: string }) {
                 {current.width} × {current.height} px
               </Row>
             )}
-            {current.duration !== null && <Row label="Duration">{formatDuration(current.duration)}</Row>}
-            {current.sample_rate !== null && <Row label="Sample rate">{current.sample_rate.toLocaleString('en-US')} Hz</Row>}
-            {current.channels !== null && <Row label="Channels">{current.channels === 1 ? 'mono' : current.channels === 2 ? 'stereo' : current.channels}</Row>}
+            {current.duration !== null && (
+              <Row label="Duration">{formatDuration(current.duration)}</Row>
+            )}
+            {current.sample_rate !== null && (
+              <Row label="Sample rate">{current.sample_rate.toLocaleString('en-US')} Hz</Row>
+            )}
+            {current.channels !== null && (
+              <Row label="Channels">
+                {current.channels === 1
+                  ? 'mono'
+                  : current.channels === 2
+                    ? 'stereo'
+                    : current.channels}
+              </Row>
+            )}
             {current.rows !== null && <Row label="Rows">{current.rows}</Row>}
             {current.columns !== null && <Row label="Columns">{current.columns}</Row>}
             <Row label="Status">{current.status}</Row>
@@ -96,7 +116,10 @@ export function ItemDetail({ projectId }: { readonly projectId: string }) {
                 return (
                   <li key={s.split_index}>
                     <span>{s.name}</span>
-                    <span className="subset-chip" style={{ background: SUBSET_COLORS[subset] ?? '#9ca3af' }}>
+                    <span
+                      className="subset-chip"
+                      style={{ background: SUBSET_COLORS[subset] ?? '#9ca3af' }}
+                    >
                       {SUBSET_LABELS[subset] ?? s.subset}
                     </span>
                   </li>

@@ -71,7 +71,9 @@ export function ThumbnailGrid({ projectId }: { readonly projectId: string }) {
           >
             {Array.from({ length: columns }, (_, c) => {
               const index = row.index * columns + c;
-              return index < total ? <ItemTile key={index} projectId={projectId} index={index} /> : null;
+              return index < total ? (
+                <ItemTile key={index} projectId={projectId} index={index} />
+              ) : null;
             })}
           </div>
         ))}

@@ -30,7 +30,11 @@ export function CreateProjectForm() {
   }
 
   return (
-    <form className="card create-project" onSubmit={(e) => void onSubmit(e)} data-testid="create-project-form">
+    <form
+      className="card create-project"
+      onSubmit={(e) => void onSubmit(e)}
+      data-testid="create-project-form"
+    >
       <h2 className="card-title">New project</h2>
       <div className="form-row">
         <label className="field grow">

@@ -46,18 +46,34 @@ export function ProjectRow({ project }: { readonly project: Project }) {
             </button>
           </form>
         ) : (
-          <button type="button" className="link-button project-open" onClick={() => go('dataset', project.id)} data-testid="project-name">
+          <button
+            type="button"
+            className="link-button project-open"
+            onClick={() => go('dataset', project.id)}
+            data-testid="project-name"
+          >
             {project.name}
           </button>
         )}
       </td>
       <td className="muted">{TASK_LABELS[project.task]}</td>
-      <td className="num" data-testid="project-item-count">{project.item_count.toLocaleString('en-US')}</td>
-      <td className="num" data-testid="project-class-count">{project.class_count}</td>
-      <td className="num" data-testid="project-split-count">{project.split_count}</td>
+      <td className="num" data-testid="project-item-count">
+        {project.item_count.toLocaleString('en-US')}
+      </td>
+      <td className="num" data-testid="project-class-count">
+        {project.class_count}
+      </td>
+      <td className="num" data-testid="project-split-count">
+        {project.split_count}
+      </td>
       <td className="muted nowrap">{dateFormat.format(new Date(project.created_at))}</td>
       <td className="row-actions">
-        <button type="button" className="btn btn-sm btn-primary" onClick={() => go('dataset', project.id)} data-testid="project-open">
+        <button
+          type="button"
+          className="btn btn-sm btn-primary"
+          onClick={() => go('dataset', project.id)}
+          data-testid="project-open"
+        >
           Open
         </button>
         <button
@@ -71,7 +87,12 @@ export function ProjectRow({ project }: { readonly project: Project }) {
         >
           Rename
         </button>
-        <button type="button" className="btn btn-sm btn-ghost-danger" onClick={() => setConfirming(true)} data-testid="project-delete">
+        <button
+          type="button"
+          className="btn btn-sm btn-ghost-danger"
+          onClick={() => setConfirming(true)}
+          data-testid="project-delete"
+        >
           Delete
         </button>
         {confirming && (

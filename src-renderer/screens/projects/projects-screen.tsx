@@ -23,7 +23,11 @@ export function ProjectsScreen() {
           All projects <span className="count">{projects.length}</span>
         </h2>
         {status === 'error' ? (
-          <EmptyState title="The project list could not be loaded." tone="error" testId="projects-error">
+          <EmptyState
+            title="The project list could not be loaded."
+            tone="error"
+            testId="projects-error"
+          >
             <p>{error}</p>
             <button type="button" className="btn" onClick={() => void load()}>
               Try again
@@ -33,7 +37,8 @@ export function ProjectsScreen() {
           <p className="muted pad">Loading projects…</p>
         ) : projects.length === 0 ? (
           <EmptyState title="No projects yet" testId="projects-empty">
-            Create one above: give it a name and pick its task. Then drop a folder of images or sounds on it.
+            Create one above: give it a name and pick its task. Then drop a folder of images or
+            sounds on it.
           </EmptyState>
         ) : (
           <table className="table" data-testid="project-list">
@@ -46,8 +51,8 @@ export function ProjectsScreen() {
                 <th className="num">Splits</th>
                 <th>Created</th>
                 <th>
-              <span className="sr-only">Actions</span>
-            </th>
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>

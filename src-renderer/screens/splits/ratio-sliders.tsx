@@ -1,5 +1,10 @@
 import type { CSSProperties } from 'react';
-import { adjustRatios, RATIO_KEYS, unassignedPercent, type RatioPercents } from '../../lib/ratios.js';
+import {
+  adjustRatios,
+  RATIO_KEYS,
+  unassignedPercent,
+  type RatioPercents,
+} from '../../lib/ratios.js';
 import { SUBSET_COLORS, SUBSET_LABELS } from '../../lib/split-traces.js';
 
 interface RatioSlidersProps {
@@ -41,7 +46,9 @@ export function RatioSliders({ value, onChange }: RatioSlidersProps) {
         <span style={{ width: `${left}%`, background: SUBSET_COLORS.none }} />
       </div>
       <p className="small muted" data-testid="ratio-unassigned">
-        {left === 0 ? 'Every item goes to a subset.' : `${left}% of each class is left out (“none”).`}
+        {left === 0
+          ? 'Every item goes to a subset.'
+          : `${left}% of each class is left out (“none”).`}
       </p>
     </div>
   );

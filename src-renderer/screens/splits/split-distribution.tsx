@@ -1,7 +1,13 @@
 import { useMemo } from 'react';
 import type { ClassDistribution, SplitStats } from '../../../src-shared/contract/index.js';
 import { PlotPanel } from '../../components/plot-panel.js';
-import { distributionLayout, distributionTraces, SUBSET_COLORS, SUBSET_LABELS, UNLABELED } from '../../lib/split-traces.js';
+import {
+  distributionLayout,
+  distributionTraces,
+  SUBSET_COLORS,
+  SUBSET_LABELS,
+  UNLABELED,
+} from '../../lib/split-traces.js';
 
 type Subset = keyof SplitStats;
 const SUBSETS: readonly Subset[] = ['train', 'val', 'test', 'none'];
@@ -29,11 +35,18 @@ export function SplitDistribution({ stats, perClass, testId }: SplitDistribution
             <span className="stat-value" data-testid={`${testId}-${s}`}>
               {stats[s].toLocaleString('en-US')}
             </span>
-            <span className="stat-sub">{total > 0 ? `${((stats[s] / total) * 100).toFixed(1)}%` : '—'}</span>
+            <span className="stat-sub">
+              {total > 0 ? `${((stats[s] / total) * 100).toFixed(1)}%` : '—'}
+            </span>
           </div>
         ))}
       </div>
-      <PlotPanel traces={traces} layout={layout} testId={`${testId}-chart`} ariaLabel="Items per class and subset" />
+      <PlotPanel
+        traces={traces}
+        layout={layout}
+        testId={`${testId}-chart`}
+        ariaLabel="Items per class and subset"
+      />
       <table className="table table-compact" data-testid={`${testId}-table`}>
         <thead>
           <tr>

@@ -20,7 +20,8 @@ export function SplitForm({ canCreate }: { readonly canCreate: boolean }) {
   const [stratify, setStratify] = useState(true);
 
   const seed = Number(seedText);
-  const seedValid = seedText.trim() !== '' && Number.isInteger(seed) && seed >= 0 && seed <= MAX_SEED;
+  const seedValid =
+    seedText.trim() !== '' && Number.isInteger(seed) && seed >= 0 && seed <= MAX_SEED;
   const ratiosValid = ratios.train + ratios.val + ratios.test > 0;
   const defaultName = `Split ${count + 1}`;
 
@@ -65,15 +66,28 @@ export function SplitForm({ canCreate }: { readonly canCreate: boolean }) {
             data-testid="split-seed-input"
           />
         </label>
-        <button type="button" className="btn" onClick={() => setSeedText(String(randomSeed()))} data-testid="split-seed-random">
+        <button
+          type="button"
+          className="btn"
+          onClick={() => setSeedText(String(randomSeed()))}
+          data-testid="split-seed-random"
+        >
           Random
         </button>
       </div>
-      {!seedValid && <p className="field-error">The seed is a whole number from 0 to {MAX_SEED}.</p>}
+      {!seedValid && (
+        <p className="field-error">The seed is a whole number from 0 to {MAX_SEED}.</p>
+      )}
       <label className="checkbox">
-        <input type="checkbox" checked={stratify} onChange={(e) => setStratify(e.target.checked)} data-testid="split-stratify" />
+        <input
+          type="checkbox"
+          checked={stratify}
+          onChange={(e) => setStratify(e.target.checked)}
+          data-testid="split-stratify"
+        />
         <span>
-          Stratify by class <span className="muted">— every class is split in the same proportions</span>
+          Stratify by class{' '}
+          <span className="muted">— every class is split in the same proportions</span>
         </span>
       </label>
       <button

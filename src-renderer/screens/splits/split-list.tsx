@@ -16,7 +16,8 @@ export function SplitList() {
   if (status === 'ready' && splits.length === 0) {
     return (
       <EmptyState title="No splits yet" testId="splits-empty">
-        Set the ratios above, check the preview, and create one. The same seed always gives the same split.
+        Set the ratios above, check the preview, and create one. The same seed always gives the same
+        split.
       </EmptyState>
     );
   }

@@ -21,16 +21,24 @@ export function SplitsScreen({ projectId }: { readonly projectId: string }) {
     void open(projectId);
   }, [open, projectId]);
 
-  const previewTotal = preview === null ? null : preview.stats.train + preview.stats.val + preview.stats.test + preview.stats.none;
+  const previewTotal =
+    preview === null
+      ? null
+      : preview.stats.train + preview.stats.val + preview.stats.test + preview.stats.none;
   const noItems = previewTotal === 0;
 
   return (
     <div className="screen splits-screen" data-testid="splits-screen">
       <div className="split-top">
         <SplitForm canCreate={!noItems && previewStatus !== 'error'} />
-        <section className="card preview-card" data-testid="split-preview-card" aria-busy={previewStatus === 'loading'}>
+        <section
+          className="card preview-card"
+          data-testid="split-preview-card"
+          aria-busy={previewStatus === 'loading'}
+        >
           <h2 className="card-title">
-            Preview {previewStatus === 'loading' && <span className="spinner" aria-label="Updating" />}
+            Preview{' '}
+            {previewStatus === 'loading' && <span className="spinner" aria-label="Updating" />}
           </h2>
           {previewStatus === 'error' ? (
             <EmptyState title="The preview failed." tone="error" testId="split-preview-error">
@@ -38,15 +46,26 @@ export function SplitsScreen({ projectId }: { readonly projectId: string }) {
             </EmptyState>
           ) : noItems ? (
             <EmptyState title="No items to split yet" testId="splits-no-items">
-              <p>Import a dataset first; splits divide its items into train, validation and test sets.</p>
-              <button type="button" className="btn btn-primary" onClick={() => go('dataset', projectId)}>
+              <p>
+                Import a dataset first; splits divide its items into train, validation and test
+                sets.
+              </p>
+              <button
+                type="button"
+                className="btn btn-primary"
+                onClick={() => go('dataset', projectId)}
+              >
                 Go to Dataset
               </button>
             </EmptyState>
           ) : preview === null ? (
             <p className="muted pad">Computing…</p>
           ) : (
-            <SplitDistribution stats={preview.stats} perClass={preview.per_class} testId="split-preview" />
+            <SplitDistribution
+              stats={preview.stats}
+              perClass={preview.per_class}
+              testId="split-preview"
+            />
           )}
         </section>
       </div>
@@ -73,11 +92,20 @@ export function SplitsScreen({ projectId }: { readonly projectId: string }) {
               seed {detail.seed} · {detail.stratify ? 'stratified' : 'not stratified'} · created{' '}
               {new Date(detail.created_at).toLocaleString()}
             </span>
-            <button type="button" className="icon-button" aria-label="Close split detail" onClick={() => void select(null)}>
+            <button
+              type="button"
+              className="icon-button"
+              aria-label="Close split detail"
+              onClick={() => void select(null)}
+            >
               ×
             </button>
           </div>
-          <SplitDistribution stats={detail.stats} perClass={detail.per_class} testId="split-detail-dist" />
+          <SplitDistribution
+            stats={detail.stats}
+            perClass={detail.per_class}
+            testId="split-detail-dist"
+          />
         </section>
       )}
     </div>
