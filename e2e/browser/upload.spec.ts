@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { expectThumbnailsRendered, screenshot, test, expect } from '../helpers/fixtures.js';
 import { CLASSES, TOTAL_IMAGES, writeImageFolder } from '../helpers/images.js';
 import { createProject, waitForImport } from '../helpers/ui.js';
@@ -54,4 +54,44 @@ test('a folder path that does not exist gets a clear error and changes nothing',
   expect(app.errors).toEqual([
     expect.stringMatching(/^http 400 POST \/api\/datasets\/proj-[0-9a-f]{8}\/import\/local$/),
   ]);
+});
+
+test('dropping files on the Dataset screen uploads them', async ({ app, scratch }) => {
+  const { page } = app;
+  const folder = await writeImageFolder(`${scratch}/drop`);
+  const files = await Promise.all(
+    ['red/img-000.png', 'red/img-001.png', 'green/img-000.png'].map(async (name) => ({
+      name: name.replace('/', '-'),
+      b64: (await readFile(`${folder}/${name}`)).toString('base64'),
+    })),
+  );
+  await createProject(page, 'Dropped');
+
+  // Build the drop's DataTransfer in the page, as the browser would for files from the desktop.
+  const dataTransfer = await page.evaluateHandle((list) => {
+    const g = globalThis as unknown as {
+      DataTransfer: new () => { items: { add(file: unknown): void } };
+      File: new (parts: unknown[], name: string, opts: { type: string }) => unknown;
+      atob(s: string): string;
+    };
+    const dt = new g.DataTransfer();
+    for (const f of list) {
+      const bytes = Uint8Array.from(g.atob(f.b64), (c) => c.charCodeAt(0));
+      dt.items.add(new g.File([bytes], f.name, { type: 'image/png' }));
+    }
+    return dt;
+  }, files);
+  const screen = page.getByTestId('dataset-screen');
+  await screen.dispatchEvent('dragenter', { dataTransfer });
+  await expect(page.getByText('Drop to import into Dropped')).toBeVisible();
+  await screen.dispatchEvent('drop', { dataTransfer });
+
+  expect(await waitForImport(page)).toContain('Imported 3 items');
+  await expect(page.getByTestId('dataset-total')).toHaveText('3');
+  await expectThumbnailsRendered(page, 3);
+  await expect(page.getByTestId('item-tile').first()).toHaveAttribute(
+    'data-filename',
+    'green-img-000.png',
+  );
+  expect(app.errors).toEqual([]);
 });

@@ -21,6 +21,8 @@ interface ImportState {
   readonly phase: ImportPhase;
   /** What is being imported, in words ("3 files", "/data/birds"). */
   readonly label: string;
+  /** The job being followed, known before its first event arrives. */
+  readonly jobId: string | null;
   readonly job: Job | null;
   readonly uploadSent: number;
   readonly uploadTotal: number;
@@ -61,7 +63,7 @@ export const useImportStore = create<ImportState>()((set, get) => {
   /** Watches a job until it ends; resolves with its final state. */
   function follow(projectId: string, jobId: string): Promise<Job | null> {
     unsubscribe?.();
-    set({ phase: 'processing', phaseStartedAt: Date.now() });
+    set({ phase: 'processing', phaseStartedAt: Date.now(), jobId });
     return new Promise((resolve) => {
       unsubscribe = client.subscribeJob(jobId, (job) => {
         if (get().projectId !== projectId) return;
@@ -86,6 +88,7 @@ export const useImportStore = create<ImportState>()((set, get) => {
       projectId,
       phase,
       label,
+      jobId: null,
       job: null,
       uploadSent: 0,
       uploadTotal: 0,
@@ -115,6 +118,7 @@ export const useImportStore = create<ImportState>()((set, get) => {
     projectId: null,
     phase: 'idle',
     label: '',
+    jobId: null,
     job: null,
     uploadSent: 0,
     uploadTotal: 0,
@@ -167,7 +171,12 @@ export const useImportStore = create<ImportState>()((set, get) => {
         return get().importPaths(projectId, paths);
       let picked: PickedFile[];
       try {
-        picked = await walkEntries(entries);
+        // Without entries (a browser lacking webkitGetAsEntry, a scripted drop) the files
+        // themselves are all there is: loose files, named by their own names.
+        picked =
+          entries.length > 0
+            ? await walkEntries(entries)
+            : files.map((file) => ({ file, path: file.name }));
       } catch (e) {
         toasts().pushError('Could not read the dropped files', e);
         return;
@@ -194,16 +203,16 @@ export const useImportStore = create<ImportState>()((set, get) => {
     },
 
     async attach(projectId, jobId) {
-      if (busy(get().phase) && get().job?.id === jobId) return;
+      if (busy(get().phase) && get().jobId === jobId) return;
       if (!begin(projectId, 'processing', 'Import in progress')) return;
       await follow(projectId, jobId);
     },
 
     async cancel() {
-      const job = get().job;
-      if (job === null) return;
+      const jobId = get().jobId;
+      if (jobId === null) return;
       try {
-        await client.cancelJob({ job_id: job.id });
+        await client.cancelJob({ job_id: jobId });
       } catch (e) {
         toasts().pushError('Could not cancel the import', e);
       }
@@ -211,7 +220,7 @@ export const useImportStore = create<ImportState>()((set, get) => {
 
     dismiss() {
       if (busy(get().phase)) return;
-      set({ phase: 'idle', job: null, error: null });
+      set({ phase: 'idle', jobId: null, job: null, error: null });
     },
   };
 });

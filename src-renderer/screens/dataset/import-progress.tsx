@@ -20,6 +20,7 @@ export function ImportProgress({ projectId }: { readonly projectId: string }) {
   const phase = useImportStore((s) => s.phase);
   const label = useImportStore((s) => s.label);
   const job = useImportStore((s) => s.job);
+  const jobId = useImportStore((s) => s.jobId);
   const sent = useImportStore((s) => s.uploadSent);
   const total = useImportStore((s) => s.uploadTotal);
   const startedAt = useImportStore((s) => s.phaseStartedAt);
@@ -64,7 +65,7 @@ export function ImportProgress({ projectId }: { readonly projectId: string }) {
               : 'Looking for files…'}
             {left !== null && ` · ${left}`}
           </span>
-          {job !== null && (
+          {jobId !== null && (
             <button
               type="button"
               className="btn btn-sm"
