@@ -48,7 +48,7 @@ export function ImportPanel({ projectId, noun, compact }: ImportPanelProps) {
         <div className="drop-text">
           <strong>Drop a folder or files here</strong>
           <span className="muted">
-            Sub-folder names become class labels. Takes {noun}, and ZIP archives of them.
+            Sub-folder names become class labels; {noun} and ZIP archives are accepted.
           </span>
         </div>
         <div className="drop-actions">
