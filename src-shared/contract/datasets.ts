@@ -66,7 +66,9 @@ export type ItemPage = z.infer<typeof ItemPage>;
 
 /** Item detail ("annotation info"): the item, its label, and where it sits in each split. */
 export const ItemInfo = DatasetItem.extend({
-  splits: z.array(z.object({ split_index: z.number().int(), name: z.string(), subset: z.string() })),
+  splits: z.array(
+    z.object({ split_index: z.number().int(), name: z.string(), subset: z.string() }),
+  ),
   /** Waveform peaks for audio (min/max pairs, -1..1), null for other kinds. */
   waveform: z.array(z.tuple([z.number(), z.number()])).nullable(),
 });

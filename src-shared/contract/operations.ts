@@ -1,11 +1,6 @@
 import { z } from 'zod';
 import { JobIdParams, Job } from './jobs.js';
-import {
-  CreateProjectInput,
-  Project,
-  ProjectIdParams,
-  UpdateProjectInput,
-} from './projects.js';
+import { CreateProjectInput, Project, ProjectIdParams, UpdateProjectInput } from './projects.js';
 import {
   DatasetInfo,
   ImportLocalInput,
@@ -230,7 +225,9 @@ export type Operations = typeof operations;
 export type OperationName = keyof Operations;
 
 type SchemaInput<S> = S extends z.ZodType ? z.input<S> : unknown;
-type FieldInput<D, K extends string> = D extends { readonly [P in K]: infer S } ? SchemaInput<S> : unknown;
+type FieldInput<D, K extends string> = D extends { readonly [P in K]: infer S }
+  ? SchemaInput<S>
+  : unknown;
 
 /** One operation's input: path params, query and body fields merged into one object. */
 export type OperationInput<N extends OperationName> = FieldInput<Operations[N], 'params'> &
@@ -246,7 +243,9 @@ export const ipcChannel = (name: OperationName): string => `assay:${name}`;
 export const IPC_JOB_EVENT = 'assay:event:job';
 
 type SchemaOutput<S> = S extends z.ZodType ? z.output<S> : unknown;
-type FieldOutput<D, K extends string> = D extends { readonly [P in K]: infer S } ? SchemaOutput<S> : unknown;
+type FieldOutput<D, K extends string> = D extends { readonly [P in K]: infer S }
+  ? SchemaOutput<S>
+  : unknown;
 
 /** An operation's input after validation (defaults applied, strings coerced). */
 export type OperationParsedInput<N extends OperationName> = FieldOutput<Operations[N], 'params'> &

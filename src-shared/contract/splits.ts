@@ -17,7 +17,12 @@ export type SplitRatios = z.infer<typeof SplitRatios>;
 export const CreateSplitInput = z.strictObject({
   name: z.string().trim().min(1).max(200),
   ratios: SplitRatios,
-  seed: z.number().int().min(0).max(2 ** 32 - 1).default(42),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1)
+    .default(42),
   /** Stratify by class (the default); false draws from the whole pool. */
   stratify: z.boolean().default(true),
 });
@@ -67,7 +72,12 @@ export const SplitPreviewQuery = z.object({
   train: z.coerce.number().min(0).max(1).default(0.8),
   val: z.coerce.number().min(0).max(1).default(0.1),
   test: z.coerce.number().min(0).max(1).default(0.1),
-  seed: z.coerce.number().int().min(0).max(2 ** 32 - 1).default(42),
+  seed: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1)
+    .default(42),
   stratify: z
     .enum(['true', 'false'])
     .default('true')

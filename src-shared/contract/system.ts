@@ -46,7 +46,12 @@ export const WorkspaceStats = z.object({
   disk_total_bytes: z.number().int(),
   disk_free_bytes: z.number().int(),
   projects: z.array(
-    z.object({ id: z.string(), name: z.string(), bytes: z.number().int(), items: z.number().int() }),
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      bytes: z.number().int(),
+      items: z.number().int(),
+    }),
   ),
 });
 export type WorkspaceStats = z.infer<typeof WorkspaceStats>;

@@ -1,4 +1,8 @@
-import type { ImportFileError, ImportResult, MediaKind } from '../../../src-shared/contract/index.js';
+import type {
+  ImportFileError,
+  ImportResult,
+  MediaKind,
+} from '../../../src-shared/contract/index.js';
 
 /** Limits every import honours (DESIGN: bad input loses nothing and never crashes). */
 export interface ImportLimits {
@@ -75,7 +79,12 @@ export type ImportWorkerMessage =
   | { readonly type: 'total'; readonly total: number }
   | { readonly type: 'item'; readonly item: ImportedItem }
   | { readonly type: 'file-error'; readonly error: ImportFileError }
-  | { readonly type: 'progress'; readonly done: number; readonly total: number; readonly current: string }
+  | {
+      readonly type: 'progress';
+      readonly done: number;
+      readonly total: number;
+      readonly current: string;
+    }
   | { readonly type: 'done' }
   | { readonly type: 'fatal'; readonly message: string };
 
