@@ -1,5 +1,5 @@
 // Headless entry: the workstation core + the HTTP API, no Electron. Used by `npm start` where
-// Electron is absent, by the Electron main process (startServer) and by the e2e harness.
+// Electron is absent and by the e2e harness; the Electron main process uses serveWorkstation.
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';

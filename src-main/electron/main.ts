@@ -4,8 +4,7 @@ import * as path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, Menu, session } from 'electron';
 import { pino } from 'pino';
 import { openWorkstation, type Workstation } from '../core/workstation.js';
-import { defaultWorkspaceDir } from '../server.js';
-import { startShellApi, type ShellApi } from './api-server.js';
+import { defaultWorkspaceDir, serveWorkstation, type ServingApi } from '../server.js';
 import { APP_ENTRY_URL } from './app-url.js';
 import { ArgumentError, parseShellArgs, type ShellOptions } from './args.js';
 import { registerIpc } from './ipc.js';
@@ -58,10 +57,11 @@ function showMainWindow(options: ShellOptions): BrowserWindow {
   return win;
 }
 
-async function startApi(ws: Workstation, options: ShellOptions): Promise<ShellApi | null> {
+async function startApi(ws: Workstation, options: ShellOptions): Promise<ServingApi | null> {
   if (options.apiPort === null) return null;
   try {
-    const api = await startShellApi(ws, {
+    // The SAME open workstation the IPC handlers use: one SQLite connection, one job system.
+    const api = await serveWorkstation(ws, {
       host: options.apiHost,
       port: options.apiPort,
       uiDir: path.join(app.getAppPath(), 'dist', 'renderer'),
