@@ -4,5 +4,6 @@ export * from './datasets.js';
 export * from './splits.js';
 export * from './jobs.js';
 export * from './system.js';
+export * from './training.js';
 export * from './operations.js';
 export * from './client.js';
