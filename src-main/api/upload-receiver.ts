@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Request } from 'express';
 import busboy from 'busboy';
 import { AppError } from '../core/errors.js';
+import { uploadRelativePath } from '../core/workspace/import/paths.js';
 
 export interface StagedFile {
   readonly tempPath: string;
@@ -17,19 +18,6 @@ export interface ReceiveOptions {
   /** Whole request, multipart overhead included. */
   readonly maxBytes: number;
   readonly maxFiles: number;
-}
-
-/**
- * A client-given relative path, as a dataset filename: '/' separators, no empty or '.'
- * segments. `..`, absolute and drive paths are refused (null) rather than repaired.
- */
-export function normalizeRelativePath(raw: string): string | null {
-  if (raw.includes('\0')) return null;
-  const p = raw.replace(/\\/g, '/');
-  if (p.startsWith('/') || /^[A-Za-z]:/.test(p)) return null;
-  const parts = p.split('/').filter((s) => s !== '' && s !== '.');
-  if (parts.length === 0 || parts.includes('..')) return null;
-  return parts.join('/');
 }
 
 /** Keeps a harmless extension on the temp file (`.zip`, `.png`); content is judged by bytes anyway. */
@@ -111,12 +99,15 @@ export async function receiveUpload(req: Request, opts: ReceiveOptions): Promise
         return;
       }
       const clientName = info.filename ?? '';
-      if (normalizeRelativePath(clientName) === null && clientName !== '') {
-        stream.resume();
-        fail(
-          new AppError('bad_request', `unsafe file name in upload: ${JSON.stringify(clientName)}`),
-        );
-        return;
+      if (clientName !== '') {
+        try {
+          // Refused while streaming, before anything of this part is written.
+          uploadRelativePath(clientName);
+        } catch (err) {
+          stream.resume();
+          fail(err as AppError);
+          return;
+        }
       }
       const tempPath = path.join(opts.tmpDir, tempName(clientName));
       staged.push({ tempPath, clientName });
@@ -164,13 +155,10 @@ export async function receiveUpload(req: Request, opts: ReceiveOptions): Promise
       pathsField === undefined
         ? staged.map((s) => s.clientName)
         : parsePathsField(pathsField, staged.length);
-    return staged.map((s, i) => {
-      const relativePath = normalizeRelativePath(names[i] ?? '');
-      if (relativePath === null) {
-        throw new AppError('bad_request', `unsafe or empty file name: ${JSON.stringify(names[i])}`);
-      }
-      return { tempPath: s.tempPath, relativePath };
-    });
+    return staged.map((s, i) => ({
+      tempPath: s.tempPath,
+      relativePath: uploadRelativePath(names[i] ?? ''),
+    }));
   } catch (err) {
     await cleanUp();
     throw err;

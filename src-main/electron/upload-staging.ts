@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { normalizeRelativePath } from '../api/upload-receiver.js';
+import { uploadRelativePath } from '../core/workspace/import/paths.js';
 
 export interface StagedFile {
   readonly tempPath: string;
@@ -38,14 +38,8 @@ export async function stageUploads(
   let total = 0;
   const sources: { entry: UploadEntry; relativePath: string }[] = [];
   for (const entry of entries) {
-    // The same rule as the HTTP upload: `..`, absolute and drive paths are refused, not repaired.
-    const relativePath = normalizeRelativePath(entry.relativePath);
-    if (relativePath === null) {
-      throw new StagingError(
-        'bad_request',
-        `unsafe or empty file name: ${JSON.stringify(entry.relativePath)}`,
-      );
-    }
+    // The same rule as the HTTP upload: unsafe names are refused, not repaired.
+    const relativePath = uploadRelativePath(entry.relativePath);
     let size: number;
     if (entry.path !== undefined) {
       const info = await stat(entry.path).catch(() => null);

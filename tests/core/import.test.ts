@@ -219,7 +219,7 @@ describe('importing a ZIP', () => {
 });
 
 describe('importing staged uploads', () => {
-  it('sanitises client paths, unwraps the picked folder, refuses traversal', async () => {
+  it('sanitises client paths, unwraps the picked folder, refuses traversal and absolute paths', async () => {
     const stage = (name: string, data: Buffer): { tempPath: string; relativePath: string } => {
       const tempPath = join(sb.tmpDir, `upload-${Math.random().toString(16).slice(2)}`);
       writeFileSync(tempPath, data);
@@ -233,10 +233,13 @@ describe('importing staged uploads', () => {
       stage('photos/.hidden.png', await solidImage('png', 24)),
     ];
     const c = await run([{ kind: 'staged', files }]);
-    expect(c.items.map((i) => i.filename).sort()).toEqual(['cat/1.png', 'dog/2.png', 'dog/3.bmp']);
-    expect(c.errorCodes()).toEqual({ 'photos/../../evil.png': 'bad_path' });
+    expect(c.items.map((i) => i.filename).sort()).toEqual(['cat/1.png', 'dog/3.bmp']);
+    expect(c.errorCodes()).toEqual({
+      '/photos/dog/2.png': 'bad_path',
+      'photos/../../evil.png': 'bad_path',
+    });
     // Imported uploads were moved into blobs; the refused and skipped ones are left for the runner to delete.
-    expect(listFiles(sb.tmpDir)).toHaveLength(2);
+    expect(listFiles(sb.tmpDir)).toHaveLength(3);
   });
 });
 

@@ -1,4 +1,5 @@
-import { FileError } from '../../media/file-error.js';
+import { AppError } from '../../errors.js';
+import { FileError, isFileError } from '../../media/file-error.js';
 
 /**
  * Names that an import never takes, at any depth: hidden files and folders (`.DS_Store`, `.git/`)
@@ -29,18 +30,36 @@ export function pathProblem(raw: string): string | null {
 }
 
 /**
- * A client-given relative path (staged uploads): backslashes become '/', leading slashes go, and
- * '.'/empty segments collapse. '..' segments, drive letters and control characters are refused
- * (`bad_path`): the name becomes the item's identity and must never climb out of the import.
+ * A client-given relative path (HTTP and IPC uploads, staged imports) as a dataset filename:
+ * backslashes become '/', and empty and '.' segments collapse. Absolute, drive-letter and '..'
+ * paths and control characters are refused (`bad_path`), never repaired: the name becomes the
+ * item's identity and must never climb out of the import. The upload adapters (through
+ * `uploadRelativePath`) and the import plan use this one rule.
  */
 export function sanitizeRelativePath(raw: string): string {
-  const p = raw.replace(/\\/g, '/').replace(/^\/+/, '');
-  const problem = pathProblem(p);
+  const problem = pathProblem(raw);
   if (problem) throw new FileError('bad_path', `${problem}: ${JSON.stringify(raw)}`);
-  const segments = p.split('/').filter((s) => s !== '' && s !== '.');
+  const segments = raw
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((s) => s !== '' && s !== '.');
   if (segments.length === 0)
     throw new FileError('bad_path', `no file name in ${JSON.stringify(raw)}`);
   return segments.join('/');
+}
+
+/**
+ * `sanitizeRelativePath` for the names that come with an upload (HTTP multipart, IPC): there an
+ * unsafe name refuses the whole request (400 `bad_request`) before anything is staged, rather
+ * than failing one file of the job.
+ */
+export function uploadRelativePath(raw: string): string {
+  try {
+    return sanitizeRelativePath(raw);
+  } catch (err) {
+    if (!isFileError(err)) throw err;
+    throw new AppError('bad_request', `unsafe file name in upload: ${err.message}`);
+  }
 }
 
 /** The class label: the first folder below the import root; files at the root have none. */
