@@ -25,7 +25,8 @@ describe('workstation services, end to end with the real import worker', () => {
     files = await classFolders(['cat', 'dog', 'owl'], 4);
     await writeTree(dataDir, {
       ...files,
-      'cat/copy-of-img0.png': files['cat/img0.png']!, // same bytes: one of the two is kept, the other counted a duplicate
+      // Same bytes: the first in name order is kept (on every run), the other counted a duplicate.
+      'cat/copy-of-img0.png': files['cat/img0.png']!,
       'dog/broken.png': 'this is not a PNG at all',
     });
     ws = await openWorkstation({ workspaceDir: wsDir, version: '9.9.9-test' });
@@ -95,6 +96,20 @@ describe('workstation services, end to end with the real import worker', () => {
       search: 'IMG1',
     });
     expect(owls.items.map((i) => i.filename)).toEqual(['owl/img1.png']);
+    const cats = await ws.ops.listImages({
+      project_id: project.id,
+      page: 1,
+      page_size: 50,
+      sort_by: 'filename',
+      sort_order: 'asc',
+      filter_class: 'cat',
+    });
+    expect(cats.items.map((i) => i.filename)).toEqual([
+      'cat/copy-of-img0.png',
+      'cat/img1.png',
+      'cat/img2.png',
+      'cat/img3.png',
+    ]);
     expect(owls.items[0]).toMatchObject({
       class: 'owl',
       media_kind: 'image',

@@ -4,6 +4,7 @@ import { isFileError, reason } from '../../media/file-error.js';
 import { probeMedia } from '../../media/probe.js';
 import type { ImportedItem, ImportSpec, ImportWorkerMessage } from '../import-types.js';
 import { blobRelPath, storeBlob, storeThumb, thumbRelPath } from './blob-store.js';
+import { mapInOrder } from './in-order.js';
 import { classOf } from './paths.js';
 import { planImport, type ImportTask } from './plan.js';
 
@@ -39,34 +40,40 @@ export async function runImport(spec: ImportSpec, opts: RunImportOptions): Promi
     }
 
     const names = new Set<string>();
-    let next = 0;
     let seq = 0;
-    const lane = async (): Promise<void> => {
-      while (next < plan.tasks.length && !cancelled()) {
-        const task = plan.tasks[next++] as ImportTask;
-        if (task.skip?.()) {
-          post({ type: 'progress', done: ++done, total, current: task.filename });
-          continue;
-        }
-        if (names.has(task.filename)) {
-          post({
-            type: 'file-error',
-            error: {
-              file: task.filename,
-              code: 'duplicate_name',
-              message: 'another file of this import has the same name',
-            },
-          });
-        } else {
-          names.add(task.filename);
-          const outcome = await importOne(spec, task, path.join(workDir, `f${seq++}`));
-          if (cancelled()) return; // the main thread has stopped listening for items
-          post(outcome);
-        }
-        post({ type: 'progress', done: ++done, total, current: task.filename });
+    // Decided when the task starts, in plan order (see mapInOrder): skips and taken names.
+    const attempt = async (task: ImportTask): Promise<ImportWorkerMessage | null> => {
+      if (task.skip?.()) return null;
+      if (names.has(task.filename)) {
+        return {
+          type: 'file-error',
+          error: {
+            file: task.filename,
+            code: 'duplicate_name',
+            message: 'another file of this import has the same name',
+          },
+        };
       }
+      names.add(task.filename);
+      return importOne(spec, task, path.join(workDir, `f${seq++}`));
     };
-    await Promise.all(Array.from({ length: IMPORT_CONCURRENCY }, lane));
+    // Outcomes are posted in plan order, so which of two identical files is kept is the same on
+    // every run. After a cancel nothing more is posted: the main thread has stopped listening.
+    await mapInOrder(
+      plan.tasks.length,
+      IMPORT_CONCURRENCY,
+      (i) => attempt(plan.tasks[i] as ImportTask),
+      (outcome, i) => {
+        if (outcome) post(outcome);
+        post({
+          type: 'progress',
+          done: ++done,
+          total,
+          current: (plan.tasks[i] as ImportTask).filename,
+        });
+      },
+      cancelled,
+    );
     if (!cancelled()) post({ type: 'done' });
   } finally {
     plan.close();
