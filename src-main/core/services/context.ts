@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import type { Project } from '../../../src-shared/contract/index.js';
+import { notFound } from '../errors.js';
 import type { Store } from '../store/index.js';
 import type { ImportLimits } from '../workspace/import-types.js';
 import type { WorkspaceLayout } from '../workspace/layout.js';
@@ -12,6 +14,13 @@ export interface ServiceContext {
   readonly logger: Logger;
   readonly version: string;
   readonly now: () => Date;
+}
+
+/** The project, or AppError `not_found`: the one way services look a project up by a given id. */
+export function requireProject(ctx: Pick<ServiceContext, 'store'>, id: string): Project {
+  const project = ctx.store.projects.get(id);
+  if (!project) throw notFound(`project ${id}`);
+  return project;
 }
 
 export const nowIso = (ctx: Pick<ServiceContext, 'now'>): string => ctx.now().toISOString();

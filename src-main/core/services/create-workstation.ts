@@ -1,7 +1,7 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Job, OperationHandlers } from '../../../src-shared/contract/index.js';
-import { AppError, badRequest, notFound } from '../errors.js';
+import { AppError, badRequest } from '../errors.js';
 import { openStore } from '../store/index.js';
 import {
   DEFAULT_IMPORT_LIMITS,
@@ -9,7 +9,7 @@ import {
   type ImportSource,
 } from '../workspace/import-types.js';
 import { ensureWorkspace } from '../workspace/layout.js';
-import type { ServiceContext } from './context.js';
+import { requireProject, type ServiceContext } from './context.js';
 import { createDatasetJsonWriter } from './dataset-json.js';
 import { createDatasetsService, isZipFile, type InspectZip } from './datasets-service.js';
 import type { ProbeOptions } from './device-probe.js';
@@ -106,7 +106,7 @@ export async function createWorkstation(
     async importStaged(projectId, files) {
       const staged = files.map((f) => f.tempPath);
       try {
-        if (!store.projects.exists(projectId)) throw notFound(`project ${projectId}`);
+        requireProject(ctx, projectId);
         if (files.length === 0) throw badRequest('no files were sent');
         for (const p of staged) {
           // Only files the API put in our tmp folder may be taken over (and deleted) here.

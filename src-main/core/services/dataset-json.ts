@@ -1,7 +1,6 @@
 import type { DatasetJson, SplitSubset } from '../../../src-shared/contract/index.js';
 import { writeFileAtomic } from '../workspace/atomic-write.js';
-import { notFound } from '../errors.js';
-import type { ServiceContext } from './context.js';
+import { requireProject, type ServiceContext } from './context.js';
 
 /**
  * The project's dataset in the format older tools read: split names, and per image one subset per
@@ -10,8 +9,7 @@ import type { ServiceContext } from './context.js';
 export function buildDatasetJson(ctx: ServiceContext, projectId: string): DatasetJson {
   const { store } = ctx;
   return store.transaction(() => {
-    const project = store.projects.get(projectId);
-    if (!project) throw notFound(`project ${projectId}`);
+    const project = requireProject(ctx, projectId);
     const splits = store.splits.list(projectId);
     const assignments = splits.map((s) => store.splits.assignments(s));
     const items = store.items.splitSources(projectId);

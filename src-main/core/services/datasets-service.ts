@@ -5,7 +5,7 @@ import { AppError, badRequest, notFound } from '../errors.js';
 import { toDatasetItem, type ItemRow } from '../store/index.js';
 import type { ImportLimits, ImportSource } from '../workspace/import-types.js';
 import { isProjectId, safeJoin } from '../workspace/layout.js';
-import type { ServiceContext } from './context.js';
+import { requireProject, type ServiceContext } from './context.js';
 import type { DatasetJsonWriter } from './dataset-json.js';
 import { buildDatasetJson } from './dataset-json.js';
 import type { ImportJobs } from './import-jobs.js';
@@ -55,11 +55,7 @@ export function createDatasetsService(
   inspectZip: InspectZip,
 ): DatasetsService {
   const { store, layout } = ctx;
-  const project = (id: string) => {
-    const p = store.projects.get(id);
-    if (!p) throw notFound(`project ${id}`);
-    return p;
-  };
+  const project = (id: string) => requireProject(ctx, id);
   const item = (projectId: string, filename: string): ItemRow => {
     project(projectId);
     const row = store.items.get(projectId, filename);

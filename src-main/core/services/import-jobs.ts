@@ -2,7 +2,7 @@ import type { Job } from '../../../src-shared/contract/index.js';
 import { AppError } from '../errors.js';
 import type { ImportSource, ImportSpec, ImportWorkerMessage } from '../workspace/import-types.js';
 import { ensureProjectDirs } from '../workspace/layout.js';
-import { newId, nowIso, type ServiceContext } from './context.js';
+import { newId, nowIso, requireProject, type ServiceContext } from './context.js';
 import type { DatasetJsonWriter } from './dataset-json.js';
 import type { JobEvents } from './job-events.js';
 import { ImportRun, type ImportHandle } from './import-run.js';
@@ -84,8 +84,7 @@ export class ImportJobs {
     options: StartImportOptions = {},
   ): Promise<Job> {
     const { store, layout, limits } = this.ctx;
-    if (!store.projects.exists(projectId))
-      throw new AppError('not_found', `project ${projectId} not found`);
+    requireProject(this.ctx, projectId);
     this.assertIdle(projectId, 'start another import');
     const at = nowIso(this.ctx);
     const job: Job = {

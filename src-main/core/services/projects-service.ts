@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { OperationHandlers } from '../../../src-shared/contract/index.js';
 import { notFound } from '../errors.js';
 import { ensureProjectDirs } from '../workspace/layout.js';
-import { newId, nowIso, type ServiceContext } from './context.js';
+import { newId, nowIso, requireProject, type ServiceContext } from './context.js';
 import type { DatasetJsonWriter } from './dataset-json.js';
 import type { ImportJobs } from './import-jobs.js';
 
@@ -19,11 +19,7 @@ export function createProjectsService(
   datasetJson: DatasetJsonWriter,
 ): ProjectsService {
   const { store, layout } = ctx;
-  const get = (id: string) => {
-    const project = store.projects.get(id);
-    if (!project) throw notFound(`project ${id}`);
-    return project;
-  };
+  const get = (id: string) => requireProject(ctx, id);
 
   return {
     listProjects: async () => store.projects.list(),

@@ -2,7 +2,7 @@ import type { OperationHandlers, SplitSummary } from '../../../src-shared/contra
 import { AppError, notFound } from '../errors.js';
 import { computeSplit, summarizeSplit } from '../splits/index.js';
 import type { SplitRecord } from '../store/index.js';
-import { nowIso, type ServiceContext } from './context.js';
+import { nowIso, requireProject, type ServiceContext } from './context.js';
 import type { DatasetJsonWriter } from './dataset-json.js';
 
 export type SplitsService = Pick<
@@ -15,11 +15,8 @@ export function createSplitsService(
   datasetJson: DatasetJsonWriter,
 ): SplitsService {
   const { store } = ctx;
-  const requireProject = (id: string) => {
-    if (!store.projects.exists(id)) throw notFound(`project ${id}`);
-  };
   const requireSplit = (projectId: string, index: number): SplitRecord => {
-    requireProject(projectId);
+    requireProject(ctx, projectId);
     const split = store.splits.get(projectId, index);
     if (!split) throw notFound(`split ${index} of project ${projectId}`);
     return split;
@@ -40,12 +37,12 @@ export function createSplitsService(
 
   return {
     listSplits: async ({ project_id }) => {
-      requireProject(project_id);
+      requireProject(ctx, project_id);
       return list(project_id);
     },
 
     createSplit: async ({ project_id, name, ratios, seed, stratify }) => {
-      requireProject(project_id);
+      requireProject(ctx, project_id);
       if (store.splits.findByName(project_id, name)) {
         throw new AppError('conflict', `a split named "${name}" already exists in this project`);
       }
@@ -65,7 +62,7 @@ export function createSplitsService(
     },
 
     previewSplit: async ({ project_id, train, val, test, seed, stratify }) => {
-      requireProject(project_id);
+      requireProject(ctx, project_id);
       const sum = train + val + test;
       // The query schema checks each ratio; their sum is checked here, as CreateSplitInput does.
       if (sum > 1 + 1e-9) {
