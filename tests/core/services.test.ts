@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DatasetJson, Health } from '../../src-shared/contract/index.js';
 import { AppError } from '../../src-main/core/errors.js';
+import { migrations } from '../../src-main/core/store/index.js';
 import { openWorkstation, type Workstation } from '../../src-main/core/workstation.js';
 import { classFolders, jobFinished, tempDir, writeTree } from './services-helpers.js';
 import { rm } from 'node:fs/promises';
@@ -309,7 +310,7 @@ describe('workstation services, end to end with the real import worker', () => {
   it('reports health, devices and workspace usage truthfully', async () => {
     const health = Health.parse(await ws.ops.health({}));
     expect(health).toMatchObject({ status: 'healthy', version: '9.9.9-test', models_loaded: 0 });
-    expect(health.detail).toMatchObject({ database: { schema_version: 1 } });
+    expect(health.detail).toMatchObject({ database: { schema_version: migrations.length } });
 
     const devices = await ws.ops.devices({});
     expect(devices.devices[0]).toMatchObject({ id: 'cpu', type: 'cpu' });

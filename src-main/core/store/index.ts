@@ -3,3 +3,4 @@ export { migrate, migrationChecksum, schemaVersion, MigrationError } from './mig
 export { migrations, type Migration } from './migrations/index.js';
 export { openStore, type Store, type OpenStoreOptions } from './store.js';
 export * from './repos/types.js';
+export * from './repos/training-types.js';

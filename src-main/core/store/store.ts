@@ -1,10 +1,13 @@
 import { openDatabase, type Db } from './database.js';
 import { migrate, schemaVersion } from './migrator.js';
 import { migrations } from './migrations/index.js';
+import { createExperimentsRepo } from './repos/experiments-repo.js';
 import { createItemsRepo } from './repos/items-repo.js';
 import { createJobsRepo } from './repos/jobs-repo.js';
 import { createProjectsRepo } from './repos/projects-repo.js';
+import { createRunsRepo } from './repos/runs-repo.js';
 import { createSplitsRepo } from './repos/splits-repo.js';
+import type { ExperimentsRepo, RunsRepo } from './repos/training-types.js';
 import type { ItemsRepo, JobsRepo, ProjectsRepo, SplitsRepo } from './repos/types.js';
 
 export interface Store {
@@ -14,6 +17,8 @@ export interface Store {
   readonly items: ItemsRepo;
   readonly splits: SplitsRepo;
   readonly jobs: JobsRepo;
+  readonly experiments: ExperimentsRepo;
+  readonly runs: RunsRepo;
   /** Runs `fn` in one transaction (nested calls become savepoints). */
   transaction<T>(fn: () => T): T;
   close(): void;
@@ -35,6 +40,8 @@ export function openStore(dbPath: string, options: OpenStoreOptions = {}): Store
       items: createItemsRepo(db),
       splits: createSplitsRepo(db),
       jobs: createJobsRepo(db),
+      experiments: createExperimentsRepo(db),
+      runs: createRunsRepo(db),
       transaction: <T>(fn: () => T): T => db.transaction(fn)(),
       close: () => {
         if (db.open) db.close();

@@ -1,4 +1,5 @@
 import { migration0001 } from './0001-init.js';
+import { migration0002 } from './0002-training.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -8,4 +9,4 @@ export type { Migration } from './migration.js';
  * version, append it here, and add `tests/core/store-migration-NNNN.test.ts` (migrate to N-1, insert,
  * migrate, assert).
  */
-export const migrations: readonly Migration[] = [migration0001];
+export const migrations: readonly Migration[] = [migration0001, migration0002];

@@ -1,0 +1,117 @@
+import type {
+  EpochMetrics,
+  ExperimentConfig,
+  RunProgress,
+  RunStatus,
+} from '../../../../src-shared/contract/training.js';
+
+/** The store's training interfaces (experiments, runs, per-epoch metrics); services see only these. */
+
+export interface CheckpointRecord {
+  readonly epoch: number;
+  readonly metric: string;
+  readonly value: number | null;
+}
+
+export interface ExperimentRecord {
+  readonly id: string;
+  readonly projectId: string;
+  readonly name: string;
+  readonly splitIndex: number;
+  readonly config: ExperimentConfig;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface ExperimentPatch {
+  readonly name?: string | undefined;
+  readonly splitIndex?: number | undefined;
+  readonly config?: ExperimentConfig | undefined;
+}
+
+export interface ExperimentsRepo {
+  insert(experiment: ExperimentRecord): void;
+  /** Only within its project: an id from another project reads as absent. */
+  get(projectId: string, id: string): ExperimentRecord | undefined;
+  /** Oldest first (creation order). */
+  list(projectId: string): ExperimentRecord[];
+  exists(id: string): boolean;
+  update(id: string, patch: ExperimentPatch, updatedAt: string): ExperimentRecord | undefined;
+  /** Deletes the experiment and, by cascade, its runs and their epochs. */
+  delete(id: string): boolean;
+}
+
+export interface RunRecord {
+  readonly id: string;
+  readonly experimentId: string;
+  readonly projectId: string;
+  readonly status: RunStatus;
+  /** The experiment's config as it was when the run was created (later edits do not touch it). */
+  readonly config: ExperimentConfig;
+  readonly backend: string | null;
+  readonly device: string | null;
+  readonly createdAt: string;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+  readonly message: string | null;
+  readonly best: CheckpointRecord | null;
+  readonly last: CheckpointRecord | null;
+  readonly progress: RunProgress | null;
+}
+
+export type RunPatch = Readonly<
+  Partial<
+    Pick<
+      RunRecord,
+      | 'status'
+      | 'backend'
+      | 'device'
+      | 'startedAt'
+      | 'finishedAt'
+      | 'message'
+      | 'best'
+      | 'last'
+      | 'progress'
+    >
+  >
+>;
+
+export interface RunSummaryRecord {
+  readonly id: string;
+  readonly status: RunStatus;
+  readonly createdAt: string;
+  readonly epochsCompleted: number;
+  readonly bestValue: number | null;
+}
+
+export interface RunsRepo {
+  insert(run: RunRecord): void;
+  get(projectId: string, id: string): RunRecord | undefined;
+  exists(id: string): boolean;
+  /** Newest first. */
+  listByProject(projectId: string): RunRecord[];
+  /** Newest first, with the count of stored epochs. */
+  summaries(experimentId: string): RunSummaryRecord[];
+  idsByExperiment(experimentId: string): string[];
+  update(id: string, patch: RunPatch): RunRecord | undefined;
+  /**
+   * Stores a completed epoch and the run's checkpoint info in one transaction. An epoch already
+   * stored is left as it is (its first metrics win) and false is returned; the checkpoint info is
+   * written either way, as it describes the files on disk.
+   */
+  addEpoch(
+    id: string,
+    metrics: EpochMetrics,
+    checkpoints: { readonly best?: CheckpointRecord; readonly last: CheckpointRecord },
+    at: string,
+  ): boolean;
+  /** Ordered by epoch. */
+  epochs(id: string): EpochMetrics[];
+  delete(id: string): boolean;
+  /** Every run left pending/running is set to `status` with `message` (a previous process died). */
+  markUnfinished(
+    status: RunStatus,
+    message: string,
+    at: string,
+  ): { readonly id: string; readonly previous: RunStatus }[];
+}
