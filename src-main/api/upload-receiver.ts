@@ -1,29 +1,21 @@
-import { randomUUID } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
-import path from 'node:path';
+import { mkdir } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type { Request } from 'express';
 import busboy from 'busboy';
 import { AppError } from '../core/errors.js';
-import { uploadRelativePath } from '../core/workspace/import/paths.js';
-
-export interface StagedFile {
-  readonly tempPath: string;
-  readonly relativePath: string;
-}
+import {
+  discardStaged,
+  stagingPath,
+  uploadRelativePath,
+  type StagedFile,
+} from '../core/workspace/import/staging.js';
 
 export interface ReceiveOptions {
   readonly tmpDir: string;
   /** Whole request, multipart overhead included. */
   readonly maxBytes: number;
   readonly maxFiles: number;
-}
-
-/** Keeps a harmless extension on the temp file (`.zip`, `.png`); content is judged by bytes anyway. */
-function tempName(clientName: string): string {
-  const ext = path.extname(clientName).toLowerCase();
-  return `upload-${randomUUID()}${/^\.[a-z0-9]{1,8}$/.test(ext) ? ext : ''}.part`;
 }
 
 function parsePathsField(value: string, fileCount: number): string[] {
@@ -109,7 +101,7 @@ export async function receiveUpload(req: Request, opts: ReceiveOptions): Promise
           return;
         }
       }
-      const tempPath = path.join(opts.tmpDir, tempName(clientName));
+      const tempPath = stagingPath(opts.tmpDir, clientName);
       staged.push({ tempPath, clientName });
       fileStreams.push(stream);
       const sink = createWriteStream(tempPath, { flags: 'wx' });
@@ -144,7 +136,7 @@ export async function receiveUpload(req: Request, opts: ReceiveOptions): Promise
         s.closed ? undefined : new Promise<void>((r) => s.once('close', () => r())),
       ),
     );
-    await Promise.all(staged.map((s) => rm(s.tempPath, { force: true })));
+    await discardStaged(staged);
   };
 
   try {

@@ -1,4 +1,3 @@
-import { rm } from 'node:fs/promises';
 import { Router } from 'express';
 import { ProjectParams } from '../../src-shared/contract/datasets.js';
 import { AppError } from '../core/errors.js';
@@ -31,14 +30,8 @@ export function uploadRouter(ws: Workstation): Router {
         maxBytes: max,
         maxFiles: ws.limits.maxZipEntries,
       });
-      let started: { job_id: string; status: string };
-      try {
-        started = await ws.importStaged(project_id, files);
-      } catch (err) {
-        // Refused synchronously (a bad ZIP, …): nothing of the upload may stay behind.
-        await Promise.all(files.map((f) => rm(f.tempPath, { force: true })));
-        throw err;
-      }
+      // Refused (a bad ZIP, …), core deletes the staged files itself.
+      const started = await ws.importStaged(project_id, files);
       res.json({ status: 'ok', data: { job_id: started.job_id, status: started.status } });
     } catch (err) {
       if (!req.complete) drainRequest(req, DRAIN_CAP_BYTES);

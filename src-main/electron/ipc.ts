@@ -22,7 +22,7 @@ import {
   parseWith as parse,
   toIpcFailure,
 } from './ipc-input.js';
-import { discardStaged, stageUploads } from './upload-staging.js';
+import { stageUploads } from './upload-staging.js';
 
 /** Only what the handlers use of ipcMain, so tests can hand in a plain object. */
 export type IpcMainLike = Pick<IpcMain, 'handle' | 'removeHandler'>;
@@ -78,12 +78,8 @@ export function registerIpc(ipcMain: IpcMainLike, ws: Workstation, logger: Logge
     const input = parse(UploadFilesInput, arg);
     await ws.ops.getProject({ id: input.project_id }); // unknown project: not_found before copying
     const staged = await stageUploads(ws.tmpDir, input.files, ws.limits.maxUploadBytes);
-    try {
-      return await ws.importStaged(input.project_id, staged);
-    } catch (err) {
-      await discardStaged(staged);
-      throw err;
-    }
+    // Refused, core deletes the staged files itself.
+    return ws.importStaged(input.project_id, staged);
   });
 
   const channels = [

@@ -1,12 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, rm, stat, writeFile } from 'node:fs/promises';
-import * as path from 'node:path';
-import { uploadRelativePath } from '../core/workspace/import/paths.js';
-
-export interface StagedFile {
-  readonly tempPath: string;
-  readonly relativePath: string;
-}
+import { copyFile, mkdir, stat, writeFile } from 'node:fs/promises';
+import {
+  discardStaged,
+  stagingPath,
+  uploadRelativePath,
+  type StagedFile,
+} from '../core/workspace/import/staging.js';
 
 export interface UploadEntry {
   readonly relativePath: string;
@@ -63,10 +61,7 @@ export async function stageUploads(
   const staged: StagedFile[] = [];
   try {
     for (const { entry, relativePath } of sources) {
-      // A harmless extension helps humans reading tmp/; content is judged by bytes anyway.
-      const ext = path.extname(relativePath).toLowerCase();
-      const suffix = /^\.[a-z0-9]{1,8}$/.test(ext) ? ext : '';
-      const tempPath = path.join(tmpDir, `upload-${randomBytes(8).toString('hex')}${suffix}.part`);
+      const tempPath = stagingPath(tmpDir, relativePath);
       staged.push({ tempPath, relativePath });
       if (entry.path !== undefined) await copyFile(entry.path, tempPath);
       else await writeFile(tempPath, entry.bytes ?? new Uint8Array());
@@ -76,8 +71,4 @@ export async function stageUploads(
     throw err;
   }
   return staged;
-}
-
-export async function discardStaged(staged: readonly StagedFile[]): Promise<void> {
-  await Promise.all(staged.map((f) => rm(f.tempPath, { force: true })));
 }

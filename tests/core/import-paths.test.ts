@@ -3,10 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src-main/core/errors.js';
 import { FileError } from '../../src-main/core/media/file-error.js';
-import {
-  sanitizeRelativePath,
-  uploadRelativePath,
-} from '../../src-main/core/workspace/import/paths.js';
+import { sanitizeRelativePath } from '../../src-main/core/workspace/import/paths.js';
+import { uploadRelativePath } from '../../src-main/core/workspace/import/staging.js';
 
 describe('sanitizeRelativePath', () => {
   it.each([

@@ -259,11 +259,15 @@ describe('import job orchestration (driven by a fake worker)', () => {
     await expect(
       ws.importStaged(p.id, [{ tempPath: good, relativePath: 'x' }]),
     ).rejects.toMatchObject({ code: 'conflict' });
-    await expect(
-      ws.importStaged(p.id, [{ tempPath: '/etc/passwd', relativePath: 'x' }]),
-    ).rejects.toMatchObject({
-      code: 'forbidden',
-    });
+    // A file outside tmp/ is refused and left alone (a refusal deletes only staged files).
+    const outside = join(dir, 'mine.png');
+    await writeFile(outside, 'keep me');
+    for (const tempPath of [outside, join(ws.tmpDir, '..', 'mine.png'), ws.tmpDir]) {
+      await expect(ws.importStaged(p.id, [{ tempPath, relativePath: 'x' }])).rejects.toMatchObject({
+        code: 'forbidden',
+      });
+    }
+    expect(await readFile(outside, 'utf8')).toBe('keep me');
     runs[0]!.post({ type: 'done' });
     runs[0]!.exit();
     await jobFinished(ws, started.job_id);

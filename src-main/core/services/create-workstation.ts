@@ -7,7 +7,9 @@ import {
   DEFAULT_IMPORT_LIMITS,
   type ImportLimits,
   type ImportSource,
+  type StagedFile,
 } from '../workspace/import-types.js';
+import { discardStaged } from '../workspace/import/staging.js';
 import { ensureWorkspace } from '../workspace/layout.js';
 import { requireProject, type ServiceContext } from './context.js';
 import { createDatasetJsonWriter } from './dataset-json.js';
@@ -44,10 +46,13 @@ export interface Workstation {
     filename: string,
     variant: 'file' | 'thumbnail',
   ): Promise<{ path: string; mime: string }>;
-  /** Starts an import job from files the API staged under tmpDir (ZIPs are inspected first; throws AppError 4xx). */
+  /**
+   * Starts an import job from files an adapter staged under tmpDir (ZIPs are inspected first).
+   * Refusing (AppError 4xx), it deletes the staged files: the caller never has to.
+   */
   importStaged(
     projectId: string,
-    files: readonly { tempPath: string; relativePath: string }[],
+    files: readonly StagedFile[],
   ): Promise<{ job_id: string; status: string }>;
   /** Job events (progress, done); returns unsubscribe. */
   onJob(jobId: string, listener: (job: Job) => void): () => void;
@@ -104,19 +109,21 @@ export async function createWorkstation(
     onJob: (jobId, listener) => events.on(jobId, listener),
 
     async importStaged(projectId, files) {
+      // Only files an adapter put in our tmp folder may be taken over (and deleted) here; checked
+      // before anything else, so a refused call never deletes a file outside tmp/.
+      for (const f of files) {
+        const rel = path.relative(layout.tmpDir, path.resolve(f.tempPath));
+        if (rel === '' || rel.split(path.sep)[0] === '..' || path.isAbsolute(rel)) {
+          throw new AppError('forbidden', 'staged files must live in the workspace tmp folder');
+        }
+      }
       const staged = files.map((f) => f.tempPath);
       try {
         requireProject(ctx, projectId);
         if (files.length === 0) throw badRequest('no files were sent');
-        for (const p of staged) {
-          // Only files the API put in our tmp folder may be taken over (and deleted) here.
-          if (path.relative(layout.tmpDir, path.resolve(p)).startsWith('..')) {
-            throw new AppError('forbidden', 'staged files must live in the workspace tmp folder');
-          }
-        }
         imports.assertIdle(projectId, 'start another import');
         const sources: ImportSource[] = [];
-        const loose: { tempPath: string; relativePath: string }[] = [];
+        const loose: StagedFile[] = [];
         for (const f of files) {
           if (await isZipFile(f.tempPath)) {
             await inspectZipNamed(deps.inspectZip, f.tempPath, f.relativePath, limits);
@@ -130,7 +137,7 @@ export async function createWorkstation(
         return { job_id: job.id, status: job.status };
       } catch (err) {
         // Refused before the job took them over: nothing of the upload may stay behind.
-        await Promise.all(staged.map((p) => rm(p, { force: true }).catch(() => undefined)));
+        await discardStaged(files);
         throw err;
       }
     },

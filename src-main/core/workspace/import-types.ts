@@ -28,6 +28,12 @@ export const DEFAULT_IMPORT_LIMITS: ImportLimits = {
   maxAudioSeconds: 3600,
 };
 
+/** An uploaded file staged in the workspace's tmp folder, with the (sanitised) name the client gave. */
+export interface StagedFile {
+  readonly tempPath: string;
+  readonly relativePath: string;
+}
+
 /** Where an import reads from. All paths are absolute. */
 export type ImportSource =
   /** A folder (recursive; a sub-folder's name is the class label) or a single file. */
@@ -35,10 +41,7 @@ export type ImportSource =
   /** A ZIP already validated by `inspectZip`; entries are read from it directly. */
   | { readonly kind: 'zip'; readonly path: string; readonly deleteAfter: boolean }
   /** Uploaded files staged in the workspace's tmp folder, with the names the client gave. */
-  | {
-      readonly kind: 'staged';
-      readonly files: readonly { readonly tempPath: string; readonly relativePath: string }[];
-    };
+  | { readonly kind: 'staged'; readonly files: readonly StagedFile[] };
 
 export interface ImportSpec {
   readonly projectId: string;

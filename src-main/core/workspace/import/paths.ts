@@ -1,5 +1,4 @@
-import { AppError } from '../../errors.js';
-import { FileError, isFileError } from '../../media/file-error.js';
+import { FileError } from '../../media/file-error.js';
 
 /**
  * Names that an import never takes, at any depth: hidden files and folders (`.DS_Store`, `.git/`)
@@ -34,7 +33,7 @@ export function pathProblem(raw: string): string | null {
  * backslashes become '/', and empty and '.' segments collapse. Absolute, drive-letter and '..'
  * paths and control characters are refused (`bad_path`), never repaired: the name becomes the
  * item's identity and must never climb out of the import. The upload adapters (through
- * `uploadRelativePath`) and the import plan use this one rule.
+ * `uploadRelativePath` in staging.ts) and the import plan use this one rule.
  */
 export function sanitizeRelativePath(raw: string): string {
   const problem = pathProblem(raw);
@@ -46,20 +45,6 @@ export function sanitizeRelativePath(raw: string): string {
   if (segments.length === 0)
     throw new FileError('bad_path', `no file name in ${JSON.stringify(raw)}`);
   return segments.join('/');
-}
-
-/**
- * `sanitizeRelativePath` for the names that come with an upload (HTTP multipart, IPC): there an
- * unsafe name refuses the whole request (400 `bad_request`) before anything is staged, rather
- * than failing one file of the job.
- */
-export function uploadRelativePath(raw: string): string {
-  try {
-    return sanitizeRelativePath(raw);
-  } catch (err) {
-    if (!isFileError(err)) throw err;
-    throw new AppError('bad_request', `unsafe file name in upload: ${err.message}`);
-  }
 }
 
 /** The class label: the first folder below the import root; files at the root have none. */
