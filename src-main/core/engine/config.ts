@@ -1,0 +1,391 @@
+import type { Task } from '../../../src-shared/contract/projects.js';
+import {
+  ExperimentConfigInput,
+  type Architecture,
+  type ExperimentConfig,
+} from '../../../src-shared/contract/training.js';
+import { AppError } from '../errors.js';
+
+/** What a task's items are, which decides the architectures, inputs and augmentations that fit. */
+export type MediaOfTask = 'image' | 'audio' | 'table';
+
+export function mediaOfTask(task: Task): MediaOfTask {
+  switch (task) {
+    case 'classification':
+    case 'inspection':
+      return 'image';
+    case 'audio-classification':
+    case 'wake-word':
+      return 'audio';
+    case 'regression':
+      return 'table';
+  }
+}
+
+/** Architectures each task can train, first = default. */
+const ARCHITECTURES: Readonly<Record<Task, readonly Architecture[]>> = {
+  classification: ['small-cnn', 'mobilenet-lite'],
+  inspection: ['mobilenet-lite', 'small-cnn'],
+  'audio-classification': ['audio-cnn'],
+  // The embedding head of DESIGN §4 comes with the wake-word workflow; until then a log-mel CNN.
+  'wake-word': ['audio-cnn'],
+  regression: ['mlp'],
+};
+
+const CLASSIFICATION_METRICS = ['val_loss', 'val_accuracy', 'loss', 'accuracy'] as const;
+const REGRESSION_METRICS = ['val_loss', 'loss', 'val_mae', 'val_mse'] as const;
+
+export function allowedArchitectures(task: Task): readonly Architecture[] {
+  return ARCHITECTURES[task];
+}
+
+export function allowedMetrics(task: Task): readonly string[] {
+  return task === 'regression' ? REGRESSION_METRICS : CLASSIFICATION_METRICS;
+}
+
+/** Keras' convention: losses and errors improve downwards, accuracies upwards. */
+export function metricMode(metric: string): 'min' | 'max' {
+  return metric.endsWith('accuracy') ? 'max' : 'min';
+}
+
+const NO_AUGMENTATION: ExperimentConfig['augmentation'] = {
+  flip_horizontal: false,
+  flip_vertical: false,
+  rotation_degrees: 0,
+  crop_fraction: 0,
+  brightness: 0,
+  time_shift_fraction: 0,
+  gain_db: 0,
+  noise_level: 0,
+};
+
+const COMMON = {
+  optimizer: { name: 'adam', learning_rate: 1e-3, momentum: 0.9 },
+  lr_schedule: {
+    type: 'constant',
+    step_epochs: 10,
+    gamma: 0.5,
+    warmup_epochs: 0,
+    min_learning_rate: 0,
+  },
+  class_weights: 'none',
+  seed: 42,
+  backend: 'auto',
+  device: 'auto',
+  threads: 1,
+  width_multiplier: 1,
+  hidden_layers: [],
+} as const satisfies Partial<ExperimentConfig>;
+
+/** Per-task defaults (DESIGN §4; the trainer brief of issue 3). */
+export function defaultExperimentConfig(task: Task): ExperimentConfig {
+  const architecture = ARCHITECTURES[task][0] as Architecture;
+  const base = {
+    ...structuredClone(COMMON),
+    hidden_layers: [] as number[],
+    architecture,
+  };
+  switch (mediaOfTask(task)) {
+    case 'image': {
+      const inspection = task === 'inspection';
+      return {
+        ...base,
+        // Inspection looks for small defects: more pixels, and parts may lie either way up.
+        input: inspection
+          ? { width: 64, height: 64, channels: 3 }
+          : { width: 32, height: 32, channels: 3 },
+        dropout: 0.2,
+        augmentation: {
+          ...NO_AUGMENTATION,
+          flip_horizontal: true,
+          flip_vertical: inspection,
+          rotation_degrees: 10,
+          crop_fraction: 0.1,
+          brightness: 0.1,
+        },
+        epochs: 20,
+        batch_size: 32,
+        early_stopping: { enabled: true, monitor: 'val_loss', patience: 5, min_delta: 0 },
+        best_metric: 'val_accuracy',
+      };
+    }
+    case 'audio': {
+      const wake = task === 'wake-word';
+      return {
+        ...base,
+        input: {
+          sample_rate: 16000,
+          clip_seconds: wake ? 1.5 : 1,
+          n_mels: 40,
+          window_ms: 25,
+          hop_ms: 10,
+        },
+        dropout: 0.2,
+        augmentation: {
+          ...NO_AUGMENTATION,
+          time_shift_fraction: 0.1,
+          gain_db: 6,
+          noise_level: 0.005,
+        },
+        epochs: wake ? 30 : 20,
+        batch_size: 32,
+        early_stopping: { enabled: true, monitor: 'val_loss', patience: 5, min_delta: 0 },
+        best_metric: 'val_accuracy',
+      };
+    }
+    case 'table':
+      return {
+        ...base,
+        input: {},
+        hidden_layers: [64, 32],
+        dropout: 0,
+        augmentation: { ...NO_AUGMENTATION },
+        epochs: 100,
+        batch_size: 32,
+        early_stopping: { enabled: true, monitor: 'val_loss', patience: 10, min_delta: 0 },
+        best_metric: 'val_loss',
+      };
+  }
+}
+
+const IMAGE_INPUT_KEYS = ['width', 'height', 'channels'] as const;
+const AUDIO_INPUT_KEYS = ['sample_rate', 'clip_seconds', 'n_mels', 'window_ms', 'hop_ms'] as const;
+const IMAGE_AUGMENTATIONS = [
+  'flip_horizontal',
+  'flip_vertical',
+  'rotation_degrees',
+  'crop_fraction',
+  'brightness',
+] as const;
+const AUDIO_AUGMENTATIONS = ['time_shift_fraction', 'gain_db', 'noise_level'] as const;
+
+const invalid = (message: string): AppError => new AppError('validation_error', message);
+
+/**
+ * The config a run trains with: per-task defaults, then `base` (the stored config, for PATCH),
+ * then `input`. Nested groups merge field by field; lists (hidden_layers) and class_weights are
+ * replaced whole. Throws AppError('validation_error') (HTTP 400) for a malformed input or a
+ * combination that cannot train (an image model for audio, audio inputs for images, …).
+ * Checks needing the dataset (class names in class_weights, empty subsets) are the caller's.
+ */
+export function resolveExperimentConfig(
+  task: Task,
+  input: ExperimentConfigInput,
+  base?: ExperimentConfig,
+): ExperimentConfig {
+  const parsed = ExperimentConfigInput.safeParse(input);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    const where = first && first.path.length > 0 ? `config.${first.path.join('.')}: ` : '';
+    throw invalid(`${where}${first?.message ?? 'invalid experiment config'}`);
+  }
+  const inp = parsed.data;
+  const media = mediaOfTask(task);
+  checkInputMedia(task, media, inp);
+
+  const start = base ? structuredClone(base) : defaultExperimentConfig(task);
+  const architecture = inp.architecture ?? start.architecture;
+  if (!ARCHITECTURES[task].includes(architecture)) {
+    throw invalid(
+      `architecture "${architecture}" does not fit a ${task} project (${media} data); ` +
+        `use ${ARCHITECTURES[task].map((a) => `"${a}"`).join(' or ')}`,
+    );
+  }
+  if (inp.hidden_layers && architecture !== 'mlp') {
+    throw invalid(`hidden_layers applies to the "mlp" architecture only, not "${architecture}"`);
+  }
+  if (inp.width_multiplier !== undefined && architecture !== 'mobilenet-lite') {
+    throw invalid(`width_multiplier applies to "mobilenet-lite" only, not "${architecture}"`);
+  }
+
+  const config: ExperimentConfig = {
+    ...start,
+    architecture,
+    input: { ...start.input, ...stripUndefined(inp.input ?? {}) },
+    hidden_layers:
+      architecture === 'mlp'
+        ? [...(inp.hidden_layers ?? (start.hidden_layers.length ? start.hidden_layers : [64, 32]))]
+        : [],
+    dropout: inp.dropout ?? start.dropout,
+    width_multiplier: inp.width_multiplier ?? start.width_multiplier,
+    augmentation: { ...start.augmentation, ...stripUndefined(inp.augmentation ?? {}) },
+    optimizer: { ...start.optimizer, ...stripUndefined(inp.optimizer ?? {}) },
+    lr_schedule: { ...start.lr_schedule, ...stripUndefined(inp.lr_schedule ?? {}) },
+    epochs: inp.epochs ?? start.epochs,
+    batch_size: inp.batch_size ?? start.batch_size,
+    early_stopping: { ...start.early_stopping, ...stripUndefined(inp.early_stopping ?? {}) },
+    class_weights: inp.class_weights ?? start.class_weights,
+    seed: inp.seed ?? start.seed,
+    backend: inp.backend ?? start.backend,
+    device: inp.device ?? start.device,
+    threads: inp.threads ?? start.threads,
+    best_metric: inp.best_metric ?? start.best_metric,
+  };
+  checkCombination(task, config);
+  return config;
+}
+
+/** Fields of the wrong media are refused when set to anything that would do something. */
+function checkInputMedia(task: Task, media: MediaOfTask, inp: ExperimentConfigInput): void {
+  const input = (inp.input ?? {}) as Record<string, unknown>;
+  const keys = Object.keys(input).filter((k) => input[k] !== undefined);
+  const allowed: readonly string[] =
+    media === 'image' ? IMAGE_INPUT_KEYS : media === 'audio' ? AUDIO_INPUT_KEYS : [];
+  const wrong = keys.filter((k) => !allowed.includes(k));
+  if (wrong.length > 0) {
+    throw invalid(
+      media === 'table'
+        ? `a ${task} project takes its inputs from the table's columns; config.input must be empty (got ${wrong.join(', ')})`
+        : `config.input.${wrong[0]} does not apply to a ${task} project (${media} inputs: ${allowed.join(', ')})`,
+    );
+  }
+  const aug = (inp.augmentation ?? {}) as Record<string, unknown>;
+  const fitting: readonly string[] =
+    media === 'image' ? IMAGE_AUGMENTATIONS : media === 'audio' ? AUDIO_AUGMENTATIONS : [];
+  for (const [k, v] of Object.entries(aug)) {
+    if (v === undefined || v === false || v === 0 || fitting.includes(k)) continue;
+    throw invalid(
+      media === 'table'
+        ? `augmentation.${k} does not apply to tabular data; tables are not augmented`
+        : `augmentation.${k} does not apply to ${media} data`,
+    );
+  }
+  if (task === 'regression' && inp.class_weights !== undefined && inp.class_weights !== 'none') {
+    throw invalid('class_weights apply to classification; a regression project has no classes');
+  }
+}
+
+function checkCombination(task: Task, c: ExperimentConfig): void {
+  const metrics = allowedMetrics(task);
+  if (!metrics.includes(c.early_stopping.monitor)) {
+    throw invalid(
+      `early_stopping.monitor "${c.early_stopping.monitor}" is not measured for a ${task} project; use one of ${metrics.join(', ')}`,
+    );
+  }
+  if (!metrics.includes(c.best_metric)) {
+    throw invalid(
+      `best_metric "${c.best_metric}" is not measured for a ${task} project; use one of ${metrics.join(', ')}`,
+    );
+  }
+  const s = c.lr_schedule;
+  if (s.min_learning_rate > c.optimizer.learning_rate) {
+    throw invalid(
+      `lr_schedule.min_learning_rate (${s.min_learning_rate}) is above optimizer.learning_rate (${c.optimizer.learning_rate})`,
+    );
+  }
+  if (s.warmup_epochs >= c.epochs) {
+    throw invalid(
+      `lr_schedule.warmup_epochs (${s.warmup_epochs}) must be below epochs (${c.epochs})`,
+    );
+  }
+  if (!/^(auto|cpu|gpu:\d+)$/.test(c.device)) {
+    throw invalid(`device "${c.device}" is not "auto", "cpu" or "gpu:N"`);
+  }
+  if (c.device.startsWith('gpu:') && !['auto', 'tensorflow-gpu'].includes(c.backend)) {
+    throw invalid(`device ${c.device} needs the "tensorflow-gpu" backend, not "${c.backend}"`);
+  }
+  if (c.backend === 'tensorflow-gpu' && c.device === 'cpu') {
+    throw invalid('the "tensorflow-gpu" backend trains on a GPU; pick device "gpu:N" or "auto"');
+  }
+  if (mediaOfTask(task) === 'audio') checkAudioInput(c.input);
+}
+
+/** The spectrogram must have at least a few frames and no empty mel filters. */
+function checkAudioInput(input: Readonly<Record<string, number>>): void {
+  const a = audioInputOf(input);
+  if (a.hop_ms > a.window_ms) {
+    throw invalid(`input.hop_ms (${a.hop_ms}) must not exceed input.window_ms (${a.window_ms})`);
+  }
+  const g = melGeometry(a);
+  if (g.frames < 4) {
+    throw invalid(
+      `a ${a.clip_seconds} s clip gives ${g.frames} spectrogram frames of ${a.window_ms} ms; make clip_seconds longer or window_ms shorter`,
+    );
+  }
+  if (a.n_mels > g.fftSize / 4) {
+    throw invalid(
+      `input.n_mels (${a.n_mels}) is too many for a ${a.window_ms} ms window at ${a.sample_rate} Hz (at most ${Math.floor(g.fftSize / 4)}: more would leave mel bands without an FFT bin)`,
+    );
+  }
+}
+
+export interface AudioInput {
+  readonly sample_rate: number;
+  readonly clip_seconds: number;
+  readonly n_mels: number;
+  readonly window_ms: number;
+  readonly hop_ms: number;
+}
+
+export interface ImageInput {
+  readonly width: number;
+  readonly height: number;
+  readonly channels: 1 | 3;
+}
+
+export function audioInputOf(input: Readonly<Record<string, number>>): AudioInput {
+  const d = { sample_rate: 16000, clip_seconds: 1, n_mels: 40, window_ms: 25, hop_ms: 10 };
+  return { ...d, ...pick(input, AUDIO_INPUT_KEYS) };
+}
+
+export function imageInputOf(input: Readonly<Record<string, number>>): ImageInput {
+  const p = { width: 32, height: 32, channels: 3, ...pick(input, IMAGE_INPUT_KEYS) };
+  return { width: p.width, height: p.height, channels: p.channels === 1 ? 1 : 3 };
+}
+
+/** Frame geometry of the log-mel front end (no centring: frames lie wholly inside the clip). */
+export function melGeometry(a: AudioInput): {
+  samples: number;
+  windowSamples: number;
+  hopSamples: number;
+  fftSize: number;
+  frames: number;
+} {
+  const samples = Math.round(a.sample_rate * a.clip_seconds);
+  const windowSamples = Math.max(2, Math.round((a.sample_rate * a.window_ms) / 1000));
+  const hopSamples = Math.max(1, Math.round((a.sample_rate * a.hop_ms) / 1000));
+  let fftSize = 2;
+  while (fftSize < windowSamples) fftSize *= 2;
+  const frames =
+    samples < windowSamples ? 0 : 1 + Math.floor((samples - windowSamples) / hopSamples);
+  return { samples, windowSamples, hopSamples, fftSize, frames };
+}
+
+function pick(
+  input: Readonly<Record<string, number>>,
+  keys: readonly string[],
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of keys) if (typeof input[k] === 'number') out[k] = input[k];
+  return out;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * Class weights as one number per class index. 'balanced' is scikit-learn's n / (k · n_c) over
+ * the training subset; a record names classes (unknown names are refused, missing ones weigh 1).
+ */
+export function classWeightsFor(
+  setting: ExperimentConfig['class_weights'],
+  classes: readonly string[],
+  trainLabels: readonly number[],
+): number[] {
+  const k = classes.length;
+  if (setting === 'none') return classes.map(() => 1);
+  if (setting === 'balanced') {
+    const counts = new Array<number>(k).fill(0);
+    for (const l of trainLabels) counts[l] = (counts[l] ?? 0) + 1;
+    const n = trainLabels.length;
+    return counts.map((c) => (c > 0 ? n / (k * c) : 1));
+  }
+  const unknown = Object.keys(setting).filter((name) => !classes.includes(name));
+  if (unknown.length > 0) {
+    throw invalid(
+      `class_weights names ${unknown.map((u) => `"${u}"`).join(', ')}, not a class of this project (${classes.join(', ')})`,
+    );
+  }
+  return classes.map((c) => setting[c] ?? 1);
+}
