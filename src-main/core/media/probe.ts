@@ -11,12 +11,10 @@ export interface MediaLimits {
   readonly maxAudioSeconds: number;
 }
 
-/** Everything an import learns about one file's content. */
-export interface MediaProbe {
+/** What a dataset item records about its content (null where it does not apply to the kind). */
+export interface MediaFacts {
   readonly mediaKind: MediaKind;
   readonly mime: string;
-  /** Canonical extension for the stored blob, from the content (never from the given name). */
-  readonly ext: string;
   readonly width: number | null;
   readonly height: number | null;
   readonly duration: number | null;
@@ -24,7 +22,14 @@ export interface MediaProbe {
   readonly channels: number | null;
   readonly rows: number | null;
   readonly columns: number | null;
-  readonly waveform: Peak[] | null;
+  /** Audio: min/max peak pairs for the waveform preview. */
+  readonly waveform: readonly Peak[] | null;
+}
+
+/** Everything an import learns about one file's content. */
+export interface MediaProbe extends MediaFacts {
+  /** Canonical extension for the stored blob, from the content (never from the given name). */
+  readonly ext: string;
   readonly thumbnail: Buffer | null;
 }
 

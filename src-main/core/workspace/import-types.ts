@@ -1,8 +1,5 @@
-import type {
-  ImportFileError,
-  ImportResult,
-  MediaKind,
-} from '../../../src-shared/contract/index.js';
+import type { ImportFileError, ImportResult } from '../../../src-shared/contract/index.js';
+import type { MediaFacts } from '../media/probe.js';
 
 /** Limits every import honours (DESIGN: bad input loses nothing and never crashes). */
 export interface ImportLimits {
@@ -56,25 +53,14 @@ export interface ImportSpec {
 }
 
 /** One file accepted by an import, ready to become a `dataset_items` row. */
-export interface ImportedItem {
+export interface ImportedItem extends MediaFacts {
   readonly filename: string;
   readonly className: string | null;
-  readonly mediaKind: MediaKind;
-  readonly mime: string;
   readonly size: number;
   readonly hash: string;
   /** Relative to the project folder, e.g. `blobs/ab/ab12….png`. */
   readonly blobPath: string;
   readonly thumbPath: string | null;
-  readonly width: number | null;
-  readonly height: number | null;
-  readonly duration: number | null;
-  readonly sampleRate: number | null;
-  readonly channels: number | null;
-  readonly rows: number | null;
-  readonly columns: number | null;
-  /** Audio: min/max peak pairs for the waveform preview. */
-  readonly waveform: readonly (readonly [number, number])[] | null;
 }
 
 /** Messages the import worker posts to the main thread, in order. */

@@ -88,31 +88,25 @@ async function importOne(
 ): Promise<ImportWorkerMessage> {
   try {
     const { hash, size } = await task.materialize(work);
-    const probe = await probeMedia(work, spec.limits, { targetColumn: spec.targetColumn });
-    const blobPath = blobRelPath(hash, probe.ext);
+    // ext names the blob and the thumbnail is stored beside it; the rest is what the row records.
+    const { ext, thumbnail, ...facts } = await probeMedia(work, spec.limits, {
+      targetColumn: spec.targetColumn,
+    });
+    const blobPath = blobRelPath(hash, ext);
     await storeBlob(spec.projectDir, blobPath, work);
     let thumbPath: string | null = null;
-    if (probe.thumbnail) {
+    if (thumbnail) {
       thumbPath = thumbRelPath(hash);
-      await storeThumb(spec.projectDir, thumbPath, probe.thumbnail);
+      await storeThumb(spec.projectDir, thumbPath, thumbnail);
     }
     const item: ImportedItem = {
+      ...facts,
       filename: task.filename,
       className: classOf(task.filename),
-      mediaKind: probe.mediaKind,
-      mime: probe.mime,
       size,
       hash,
       blobPath,
       thumbPath,
-      width: probe.width,
-      height: probe.height,
-      duration: probe.duration,
-      sampleRate: probe.sampleRate,
-      channels: probe.channels,
-      rows: probe.rows,
-      columns: probe.columns,
-      waveform: probe.waveform,
     };
     return { type: 'item', item };
   } catch (err) {
