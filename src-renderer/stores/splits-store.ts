@@ -35,6 +35,19 @@ interface SplitsState {
   remove(index: number): Promise<void>;
 }
 
+/** What the store holds for a project before anything of it is loaded. */
+const NO_PROJECT = {
+  splits: [],
+  status: 'idle',
+  error: null,
+  selectedIndex: null,
+  detail: null,
+  detailStatus: 'idle',
+  preview: null,
+  previewStatus: 'idle',
+  previewError: null,
+} as const satisfies Partial<SplitsState>;
+
 const toasts = () => useToastStore.getState();
 let previewSeq = 0;
 
@@ -50,31 +63,12 @@ export const useSplitsStore = create<SplitsState>()((set, get) => {
 
   return {
     projectId: null,
-    splits: [],
-    status: 'idle',
-    error: null,
-    selectedIndex: null,
-    detail: null,
-    detailStatus: 'idle',
-    preview: null,
-    previewStatus: 'idle',
-    previewError: null,
+    ...NO_PROJECT,
     creating: false,
 
     async open(projectId) {
-      if (get().projectId !== projectId) {
-        set({
-          projectId,
-          splits: [],
-          status: 'loading',
-          error: null,
-          selectedIndex: null,
-          detail: null,
-          detailStatus: 'idle',
-          preview: null,
-          previewStatus: 'idle',
-        });
-      }
+      // Another project: nothing of the previous one may show (its preview error included).
+      if (get().projectId !== projectId) set({ ...NO_PROJECT, projectId, status: 'loading' });
       await loadList(projectId);
     },
 
