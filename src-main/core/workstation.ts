@@ -1,3 +1,4 @@
+import { startTraining } from './engine/trainer/training-runner.js';
 import { runImportWorker } from './jobs/import-runner.js';
 import {
   createWorkstation,
@@ -21,5 +22,5 @@ export { DEFAULT_IMPORT_LIMITS } from './workspace/import-types.js';
  * handlers are both thin adapters over `ops` and the few binary-shaped methods here.
  */
 export function openWorkstation(opts: WorkstationOptions): Promise<Workstation> {
-  return createWorkstation(opts, { runImportWorker, inspectZip });
+  return createWorkstation(opts, { runImportWorker, inspectZip, startTraining });
 }

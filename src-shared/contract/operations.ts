@@ -22,6 +22,17 @@ import {
   SplitPreviewQuery,
 } from './splits.js';
 import { Devices, Health, WorkspaceStats } from './system.js';
+import {
+  CreateExperimentInput,
+  Experiment,
+  ExperimentParams,
+  MetricsJson,
+  Run,
+  RunParams,
+  RunStarted,
+  TrainingProjectParams,
+  UpdateExperimentInput,
+} from './training.js';
 
 /**
  * Every JSON operation, declared once. The HTTP router validates requests with these schemas
@@ -179,6 +190,105 @@ export const operations = {
     tag: 'Splits',
     params: SplitIndexParams,
     response: SplitList,
+  },
+
+  listExperiments: {
+    method: 'GET',
+    path: '/api/training/:project_id/experiments',
+    summary: 'List experiments',
+    tag: 'Training',
+    params: TrainingProjectParams,
+    response: z.array(Experiment),
+  },
+  createExperiment: {
+    method: 'POST',
+    path: '/api/training/:project_id/experiments',
+    summary: 'Create experiment (every config field optional, per-task defaults)',
+    tag: 'Training',
+    params: TrainingProjectParams,
+    body: CreateExperimentInput,
+    response: Experiment,
+  },
+  getExperiment: {
+    method: 'GET',
+    path: '/api/training/:project_id/experiments/:exp_id',
+    summary: 'Get experiment config',
+    tag: 'Training',
+    params: ExperimentParams,
+    response: Experiment,
+  },
+  updateExperiment: {
+    method: 'PATCH',
+    path: '/api/training/:project_id/experiments/:exp_id',
+    summary: 'Update experiment config',
+    tag: 'Training',
+    params: ExperimentParams,
+    body: UpdateExperimentInput,
+    response: Experiment,
+  },
+  deleteExperiment: {
+    method: 'DELETE',
+    path: '/api/training/:project_id/experiments/:exp_id',
+    summary: 'Delete experiment + runs',
+    tag: 'Training',
+    params: ExperimentParams,
+    response: Deleted,
+  },
+  startRun: {
+    method: 'POST',
+    path: '/api/training/:project_id/experiments/:exp_id/run',
+    summary: 'Start a new run (queued behind a run in progress)',
+    tag: 'Training',
+    params: ExperimentParams,
+    response: RunStarted,
+  },
+  listRuns: {
+    method: 'GET',
+    path: '/api/training/:project_id/runs',
+    summary: "List the project's runs, newest first",
+    tag: 'Training',
+    params: TrainingProjectParams,
+    response: z.array(Run),
+  },
+  getRun: {
+    method: 'GET',
+    path: '/api/training/:project_id/runs/:run_id',
+    summary: 'Get run status + metrics',
+    tag: 'Training',
+    params: RunParams,
+    response: Run,
+  },
+  stopRun: {
+    method: 'POST',
+    path: '/api/training/:project_id/runs/:run_id/stop',
+    summary: 'Stop a running training',
+    tag: 'Training',
+    params: RunParams,
+    response: Run,
+  },
+  resumeRun: {
+    method: 'POST',
+    path: '/api/training/:project_id/runs/:run_id/resume',
+    summary: 'Resume an interrupted or stopped run from its last checkpoint',
+    tag: 'Training',
+    params: RunParams,
+    response: RunStarted,
+  },
+  deleteRun: {
+    method: 'DELETE',
+    path: '/api/training/:project_id/runs/:run_id',
+    summary: 'Delete a run',
+    tag: 'Training',
+    params: RunParams,
+    response: Deleted,
+  },
+  getRunMetrics: {
+    method: 'GET',
+    path: '/api/training/:project_id/runs/:run_id/metrics',
+    summary: 'Get metrics JSON',
+    tag: 'Training',
+    params: RunParams,
+    response: MetricsJson,
   },
 
   getJob: {

@@ -247,7 +247,12 @@ export const Run = z.object({
 });
 export type Run = z.infer<typeof Run>;
 
-export const RunStarted = z.object({ run_id: RunId, status: RunStatus });
+export const RunStarted = z.object({
+  run_id: RunId,
+  status: RunStatus,
+  /** 1 = next to start: another run is training (one at a time on this machine); null when not queued. */
+  queue_position: z.number().int().nullable(),
+});
 
 export const MetricsJson = z.object({
   run_id: RunId,

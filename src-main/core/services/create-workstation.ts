@@ -1,6 +1,7 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Job, OperationHandlers } from '../../../src-shared/contract/index.js';
+import type { RunEvent } from '../../../src-shared/contract/training.js';
 import { AppError, badRequest } from '../errors.js';
 import { openStore } from '../store/index.js';
 import {
@@ -22,6 +23,10 @@ import { silentLogger, type Logger } from './logger.js';
 import { createProjectsService } from './projects-service.js';
 import { createSplitsService } from './splits-service.js';
 import { createSystemService } from './system-service.js';
+import { RunEvents } from './training-events.js';
+import { createExperimentsService } from './training-experiments.js';
+import { RunManager, type RunManagerOptions, type StartTraining } from './training-manager.js';
+import { createRunsService } from './training-runs.js';
 
 export const INTERRUPTED_JOB_ERROR = 'interrupted: the app stopped during this job';
 /** Staged files older than this are leftovers of a process that died mid-upload. */
@@ -56,6 +61,9 @@ export interface Workstation {
   ): Promise<{ job_id: string; status: string }>;
   /** Job events (progress, done); returns unsubscribe. */
   onJob(jobId: string, listener: (job: Job) => void): () => void;
+  /** Run events (status, progress, epoch, log); returns unsubscribe. */
+  onRun(runId: string, listener: (event: RunEvent) => void): () => void;
+  /** Stops the live run gracefully (interrupted if it cannot stop in time), then closes the store. */
   close(): Promise<void>;
 }
 
@@ -64,6 +72,9 @@ export interface WorkstationDeps {
   readonly runImportWorker: RunImportWorker;
   readonly inspectZip: InspectZip;
   readonly probe?: ProbeOptions;
+  /** The trainer (a worker thread per run); tests hand in a driven fake. Absent: runs fail to start. */
+  readonly startTraining?: StartTraining;
+  readonly training?: RunManagerOptions;
 }
 
 /** Opens the workspace (creating it), migrates the store and wires every service. */
@@ -91,12 +102,30 @@ export async function createWorkstation(
     datasetJson,
     deps.inspectZip,
   );
+  const runEvents = new RunEvents(logger);
+  const runs = new RunManager(ctx, runEvents, deps.startTraining ?? noTrainer, deps.training);
+  const interruptedRuns = runs.recoverInterrupted();
+  if (interruptedRuns.length > 0) {
+    logger.warn(
+      { runs: interruptedRuns },
+      'training runs left unfinished by a previous run were marked interrupted',
+    );
+  }
+  const projects = createProjectsService(ctx, imports, datasetJson);
   const ops: OperationHandlers = {
-    ...createProjectsService(ctx, imports, datasetJson),
+    ...projects,
+    // A project's runs write into its folder: they stop before the folder goes.
+    deleteProject: async (input) => {
+      requireProject(ctx, input.id);
+      await runs.stopWhere((entry) => entry.projectId === input.id);
+      return projects.deleteProject(input);
+    },
     ...datasetOps,
     ...createSplitsService(ctx, datasetJson),
     ...createJobsService(ctx, imports),
     ...createSystemService(ctx, { activeJobs: () => imports.activeCount, probe: deps.probe }),
+    ...createExperimentsService(ctx, runs),
+    ...createRunsService(ctx, runs),
   };
 
   let closing: Promise<void> | undefined;
@@ -107,6 +136,7 @@ export async function createWorkstation(
     tmpDir: layout.tmpDir,
     resolveMedia,
     onJob: (jobId, listener) => events.on(jobId, listener),
+    onRun: (runId, listener) => runEvents.on(runId, listener),
 
     async importStaged(projectId, files) {
       // Only files an adapter put in our tmp folder may be taken over (and deleted) here; checked
@@ -144,7 +174,7 @@ export async function createWorkstation(
 
     close() {
       closing ??= (async () => {
-        await imports.stopAll();
+        await Promise.all([imports.stopAll(), runs.close()]);
         await datasetJson.idle();
         store.close();
       })();
@@ -152,6 +182,10 @@ export async function createWorkstation(
     },
   };
 }
+
+const noTrainer: StartTraining = () => {
+  throw new Error('this workstation was opened without a trainer');
+};
 
 /** Names the ZIP in the refusal, so a user who sent several knows which one. */
 async function inspectZipNamed(

@@ -7,7 +7,8 @@ import { createJobsRepo } from './repos/jobs-repo.js';
 import { createProjectsRepo } from './repos/projects-repo.js';
 import { createRunsRepo } from './repos/runs-repo.js';
 import { createSplitsRepo } from './repos/splits-repo.js';
-import type { ExperimentsRepo, RunsRepo } from './repos/training-types.js';
+import { createTrainingSourcesRepo } from './repos/training-sources-repo.js';
+import type { ExperimentsRepo, RunsRepo, TrainingSourcesRepo } from './repos/training-types.js';
 import type { ItemsRepo, JobsRepo, ProjectsRepo, SplitsRepo } from './repos/types.js';
 
 export interface Store {
@@ -19,6 +20,7 @@ export interface Store {
   readonly jobs: JobsRepo;
   readonly experiments: ExperimentsRepo;
   readonly runs: RunsRepo;
+  readonly trainingSources: TrainingSourcesRepo;
   /** Runs `fn` in one transaction (nested calls become savepoints). */
   transaction<T>(fn: () => T): T;
   close(): void;
@@ -42,6 +44,7 @@ export function openStore(dbPath: string, options: OpenStoreOptions = {}): Store
       jobs: createJobsRepo(db),
       experiments: createExperimentsRepo(db),
       runs: createRunsRepo(db),
+      trainingSources: createTrainingSourcesRepo(db),
       transaction: <T>(fn: () => T): T => db.transaction(fn)(),
       close: () => {
         if (db.open) db.close();

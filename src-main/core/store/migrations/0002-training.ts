@@ -25,9 +25,12 @@ CREATE TABLE runs (
   id             TEXT PRIMARY KEY,
   experiment_id  TEXT NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
   project_id     TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  -- The split it trains on, by row id: split indexes shift when an earlier split is deleted.
+  split_id       INTEGER REFERENCES splits(id) ON DELETE SET NULL,
   status         TEXT NOT NULL
                    CHECK (status IN ('pending', 'running', 'completed', 'failed', 'stopped', 'interrupted')),
   config         TEXT NOT NULL CHECK (json_valid(config)),
+  classes        TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(classes)),
   backend        TEXT,
   device         TEXT,
   created_at     TEXT NOT NULL,
@@ -41,6 +44,7 @@ CREATE TABLE runs (
 CREATE INDEX runs_experiment ON runs (experiment_id, created_at);
 CREATE INDEX runs_project ON runs (project_id, created_at);
 CREATE INDEX runs_status ON runs (status);
+CREATE INDEX runs_split ON runs (split_id);
 
 CREATE TABLE run_epochs (
   run_id      TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,

@@ -17,8 +17,10 @@ interface RunRow {
   id: string;
   experiment_id: string;
   project_id: string;
+  split_id: number | null;
   status: RunStatus;
   config: string;
+  classes: string;
   backend: string | null;
   device: string | null;
   created_at: string;
@@ -37,8 +39,10 @@ const toRecord = (r: RunRow): RunRecord => ({
   id: r.id,
   experimentId: r.experiment_id,
   projectId: r.project_id,
+  splitId: r.split_id,
   status: r.status,
   config: JSON.parse(r.config) as ExperimentConfig,
+  classes: JSON.parse(r.classes) as string[],
   backend: r.backend,
   device: r.device,
   createdAt: r.created_at,
@@ -54,8 +58,10 @@ const toRow = (r: RunRecord): RunRow => ({
   id: r.id,
   experiment_id: r.experimentId,
   project_id: r.projectId,
+  split_id: r.splitId,
   status: r.status,
   config: JSON.stringify(r.config),
+  classes: JSON.stringify(r.classes),
   backend: r.backend,
   device: r.device,
   created_at: r.createdAt,
@@ -69,10 +75,10 @@ const toRow = (r: RunRecord): RunRow => ({
 
 export function createRunsRepo(db: Db): RunsRepo {
   const insertStmt = db.prepare(`
-    INSERT INTO runs (id, experiment_id, project_id, status, config, backend, device, created_at, started_at,
-      finished_at, message, best, last, progress)
-    VALUES (@id, @experiment_id, @project_id, @status, @config, @backend, @device, @created_at, @started_at,
-      @finished_at, @message, @best, @last, @progress)`);
+    INSERT INTO runs (id, experiment_id, project_id, split_id, status, config, classes, backend, device,
+      created_at, started_at, finished_at, message, best, last, progress)
+    VALUES (@id, @experiment_id, @project_id, @split_id, @status, @config, @classes, @backend, @device,
+      @created_at, @started_at, @finished_at, @message, @best, @last, @progress)`);
   const getStmt = db.prepare<[string, string], RunRow>(
     'SELECT * FROM runs WHERE project_id = ? AND id = ?',
   );
@@ -91,7 +97,7 @@ export function createRunsRepo(db: Db): RunsRepo {
     'SELECT id FROM runs WHERE experiment_id = ?',
   );
   const updateStmt = db.prepare(`
-    UPDATE runs SET status = @status, backend = @backend, device = @device, started_at = @started_at,
+    UPDATE runs SET status = @status, classes = @classes, backend = @backend, device = @device, started_at = @started_at,
       finished_at = @finished_at, message = @message, best = @best, last = @last, progress = @progress
     WHERE id = @id`);
   const epochInsertStmt = db.prepare<[string, number, string, string]>(
@@ -124,11 +130,12 @@ export function createRunsRepo(db: Db): RunsRepo {
       at: string,
     ): boolean => {
       const inserted = epochInsertStmt.run(id, metrics.epoch, JSON.stringify(metrics), at).changes;
+      if (inserted === 0) return false;
       const patch: RunPatch = checkpoints.best
         ? { best: checkpoints.best, last: checkpoints.last }
         : { last: checkpoints.last };
       update(id, patch);
-      return inserted > 0;
+      return true;
     },
   );
 

@@ -4,6 +4,7 @@ import type {
   RunProgress,
   RunStatus,
 } from '../../../../src-shared/contract/training.js';
+import type { SplitRecord } from './types.js';
 
 /** The store's training interfaces (experiments, runs, per-epoch metrics); services see only these. */
 
@@ -45,9 +46,13 @@ export interface RunRecord {
   readonly id: string;
   readonly experimentId: string;
   readonly projectId: string;
+  /** The split's row id (null once that split is deleted). */
+  readonly splitId: number | null;
   readonly status: RunStatus;
   /** The experiment's config as it was when the run was created (later edits do not touch it). */
   readonly config: ExperimentConfig;
+  /** Class names in label order, as the run was (last) started with; empty for regression. */
+  readonly classes: readonly string[];
   readonly backend: string | null;
   readonly device: string | null;
   readonly createdAt: string;
@@ -64,6 +69,7 @@ export type RunPatch = Readonly<
     Pick<
       RunRecord,
       | 'status'
+      | 'classes'
       | 'backend'
       | 'device'
       | 'startedAt'
@@ -96,8 +102,8 @@ export interface RunsRepo {
   update(id: string, patch: RunPatch): RunRecord | undefined;
   /**
    * Stores a completed epoch and the run's checkpoint info in one transaction. An epoch already
-   * stored is left as it is (its first metrics win) and false is returned; the checkpoint info is
-   * written either way, as it describes the files on disk.
+   * stored is left as it is, with the checkpoint info it came with (its first report wins), and
+   * false is returned.
    */
   addEpoch(
     id: string,
@@ -114,4 +120,23 @@ export interface RunsRepo {
     message: string,
     at: string,
   ): { readonly id: string; readonly previous: RunStatus }[];
+}
+
+/** One dataset item as a training run needs it: its content, label and place in a split. */
+export interface TrainingSource {
+  readonly id: number;
+  readonly filename: string;
+  readonly className: string | null;
+  readonly mediaKind: 'image' | 'audio' | 'table';
+  readonly hash: string;
+  readonly blobPath: string;
+  readonly rows: number | null;
+  readonly subset: 'train' | 'val' | 'test' | 'none';
+}
+
+export interface TrainingSourcesRepo {
+  /** A split by its row id, whatever its current index. */
+  split(splitId: number): SplitRecord | undefined;
+  /** The project's ready items with their subset in the given split (`none` when unassigned). */
+  list(projectId: string, splitId: number): TrainingSource[];
 }

@@ -1,0 +1,154 @@
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { OperationHandlers } from '../../../src-shared/contract/index.js';
+import type { RunStatus } from '../../../src-shared/contract/training.js';
+import { resolveExperimentConfig } from '../engine/config.js';
+import { AppError, notFound } from '../errors.js';
+import type { RunRecord } from '../store/index.js';
+import { nowIso, requireProject, type ServiceContext } from './context.js';
+import { prepareTrainData, runDirOf } from './training-data.js';
+import { requireExperiment, requireSplitForTraining } from './training-experiments.js';
+import type { RunManager } from './training-manager.js';
+import { newTrainingId, queuedProgress, toRun } from './training-view.js';
+
+export type RunsService = Pick<
+  OperationHandlers,
+  'startRun' | 'listRuns' | 'getRun' | 'stopRun' | 'resumeRun' | 'deleteRun' | 'getRunMetrics'
+>;
+
+const LIVE: ReadonlySet<RunStatus> = new Set(['pending', 'running']);
+const RESUMABLE: ReadonlySet<RunStatus> = new Set(['stopped', 'interrupted', 'failed']);
+
+/** Where the trainer keeps the checkpoint a resume starts from. */
+export const lastCheckpointDir = (runDir: string): string =>
+  path.join(runDir, 'checkpoints', 'last');
+
+/** Runs: start (queued behind the one training), read, stop, resume, delete, metrics. */
+export function createRunsService(ctx: ServiceContext, manager: RunManager): RunsService {
+  const { store } = ctx;
+  const requireRun = (projectId: string, runId: string): RunRecord => {
+    requireProject(ctx, projectId);
+    const rec = store.runs.get(projectId, runId);
+    if (!rec) throw notFound(`run ${runId} of project ${projectId}`);
+    return rec;
+  };
+  const view = (rec: RunRecord) => toRun(store, rec, manager);
+  const started = (projectId: string, runId: string) => {
+    const rec = requireRun(projectId, runId);
+    return { run_id: rec.id, status: rec.status, queue_position: manager.queuePosition(rec.id) };
+  };
+
+  return {
+    startRun: async ({ project_id, exp_id }) => {
+      const exp = requireExperiment(ctx, project_id, exp_id);
+      const project = requireProject(ctx, project_id);
+      const split = requireSplitForTraining(ctx, project_id, exp.splitIndex);
+      // Re-checked against the project as it is now (its task may have changed since).
+      const config = resolveExperimentConfig(project.task, {}, exp.config);
+      // Refused here with a 4xx rather than failing later in the queue.
+      const prepared = prepareTrainData(ctx, project, split, config);
+      const id = newTrainingId('run-', (candidate) => store.runs.exists(candidate));
+      store.runs.insert({
+        id,
+        experimentId: exp.id,
+        projectId: project_id,
+        splitId: split.id,
+        status: 'pending',
+        config,
+        classes: prepared.classes,
+        backend: null,
+        device: null,
+        createdAt: nowIso(ctx),
+        startedAt: null,
+        finishedAt: null,
+        message: null,
+        best: null,
+        last: null,
+        progress: queuedProgress(config.epochs),
+      });
+      manager.enqueue({ runId: id, projectId: project_id, experimentId: exp.id, resume: false });
+      return started(project_id, id);
+    },
+
+    listRuns: async ({ project_id }) => {
+      requireProject(ctx, project_id);
+      return store.runs.listByProject(project_id).map(view);
+    },
+
+    getRun: async ({ project_id, run_id }) => view(requireRun(project_id, run_id)),
+
+    stopRun: async ({ project_id, run_id }) => {
+      const rec = requireRun(project_id, run_id);
+      if (!LIVE.has(rec.status)) {
+        throw new AppError(
+          'conflict',
+          `run ${run_id} is ${rec.status}; only a pending or running run can be stopped`,
+        );
+      }
+      await manager.stop(run_id);
+      return view(requireRun(project_id, run_id));
+    },
+
+    resumeRun: async ({ project_id, run_id }) => {
+      const rec = requireRun(project_id, run_id);
+      if (!RESUMABLE.has(rec.status)) {
+        throw new AppError(
+          'conflict',
+          rec.status === 'completed'
+            ? `run ${run_id} is completed; start a new run to train again`
+            : `run ${run_id} is already ${rec.status}`,
+        );
+      }
+      const hasCheckpoint = existsSync(lastCheckpointDir(runDirOf(ctx, project_id, run_id)));
+      // Without a checkpoint only a run that never finished an epoch may start over.
+      if (!hasCheckpoint && (rec.status === 'failed' || store.runs.epochs(run_id).length > 0)) {
+        throw new AppError(
+          'conflict',
+          `run ${run_id} has no checkpoint to resume from; start a new run instead`,
+        );
+      }
+      const project = requireProject(ctx, project_id);
+      const split = rec.splitId === null ? undefined : store.trainingSources.split(rec.splitId);
+      if (!split) {
+        throw new AppError(
+          'conflict',
+          `the split run ${run_id} trained on was deleted; start a new run instead`,
+        );
+      }
+      prepareTrainData(ctx, project, split, rec.config);
+      store.runs.update(run_id, {
+        status: 'pending',
+        message: null,
+        finishedAt: null,
+        progress: { ...queuedProgress(rec.config.epochs), epoch: rec.last?.epoch ?? 0 },
+      });
+      manager.enqueue({
+        runId: run_id,
+        projectId: project_id,
+        experimentId: rec.experimentId,
+        resume: hasCheckpoint,
+      });
+      return started(project_id, run_id);
+    },
+
+    deleteRun: async ({ project_id, run_id }) => {
+      const rec = requireRun(project_id, run_id);
+      await manager.stopWhere((entry) => entry.runId === rec.id);
+      store.runs.delete(rec.id);
+      await rm(runDirOf(ctx, project_id, rec.id), { recursive: true, force: true });
+      return { deleted: true as const, id: rec.id };
+    },
+
+    getRunMetrics: async ({ project_id, run_id }) => {
+      const rec = requireRun(project_id, run_id);
+      return {
+        run_id: rec.id,
+        status: rec.status,
+        history: store.runs.epochs(rec.id),
+        best: rec.best,
+        classes: [...rec.classes],
+      };
+    },
+  };
+}
