@@ -5,6 +5,7 @@ import {
   type ExperimentConfig,
 } from '../../../src-shared/contract/training.js';
 import { AppError } from '../errors.js';
+import { emptyMelBands } from './features/mel.js';
 
 /** What a task's items are, which decides the architectures, inputs and augmentations that fit. */
 export type MediaOfTask = 'image' | 'audio' | 'table';
@@ -302,9 +303,10 @@ function checkAudioInput(input: Readonly<Record<string, number>>): void {
       `a ${a.clip_seconds} s clip gives ${g.frames} spectrogram frames of ${a.window_ms} ms; make clip_seconds longer or window_ms shorter`,
     );
   }
-  if (a.n_mels > g.fftSize / 4) {
+  const empty = emptyMelBands(a.sample_rate, g.fftSize, a.n_mels);
+  if (empty > 0) {
     throw invalid(
-      `input.n_mels (${a.n_mels}) is too many for a ${a.window_ms} ms window at ${a.sample_rate} Hz (at most ${Math.floor(g.fftSize / 4)}: more would leave mel bands without an FFT bin)`,
+      `input.n_mels (${a.n_mels}) is too many for a ${a.window_ms} ms window at ${a.sample_rate} Hz: ${empty} mel bands would hold no FFT bin; use fewer mels or a longer window`,
     );
   }
 }
