@@ -18,8 +18,12 @@ import {
   IPC_JOB_SUBSCRIBE,
   IPC_MENU_COMMAND,
   IPC_JOB_UNSUBSCRIBE,
+  IPC_RUN_EVENT,
+  IPC_RUN_SUBSCRIBE,
+  IPC_RUN_UNSUBSCRIBE,
   IPC_UPLOAD_FILES,
   createBridgeClient,
+  runIdOfEvent,
   type AssayBridge,
   type BridgeOperations,
   type MenuCommand,
@@ -27,6 +31,7 @@ import {
 } from '../src-shared/contract/ipc.js';
 import type { ImportStarted } from '../src-shared/contract/datasets.js';
 import type { Job } from '../src-shared/contract/jobs.js';
+import type { RunEvent } from '../src-shared/contract/training.js';
 import { IPC_JOB_EVENT, ipcChannel, operationNames } from '../src-shared/contract/operations.js';
 
 const ops = Object.fromEntries(
@@ -57,6 +62,36 @@ function subscribeJob(jobId: string, onEvent: (job: Job) => void): () => void {
     if (!current?.delete(listener) || current.size > 0) return;
     jobListeners.delete(jobId);
     void ipcRenderer.invoke(IPC_JOB_UNSUBSCRIBE, { job_id: jobId });
+  };
+}
+
+/** runId → listeners; main sends every subscribed run's events on one channel. */
+const runListeners = new Map<string, Set<(event: RunEvent) => void>>();
+
+ipcRenderer.on(IPC_RUN_EVENT, (_event: IpcRendererEvent, event: RunEvent) => {
+  for (const listener of runListeners.get(runIdOfEvent(event)) ?? []) listener(event);
+});
+
+function subscribeRun(
+  projectId: string,
+  runId: string,
+  onEvent: (event: RunEvent) => void,
+): () => void {
+  let listeners = runListeners.get(runId);
+  if (!listeners) {
+    listeners = new Set();
+    runListeners.set(runId, listeners);
+  }
+  const listener = (event: RunEvent): void => onEvent(event);
+  listeners.add(listener);
+  // Every subscriber asks: main answers each time with the run's current status (a repeat is
+  // harmless to the others), so a second view of the same run starts from its state too.
+  void ipcRenderer.invoke(IPC_RUN_SUBSCRIBE, { project_id: projectId, run_id: runId });
+  return () => {
+    const current = runListeners.get(runId);
+    if (!current?.delete(listener) || current.size > 0) return;
+    runListeners.delete(runId);
+    void ipcRenderer.invoke(IPC_RUN_UNSUBSCRIBE, { project_id: projectId, run_id: runId });
   };
 }
 
@@ -95,7 +130,14 @@ function onMenuCommand(listener: (command: MenuCommand) => void): () => void {
   };
 }
 
-const bridge: AssayBridge = { ops, uploadFiles, subscribeJob, pathForFile, onMenuCommand };
+const bridge: AssayBridge = {
+  ops,
+  uploadFiles,
+  subscribeJob,
+  subscribeRun,
+  pathForFile,
+  onMenuCommand,
+};
 
 contextBridge.exposeInMainWorld('assayBridge', bridge);
 contextBridge.exposeInMainWorld('assay', createBridgeClient(bridge));

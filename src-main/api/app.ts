@@ -7,6 +7,7 @@ import { jobEventsRouter } from './job-events.js';
 import { mediaRouter } from './media-routes.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { operationRouter } from './operation-router.js';
+import { runEventsRouter } from './run-events.js';
 import { baseHeaders, refuseForeignOrigin, requireLoopbackHost } from './security.js';
 import { uiRouter } from './ui-routes.js';
 import { uploadRouter } from './upload-route.js';
@@ -43,9 +44,9 @@ export function createApp(ws: Workstation, opts: AppOptions): express.Express {
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'Assay API' }));
 
-  app.use(
-    jobEventsRouter(ws, opts.heartbeatMs === undefined ? {} : { heartbeatMs: opts.heartbeatMs }),
-  );
+  const sse = opts.heartbeatMs === undefined ? {} : { heartbeatMs: opts.heartbeatMs };
+  app.use(jobEventsRouter(ws, sse));
+  app.use(runEventsRouter(ws, sse));
   app.use(operationRouter(ws));
   app.use(mediaRouter(ws));
   app.use(uploadRouter(ws));

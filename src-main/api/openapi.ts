@@ -13,6 +13,7 @@ import {
   type OperationDef,
 } from '../../src-shared/contract/operations.js';
 import { Health } from '../../src-shared/contract/system.js';
+import { RunEvent, RunParams } from '../../src-shared/contract/training.js';
 
 /** `/api/projects/:id` → `/api/projects/{id}` */
 export const openApiPath = (path: string): string => path.replace(/:([A-Za-z_]+)/g, '{$1}');
@@ -131,6 +132,28 @@ function registerBinaryRoutes(registry: OpenAPIRegistry, error: z.ZodType): void
       200: {
         description: 'text/event-stream',
         content: { 'text/event-stream': { schema: z.string() } },
+      },
+      default: errorResponse,
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/training/{project_id}/runs/{run_id}/stream',
+    operationId: 'runEvents',
+    summary: 'SSE event stream of a run',
+    description:
+      'text/event-stream. First a `status` event with the run as it is now; then `status` (the ' +
+      'Run, on every state change), `progress` (epoch, batch, samples/s, ETA), `epoch` (one ' +
+      "completed epoch's metrics, Keras names) and `log` events; each `data:` line is one " +
+      'RunEvent as JSON (the schema below). Comment lines are heartbeats. The server closes the ' +
+      'stream after the status that settles the run (completed, failed, stopped, interrupted); a ' +
+      'resumed run is followed with a new request.',
+    tags: ['Training'],
+    request: { params: RunParams },
+    responses: {
+      200: {
+        description: 'text/event-stream of RunEvent',
+        content: { 'text/event-stream': { schema: RunEvent } },
       },
       default: errorResponse,
     },

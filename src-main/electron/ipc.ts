@@ -3,8 +3,12 @@ import type { IpcResult } from '../../src-shared/contract/common.js';
 import {
   IPC_JOB_SUBSCRIBE,
   IPC_JOB_UNSUBSCRIBE,
+  IPC_RUN_EVENT,
+  IPC_RUN_SUBSCRIBE,
+  IPC_RUN_UNSUBSCRIBE,
   IPC_UPLOAD_FILES,
   JobSubscription,
+  RunSubscription,
   UploadFilesInput,
 } from '../../src-shared/contract/ipc.js';
 import {
@@ -13,6 +17,8 @@ import {
   operationNames,
   type OperationName,
 } from '../../src-shared/contract/operations.js';
+import type { Job } from '../../src-shared/contract/jobs.js';
+import type { RunEvent } from '../../src-shared/contract/training.js';
 import type { Logger } from '../core/services/logger.js';
 import type { Workstation } from '../core/workstation.js';
 import { isAppUrl } from './app-url.js';
@@ -60,7 +66,11 @@ export function registerIpc(ipcMain: IpcMainLike, ws: Workstation, logger: Logge
     guarded(ipcChannel(name), (_event, arg) => callOperation(ws, name, arg));
   }
 
-  const jobs = new JobForwarder(ws, logger);
+  const jobs = new EventForwarder<Job>(
+    IPC_JOB_EVENT,
+    (id, listener) => ws.onJob(id, listener),
+    logger,
+  );
   guarded(IPC_JOB_SUBSCRIBE, async (event, arg) => {
     const { job_id } = parse(JobSubscription, arg);
     // The current state first (a job may finish before the page subscribes), then every event.
@@ -71,6 +81,24 @@ export function registerIpc(ipcMain: IpcMainLike, ws: Workstation, logger: Logge
   });
   guarded(IPC_JOB_UNSUBSCRIBE, async (event, arg) => {
     jobs.unsubscribe(event.sender, parse(JobSubscription, arg).job_id);
+    return null;
+  });
+
+  const runs = new EventForwarder<RunEvent>(
+    IPC_RUN_EVENT,
+    (id, listener) => ws.onRun(id, listener),
+    logger,
+  );
+  guarded(IPC_RUN_SUBSCRIBE, async (event, arg) => {
+    const { project_id, run_id } = parse(RunSubscription, arg);
+    // The run as it is now first (unknown run: not_found), then every event until unsubscribed.
+    const run = await ws.ops.getRun({ project_id, run_id });
+    runs.subscribe(event.sender, run_id);
+    event.sender.send(IPC_RUN_EVENT, { type: 'status', run } satisfies RunEvent);
+    return null;
+  });
+  guarded(IPC_RUN_UNSUBSCRIBE, async (event, arg) => {
+    runs.unsubscribe(event.sender, parse(RunSubscription, arg).run_id);
     return null;
   });
 
@@ -86,11 +114,14 @@ export function registerIpc(ipcMain: IpcMainLike, ws: Workstation, logger: Logge
     ...operationNames.map(ipcChannel),
     IPC_JOB_SUBSCRIBE,
     IPC_JOB_UNSUBSCRIBE,
+    IPC_RUN_SUBSCRIBE,
+    IPC_RUN_UNSUBSCRIBE,
     IPC_UPLOAD_FILES,
   ];
   return () => {
     for (const channel of channels) ipcMain.removeHandler(channel);
     jobs.dispose();
+    runs.dispose();
   };
 }
 
@@ -101,19 +132,20 @@ async function callOperation(ws: Workstation, name: OperationName, arg: unknown)
 }
 
 /**
- * Forwards core job events to the pages that asked for them. Subscriptions belong to one page
- * load: a reload or navigation starts the page's state afresh, so they are dropped then, and when
- * the window goes away.
+ * Forwards core events (of jobs, of runs) to the pages that asked for them, on one channel.
+ * Subscriptions belong to one page load: a reload or navigation starts the page's state afresh,
+ * so they are dropped then, and when the window goes away.
  */
-class JobForwarder {
+class EventForwarder<T> {
   private readonly byContents = new Map<number, Map<string, () => void>>();
 
   constructor(
-    private readonly ws: Workstation,
+    private readonly channel: string,
+    private readonly listen: (id: string, listener: (value: T) => void) => () => void,
     private readonly logger: Logger,
   ) {}
 
-  subscribe(contents: WebContents, jobId: string): void {
+  subscribe(contents: WebContents, id: string): void {
     let subs = this.byContents.get(contents.id);
     if (!subs) {
       subs = new Map();
@@ -122,24 +154,24 @@ class JobForwarder {
       contents.once('destroyed', drop);
       contents.on('did-navigate', drop);
     }
-    if (subs.has(jobId)) return;
+    if (subs.has(id)) return;
     subs.set(
-      jobId,
-      this.ws.onJob(jobId, (job) => {
+      id,
+      this.listen(id, (value) => {
         if (contents.isDestroyed()) return this.dropAll(contents.id);
         try {
-          contents.send(IPC_JOB_EVENT, job);
+          contents.send(this.channel, value);
         } catch (err) {
-          this.logger.warn({ err, jobId }, 'could not forward a job event');
+          this.logger.warn({ err, id, channel: this.channel }, 'could not forward an event');
         }
       }),
     );
   }
 
-  unsubscribe(contents: WebContents, jobId: string): void {
+  unsubscribe(contents: WebContents, id: string): void {
     const subs = this.byContents.get(contents.id);
-    subs?.get(jobId)?.();
-    subs?.delete(jobId);
+    subs?.get(id)?.();
+    subs?.delete(id);
   }
 
   private dropAll(contentsId: number): void {

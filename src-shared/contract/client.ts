@@ -1,4 +1,5 @@
 import type { Job } from './jobs.js';
+import type { RunEvent } from './training.js';
 import type { OperationInput, OperationName, OperationOutput } from './operations.js';
 
 /** The typed surface of every JSON operation: `client.listProjects({})`, … */
@@ -22,6 +23,12 @@ export interface WorkstationClient extends OperationMethods {
   ): Promise<{ readonly job_id: string; readonly status: string }>;
   /** Job progress events; returns an unsubscribe function. */
   subscribeJob(jobId: string, onEvent: (job: Job) => void): () => void;
+  /**
+   * A training run's events: first a `status` with the run as it is, then status, progress,
+   * epoch and log events (HTTP: the SSE stream, which ends once the run settles; Electron: IPC).
+   * Returns an unsubscribe function.
+   */
+  subscribeRun(projectId: string, runId: string, onEvent: (event: RunEvent) => void): () => void;
   /** Electron only: the dropped file's filesystem path; null in a browser. */
   pathForFile(file: File): string | null;
 }

@@ -4,6 +4,7 @@ import type { IpcResult } from './common.js';
 import { ProjectId } from './common.js';
 import type { ImportStarted } from './datasets.js';
 import type { Job } from './jobs.js';
+import { RunId, type RunEvent } from './training.js';
 import {
   operationNames,
   type OperationInput,
@@ -19,6 +20,10 @@ import {
 export const IPC_JOB_SUBSCRIBE = 'assay:job:subscribe';
 export const IPC_JOB_UNSUBSCRIBE = 'assay:job:unsubscribe';
 export const IPC_UPLOAD_FILES = 'assay:uploadFiles';
+export const IPC_RUN_SUBSCRIBE = 'assay:run:subscribe';
+export const IPC_RUN_UNSUBSCRIBE = 'assay:run:unsubscribe';
+/** Main → renderer: one RunEvent of a run the page subscribed to. */
+export const IPC_RUN_EVENT = 'assay:event:run';
 /** Main → renderer: a menu command the page carries out (it knows the open project). */
 export const IPC_MENU_COMMAND = 'assay:menu';
 
@@ -27,6 +32,11 @@ export type MenuCommand =
   | { readonly command: 'import-folder'; readonly path: string };
 
 export const JobSubscription = z.strictObject({ job_id: z.string().regex(/^job-[0-9a-f]{8}$/) });
+export const RunSubscription = z.strictObject({ project_id: ProjectId, run_id: RunId });
+
+/** The run an event belongs to (status events carry the whole run). */
+export const runIdOfEvent = (event: RunEvent): string =>
+  event.type === 'status' ? event.run.run_id : event.run_id;
 
 /**
  * One file to import through the shell: either a path on disk (a dropped or picked File) or its
@@ -103,6 +113,7 @@ export interface AssayBridge {
     files: readonly { readonly file: Blob; readonly relativePath: string }[],
   ): Promise<IpcResult<ImportStarted>>;
   subscribeJob(jobId: string, onEvent: (job: Job) => void): () => void;
+  subscribeRun(projectId: string, runId: string, onEvent: (event: RunEvent) => void): () => void;
   pathForFile(file: File): string | null;
   /** Menu commands (File → New project, Import folder…); returns an unsubscribe function. */
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
@@ -138,6 +149,7 @@ export function createBridgeClient(bridge: AssayBridge): WorkstationClient {
       return started;
     },
     subscribeJob: (jobId, onEvent) => bridge.subscribeJob(jobId, onEvent),
+    subscribeRun: (projectId, runId, onEvent) => bridge.subscribeRun(projectId, runId, onEvent),
     pathForFile: (file) => bridge.pathForFile(file),
   };
 }
