@@ -3,6 +3,8 @@ import { AppHeader } from './components/app-header.js';
 import { Sidebar } from './components/sidebar.js';
 import { Toasts } from './components/toasts.js';
 import { DatasetScreen } from './screens/dataset/dataset-screen.js';
+import { ExperimentsScreen } from './screens/experiments/experiments-screen.js';
+import { RunsScreen } from './screens/runs/runs-screen.js';
 import { ProjectsScreen } from './screens/projects/projects-screen.js';
 import { SplitsScreen } from './screens/splits/splits-screen.js';
 import { onMenuCommand } from './client/index.js';
@@ -65,6 +67,10 @@ export function App() {
             <ProjectsScreen />
           ) : screen === 'dataset' ? (
             <DatasetScreen key={projectId} projectId={projectId} />
+          ) : screen === 'experiments' ? (
+            <ExperimentsScreen key={projectId} projectId={projectId} />
+          ) : screen === 'runs' ? (
+            <RunsScreen key={projectId} projectId={projectId} />
           ) : (
             <SplitsScreen key={projectId} projectId={projectId} />
           )}

@@ -7,6 +7,7 @@ import './styles/shell.css';
 import './styles/components.css';
 import './styles/dataset.css';
 import './styles/splits.css';
+import './styles/training.css';
 
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html has no #root element');

@@ -1,8 +1,15 @@
+import type { Screen } from '../lib/route.js';
 import { TASK_LABELS } from '../lib/tasks.js';
 import { useNavStore } from '../stores/nav-store.js';
 import { selectProject, useProjectsStore } from '../stores/projects-store.js';
 
-const TITLES = { projects: 'Projects', dataset: 'Dataset', splits: 'Splits' } as const;
+const TITLES: Readonly<Record<Screen, string>> = {
+  projects: 'Projects',
+  dataset: 'Dataset',
+  splits: 'Splits',
+  experiments: 'Experiments',
+  runs: 'Runs',
+};
 
 export function AppHeader() {
   const screen = useNavStore((s) => s.screen);

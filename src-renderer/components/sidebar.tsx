@@ -5,6 +5,8 @@ const ITEMS: readonly { screen: Screen; label: string; needsProject: boolean }[]
   { screen: 'projects', label: 'Projects', needsProject: false },
   { screen: 'dataset', label: 'Dataset', needsProject: true },
   { screen: 'splits', label: 'Splits', needsProject: true },
+  { screen: 'experiments', label: 'Experiments', needsProject: true },
+  { screen: 'runs', label: 'Runs', needsProject: true },
 ];
 
 function NavIcon({ screen }: { screen: Screen }) {
@@ -13,6 +15,9 @@ function NavIcon({ screen }: { screen: Screen }) {
     projects: 'M3 6.5h6l1.5 2H21v10a1.5 1.5 0 0 1-1.5 1.5h-15A1.5 1.5 0 0 1 3 18.5z',
     dataset: 'M4 4h7v7H4zM13 4h7v7h-7zM4 13h7v7H4zM13 13h7v7h-7z',
     splits: 'M4 20V10M10 20V4M16 20v-7M22 20H2',
+    experiments:
+      'M9 3h6M10 3v6l-5.5 9.5A1.5 1.5 0 0 0 5.8 21h12.4a1.5 1.5 0 0 0 1.3-2.5L14 9V3M7.5 15h9',
+    runs: 'M3 12h4l3-8 4 16 3-8h4',
   };
   return (
     <svg className="nav-icon" viewBox="0 0 24 24" aria-hidden="true">

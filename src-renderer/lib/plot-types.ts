@@ -13,7 +13,29 @@ export interface BarTrace {
   readonly textposition?: 'inside' | 'none' | 'auto';
 }
 
-export type PlotTrace = BarTrace;
+/** A line per series over epochs (training curves). `null` leaves a gap (no value that epoch). */
+export interface ScatterTrace {
+  readonly type: 'scatter';
+  readonly mode: 'lines' | 'markers' | 'lines+markers';
+  readonly name: string;
+  readonly x: readonly number[];
+  readonly y: readonly (number | null)[];
+  readonly line?: {
+    readonly color: string;
+    readonly width?: number;
+    readonly dash?: 'solid' | 'dash' | 'dot';
+  };
+  readonly marker?: {
+    readonly color: string;
+    readonly size?: number;
+    readonly symbol?: string;
+    readonly line?: { readonly color: string; readonly width: number };
+  };
+  readonly hovertemplate?: string;
+  readonly showlegend?: boolean;
+}
+
+export type PlotTrace = BarTrace | ScatterTrace;
 
 export interface PlotLayout {
   readonly barmode?: 'stack' | 'group';
@@ -31,4 +53,7 @@ export interface PlotLayout {
   readonly paper_bgcolor?: string;
   readonly plot_bgcolor?: string;
   readonly showlegend?: boolean;
+  readonly hovermode?: 'x unified' | 'closest' | false;
+  /** Plotly keeps zoom and legend toggles across `react` calls while this value stays the same. */
+  readonly uirevision?: string;
 }

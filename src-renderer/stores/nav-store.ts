@@ -4,7 +4,8 @@ import { formatRoute, parseRoute, type Route, type Screen } from '../lib/route.j
 interface NavState extends Route {
   /** Bumped by File → New project: the create form focuses its name field when it changes. */
   readonly newProjectRequests: number;
-  go(screen: Screen, projectId?: string | null): void;
+  /** `detail` opens one experiment or run; left out, the screen shows its list. */
+  go(screen: Screen, projectId?: string | null, detail?: string): void;
   requestNewProject(): void;
   /** Follows the browser's back/forward buttons. */
   syncFromHash(): void;
@@ -17,11 +18,12 @@ export const useNavStore = create<NavState>()((set, get) => ({
     get().go('projects');
     set({ newProjectRequests: get().newProjectRequests + 1 });
   },
-  go(screen, projectId) {
+  go(screen, projectId, detail) {
     // The open project stays remembered on the Projects screen so the nav can return to it.
     const route: Route = {
       screen,
       projectId: projectId === undefined ? get().projectId : projectId,
+      detail,
     };
     const hash = formatRoute(route);
     if (window.location.hash !== hash) window.history.pushState(null, '', hash);
@@ -29,6 +31,11 @@ export const useNavStore = create<NavState>()((set, get) => ({
   },
   syncFromHash() {
     const route = parseRoute(window.location.hash);
-    set(route.projectId === null ? { screen: route.screen } : route);
+    // `detail` is set explicitly: a merge would otherwise keep the previous screen's.
+    set(
+      route.projectId === null
+        ? { screen: route.screen, detail: undefined }
+        : { ...route, detail: route.detail },
+    );
   },
 }));

@@ -1,0 +1,81 @@
+import type { Run } from '../../../src-shared/contract/index.js';
+import { ProgressBar } from '../../components/progress-bar.js';
+import { formatRemaining } from '../../lib/format.js';
+import { epochsDone, formatRate, PHASE_LABELS, runFraction } from '../../lib/run-state.js';
+
+function Stat({ label, value, testId }: { label: string; value: string; testId?: string }) {
+  return (
+    <div className="run-stat">
+      <span className="run-stat-label">{label}</span>
+      <span className="run-stat-value" data-testid={testId}>
+        {value}
+      </span>
+    </div>
+  );
+}
+
+/** Where the run stands: a bar over all epochs, the current epoch and batch, speed, time left. */
+export function RunProgressCard({ run }: { readonly run: Run }) {
+  const p = run.progress;
+  const done = epochsDone(run);
+  const total = p?.epochs ?? run.config.epochs;
+  const live = run.status === 'running' && p !== null;
+  const fraction =
+    run.status === 'pending'
+      ? null
+      : live
+        ? runFraction(p, run.status)
+        : run.status === 'completed'
+          ? 1
+          : total > 0
+            ? done / total
+            : 0;
+  const phase =
+    run.status === 'pending'
+      ? run.queue_position !== null
+        ? `Waiting in the queue (#${run.queue_position + 1})`
+        : 'Waiting to start'
+      : live
+        ? PHASE_LABELS[p.phase]
+        : null;
+  const remaining = live && p.eta_seconds !== null ? formatRemaining(p.eta_seconds * 1000) : null;
+  const lastRate = run.metrics.history.at(-1)?.samples_per_second ?? null;
+
+  return (
+    <section className="card run-progress" data-testid="run-progress" data-epochs-done={done}>
+      <div className="run-progress-head">
+        <h2 className="card-title">Progress</h2>
+        {phase !== null && (
+          <span className="muted small" data-testid="run-phase">
+            {phase}
+          </span>
+        )}
+        {remaining !== null && (
+          <span className="run-remaining" data-testid="run-remaining">
+            {remaining}
+          </span>
+        )}
+      </div>
+      <ProgressBar fraction={fraction} label="Training progress" testId="run-progress-bar" />
+      <div className="run-stats">
+        <Stat
+          label="Epoch"
+          // While training, the epoch being worked on; otherwise the epochs finished.
+          value={`${live ? Math.max(p.epoch, 1) : done} / ${total}`}
+          testId="run-epoch"
+        />
+        <Stat
+          label="Batch"
+          value={live && p.batches > 0 ? `${p.batch} / ${p.batches}` : '—'}
+          testId="run-batch"
+        />
+        <Stat
+          label="Speed"
+          value={formatRate(live ? p.samples_per_second : lastRate)}
+          testId="run-speed"
+        />
+        <Stat label="Epochs done" value={String(done)} testId="run-epochs-done" />
+      </div>
+    </section>
+  );
+}
