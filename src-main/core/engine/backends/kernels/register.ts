@@ -1,0 +1,75 @@
+/**
+ * Registers our wasm kernels: the ones tfjs-backend-wasm lacks (filter gradients, depthwise
+ * gradients, FFT and complex plumbing) and replacements where its own is slow
+ * (Conv2DBackpropInput, transposed BatchMatMul). Idempotent, callable before or after the backend
+ * initialises; `unregisterWasmKernels` restores the backend's originals (the benchmark compares).
+ */
+import {
+  type KernelConfig,
+  getKernel,
+  registerKernel,
+  unregisterKernel,
+} from '@tensorflow/tfjs-core';
+import { makeBatchMatMulConfig } from './batch-matmul.js';
+import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
+import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
+import {
+  depthwiseBackpropFilterConfig,
+  depthwiseBackpropInputConfig,
+} from './depthwise-backprop.js';
+import { complexKernelConfigs } from './fft.js';
+
+const STANDALONE: readonly KernelConfig[] = [
+  conv2DBackpropInputConfig,
+  conv2DBackpropFilterConfig,
+  depthwiseBackpropInputConfig,
+  depthwiseBackpropFilterConfig,
+  ...complexKernelConfigs,
+];
+
+/** Kernels we wrap around the backend's own (they call it). */
+const WRAPPERS: Readonly<Record<string, (original: KernelConfig) => KernelConfig>> = {
+  BatchMatMul: makeBatchMatMulConfig,
+};
+
+/** The backend's own config per kernel name we touched (undefined: it had none). */
+const originals = new Map<string, KernelConfig | undefined>();
+/** What we registered, per kernel name. */
+const ours = new Map<string, KernelConfig>();
+
+function install(name: string, make: (original: KernelConfig | undefined) => KernelConfig | null) {
+  const current = getKernel(name, 'wasm');
+  if (current && current === ours.get(name)) return;
+  originals.set(name, current);
+  const config = make(current);
+  if (!config) return;
+  if (current) unregisterKernel(name, 'wasm');
+  registerKernel(config);
+  ours.set(name, config);
+}
+
+export function registerWasmKernels(): void {
+  for (const config of STANDALONE) install(config.kernelName, () => config);
+  for (const [name, wrap] of Object.entries(WRAPPERS)) {
+    install(name, (original) => (original ? wrap(original) : null));
+  }
+}
+
+/** Puts the backend's own kernels back (and removes the ones it never had). */
+export function unregisterWasmKernels(): void {
+  for (const [name, config] of ours) {
+    if (getKernel(name, 'wasm') !== config) continue;
+    unregisterKernel(name, 'wasm');
+    const original = originals.get(name);
+    if (original) registerKernel(original);
+  }
+  ours.clear();
+}
+
+/** Every kernel we provide, and whether it replaces one the backend had. */
+export function wasmKernelNames(): { kernel: string; replaces: boolean }[] {
+  return [...STANDALONE.map((k) => k.kernelName), ...Object.keys(WRAPPERS)].map((kernel) => ({
+    kernel,
+    replaces: kernel in WRAPPERS || kernel === 'Conv2DBackpropInput',
+  }));
+}

@@ -1,0 +1,10 @@
+/**
+ * Chunk sizes of the GEMM-based gradient kernels, in floats. Mutable so tests can force the
+ * multi-chunk paths with tiny tensors; production never changes them.
+ */
+export const kernelTuning = {
+  /** im2colᵀ chunk of Conv2DBackpropFilter (4 MiB): cache-sized, GEMM-efficient. */
+  filterChunkFloats: 1 << 20,
+  /** col2im chunk of the strided Conv2DBackpropInput (16 MiB). */
+  col2imChunkFloats: 1 << 22,
+};
