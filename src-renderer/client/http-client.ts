@@ -6,14 +6,8 @@ import {
   type OperationName,
   type WorkstationClient,
 } from '../../src-shared/contract/index.js';
-import type { RunEvent } from '../../src-shared/contract/training.js';
 import { buildRequest, parseResponse, unwrapEnvelope } from './build-request.js';
 import { subscribeRunOverHttp } from './run-stream.js';
-
-/** Live run events; returns an unsubscribe function. */
-export interface RunSubscriber {
-  subscribeRun(projectId: string, runId: string, onEvent: (event: RunEvent) => void): () => void;
-}
 
 export interface HttpClientOptions {
   /** Origin (and optional prefix) of the workstation server; '' means the page's own origin. */
@@ -155,9 +149,9 @@ export function createHttpClient(options: HttpClientOptions = {}): WorkstationCl
 
   // Through the generated method, so the reply is checked against the contract like any other.
   const getRun = (projectId: string, runId: string): Promise<unknown> =>
-    call('getRun' as OperationName, { project_id: projectId, run_id: runId });
+    methods.getRun({ project_id: projectId, run_id: runId });
 
-  const client: WorkstationClient & RunSubscriber = {
+  return {
     ...methods,
     kind: 'http',
     mediaUrl(projectId, filename, variant) {
@@ -170,5 +164,4 @@ export function createHttpClient(options: HttpClientOptions = {}): WorkstationCl
       subscribeRunOverHttp({ baseUrl: base, pollIntervalMs, getRun }, projectId, runId, onEvent),
     pathForFile: () => null,
   };
-  return client;
 }

@@ -4,7 +4,7 @@ import type {
   Experiment,
   ExperimentConfigInput,
 } from '../../src-shared/contract/index.js';
-import { trainingClient as client } from '../client/training-client.js';
+import { client } from '../client/index.js';
 import { errorMessage } from '../lib/errors.js';
 import type { LoadStatus } from './projects-store.js';
 import { useToastStore } from './toast-store.js';

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { Run, RunEvent } from '../../src-shared/contract/index.js';
-import { trainingClient as client } from '../client/training-client.js';
+import { client } from '../client/index.js';
 import { errorMessage } from '../lib/errors.js';
 import { applyRunEvent, isActive } from '../lib/run-state.js';
 import type { LoadStatus } from './projects-store.js';
@@ -168,7 +168,9 @@ export const useRunsStore = create<RunsState>()((set, get) => {
         follow(projectId, started.run_id);
         toasts().push(
           'success',
-          started.status === 'pending' ? 'Run queued' : `Run ${started.run_id} started`,
+          started.queue_position === null
+            ? `Run ${started.run_id} started`
+            : `Run queued (#${started.queue_position}): another run is training`,
         );
         return started.run_id;
       } catch (e) {

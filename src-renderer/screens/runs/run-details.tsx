@@ -111,8 +111,12 @@ export function EpochTable({ run, task }: { readonly run: Run; readonly task: Ta
                     {formatMetric(c, metricValue(h, c))}
                   </td>
                 ))}
-                <td className="num mono">{h.lr.toPrecision(3)}</td>
-                <td className="num">{formatDuration(h.duration_seconds)}</td>
+                <td className="num mono">{Number(h.lr.toPrecision(3))}</td>
+                <td className="num">
+                  {h.duration_seconds < 60
+                    ? `${h.duration_seconds.toFixed(1)} s`
+                    : formatDuration(h.duration_seconds)}
+                </td>
                 <td className="num">{formatRate(h.samples_per_second)}</td>
               </tr>
             ))}

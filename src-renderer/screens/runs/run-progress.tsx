@@ -33,7 +33,7 @@ export function RunProgressCard({ run }: { readonly run: Run }) {
   const phase =
     run.status === 'pending'
       ? run.queue_position !== null
-        ? `Waiting in the queue (#${run.queue_position + 1})`
+        ? `Waiting in the queue (#${run.queue_position})`
         : 'Waiting to start'
       : live
         ? PHASE_LABELS[p.phase]

@@ -72,7 +72,7 @@ export function RunsTable({
               <td>
                 <StatusBadge status={run.status} testId="run-row-status" />
                 {run.queue_position !== null && run.status === 'pending' && (
-                  <span className="muted small"> #{run.queue_position + 1} in queue</span>
+                  <span className="muted small"> #{run.queue_position} in queue</span>
                 )}
               </td>
               <td className="num" data-testid="run-row-epochs">
