@@ -1,13 +1,339 @@
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import * as tf from '@tensorflow/tfjs-core';
+import type { EpochMetrics, ExperimentConfig } from '../../../../src-shared/contract/training.js';
+import { selectBackend } from '../backends/index.js';
+import { classWeightsFor } from '../config.js';
+import { batchCount, epochOrder, makeBatch } from '../data/batches.js';
+import { Prng } from '../data/prng.js';
+import { buildModel } from '../zoo/index.js';
+import {
+  type LoadedCheckpoint,
+  loadCheckpoint,
+  restoreWeights,
+  saveCheckpoint,
+  type TrainingState,
+} from './checkpoint.js';
+import { Optimizer } from './optimizers.js';
+import { prepareData } from './prepare-data.js';
+import { ProgressReporter } from './progress.js';
+import { earlyStoppingStep, improves, learningRateAt } from './schedule.js';
+import { evaluate, metricsOf, type StepModel, trainStep } from './step.js';
 import type { TrainerEvent, TrainJob, TrainingTestOptions } from './training-runner.js';
 
 export interface TrainingContext {
   readonly emit: (e: TrainerEvent) => void;
-  /** Polled between batches (the worker's message handler runs while a batch awaits). */
+  /** Polled between batches (the worker's message handler runs while the loop yields). */
   readonly stopRequested: () => boolean;
   readonly testOptions: TrainingTestOptions;
 }
 
-/** Placeholder until the training loop lands: fails every run with a clear message. */
+/** Lets the thread's message handler run (a stop request arrives that way). */
+const yieldToEvents = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * One run, start or resume to the end: exactly one terminal event (`completed`, `stopped` or
+ * `failed`) is emitted, or this throws and the worker reports `failed`. Each `epoch` event
+ * follows its durable checkpoint. A graceful stop finishes the batch in flight, checkpoints
+ * `last` mid-epoch (sample order, running sums, PRNG), so resuming continues from the next batch.
+ */
 export async function runTraining(job: TrainJob, ctx: TrainingContext): Promise<void> {
-  ctx.emit({ type: 'failed', message: `run ${job.runId}: the training loop is not built yet` });
+  const { config } = job;
+  const log = (level: 'info' | 'warn' | 'error', message: string): void =>
+    ctx.emit({ type: 'log', level, message });
+  const progress = new ProgressReporter(
+    (p) => ctx.emit({ type: 'progress', progress: p }),
+    config.epochs,
+  );
+  const root = path.join(job.runDir, 'checkpoints');
+  progress.phase('preparing', 0);
+
+  const loaded = job.resume ? await loadCheckpoint(root, 'last') : null;
+  if (job.resume && !loaded) log('info', 'no checkpoint was written yet: training from the start');
+  if (loaded) checkResumable(loaded, job);
+
+  const backend = await selectBackend(config.backend, config.device);
+  for (const s of backend.skipped) log('info', `backend ${s.name} passed over: ${s.reason}`);
+  if (config.threads > 1) {
+    log(
+      'warn',
+      `threads=${config.threads}: data-parallel training is not available yet; training on one thread`,
+    );
+  }
+  ctx.emit({
+    type: 'started',
+    backend: backend.name,
+    device: backend.device,
+    resumedFromEpoch: loaded?.state.epochs_completed ?? 0,
+  });
+  if (loaded?.state.finished) {
+    ctx.emit({
+      type: 'completed',
+      reason: loaded.state.finished,
+      message: 'the run had already finished',
+    });
+    return;
+  }
+
+  const data = await prepareData(
+    job,
+    loaded?.state.meta ?? null,
+    (done, total) => progress.preparing(done, total),
+    ctx.stopRequested,
+  );
+  if (ctx.stopRequested()) {
+    ctx.emit({ type: 'stopped' });
+    return;
+  }
+  const { train, val, head } = data;
+  const model = buildModel(
+    config,
+    head === 'regression'
+      ? { inputShape: data.inputShape, outputs: 1 }
+      : { inputShape: data.inputShape, numClasses: job.classes.length },
+  );
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const optimizer = Optimizer.fromConfig(config, vars);
+  const step: StepModel = {
+    model,
+    vars,
+    inputShape: data.inputShape,
+    head,
+    numClasses: job.classes.length,
+    classWeights:
+      head === 'classification' && config.class_weights !== 'none'
+        ? tf.tensor1d(classWeightsFor(config.class_weights, job.classes, Array.from(train.y)))
+        : null,
+  };
+  const monitor = usableMetric(config.early_stopping.monitor, val !== null, log);
+  const bestMetric = usableMetric(config.best_metric, val !== null, log);
+
+  let state: TrainingState = loaded?.state ?? {
+    run_id: job.runId,
+    config,
+    meta: data.meta,
+    epochs_completed: 0,
+    partial: null,
+    lr_schedule: { epoch: 0, learning_rate: learningRateAt(config, 0) },
+    early_stopping: { metric: monitor, value: null, epoch: 0, wait: 0 },
+    best: { metric: bestMetric, value: null, epoch: 0 },
+    prng: Prng.fromSeed(config.seed).state(),
+    history: [],
+    finished: null,
+  };
+  if (loaded) {
+    restoreWeights(model, loaded.weights);
+    optimizer.setState(loaded.optimizer);
+  }
+  const prng = Prng.fromState(state.prng);
+  const bs = Math.min(config.batch_size, train.n);
+  const batches = batchCount(train.n, bs);
+  log(
+    'info',
+    `${loaded ? `resuming at epoch ${state.epochs_completed + 1}` : 'training'} ${config.architecture} on ${backend.name} (${backend.device}): ` +
+      `${train.n} training and ${val?.n ?? 0} validation samples, ${batches} batches of up to ${bs} per epoch`,
+  );
+  const hook = faultHook(ctx.testOptions);
+  let valSeconds = 0;
+
+  for (let epoch = state.epochs_completed; epoch < config.epochs; epoch++) {
+    const lr = learningRateAt(config, epoch);
+    const partial = state.partial?.epoch === epoch ? state.partial : null;
+    const order = partial ? [...partial.order] : epochOrder(train.n, prng);
+    const sums = [partial?.sums['a'] ?? 0, partial?.sums['b'] ?? 0];
+    let seconds = partial?.seconds ?? 0;
+    let samples = Math.min(train.n, (partial?.batch ?? 0) * bs);
+    progress.phase('training', epoch + 1, batches);
+
+    for (let b = partial?.batch ?? 0; b < batches; b++) {
+      if (ctx.stopRequested()) {
+        const stopState: TrainingState = {
+          ...state,
+          partial: {
+            epoch,
+            batch: b,
+            order,
+            sums: { a: sums[0] as number, b: sums[1] as number },
+            seconds,
+          },
+          lr_schedule: { epoch, learning_rate: lr },
+          prng: prng.state(),
+        };
+        if (!(await checkpoint(['last'], stopState, epoch))) return;
+        ctx.emit({ type: 'stopped' });
+        return;
+      }
+      const t0 = performance.now();
+      const batch = makeBatch(train, order.slice(b * bs, (b + 1) * bs), {
+        augment: data.augment,
+        prng,
+        normalization: data.normalization,
+      });
+      const r = trainStep(step, optimizer, batch, lr, prng);
+      if (!Number.isFinite(r[0])) {
+        ctx.emit({
+          type: 'failed',
+          message: `the loss became ${r[0]} in epoch ${epoch + 1}, batch ${b + 1}: training diverged; try a lower learning rate`,
+        });
+        return;
+      }
+      sums[0] = (sums[0] as number) + (r[0] as number);
+      sums[1] = (sums[1] as number) + (r[1] as number);
+      seconds += (performance.now() - t0) / 1000;
+      samples += batch.size;
+      const sps = samples / Math.max(seconds, 1e-9);
+      const remaining = train.n - samples + (config.epochs - epoch - 1) * train.n;
+      progress.training(
+        epoch + 1,
+        b + 1,
+        batches,
+        sps,
+        remaining / sps + (config.epochs - epoch) * valSeconds,
+      );
+      await yieldToEvents();
+    }
+
+    progress.phase('validating', epoch + 1, batches);
+    const v0 = performance.now();
+    const valMetrics = val
+      ? metricsOf(head, 'val_', evaluate(step, val, bs, data.normalization), val.n, data.targetStd)
+      : nullMetrics(head);
+    valSeconds = (performance.now() - v0) / 1000;
+    const metrics: EpochMetrics = {
+      epoch: epoch + 1,
+      ...metricsOf(head, '', sums, train.n, data.targetStd),
+      ...valMetrics,
+      lr,
+      duration_seconds: seconds + valSeconds,
+      samples_per_second: train.n / Math.max(seconds, 1e-9),
+    } as EpochMetrics;
+    const bestValue = metricValue(metrics, bestMetric);
+    const isBest = bestValue !== null && improves(bestMetric, bestValue, state.best.value);
+    const es = earlyStoppingStep(
+      config.early_stopping,
+      state.early_stopping,
+      metricValue(metrics, monitor),
+      epoch + 1,
+    );
+    state = {
+      ...state,
+      epochs_completed: epoch + 1,
+      partial: null,
+      lr_schedule: { epoch, learning_rate: lr },
+      early_stopping: es.state,
+      best: isBest ? { metric: bestMetric, value: bestValue, epoch: epoch + 1 } : state.best,
+      prng: prng.state(),
+      history: [...state.history, metrics],
+      finished: es.stop ? 'early_stopped' : epoch + 1 === config.epochs ? 'finished' : null,
+    };
+    progress.phase('checkpointing', epoch + 1, batches);
+    if (!(await checkpoint(isBest ? ['best', 'last'] : ['last'], state, epoch + 1))) return;
+    ctx.emit({ type: 'epoch', metrics, isBest });
+    if (es.stop) {
+      ctx.emit({
+        type: 'completed',
+        reason: 'early_stopped',
+        message: `${monitor} did not improve for ${config.early_stopping.patience} epochs (best ${fmt(es.state.value)} at epoch ${es.state.epoch}); stopped after epoch ${epoch + 1}`,
+      });
+      return;
+    }
+    if (ctx.stopRequested() && epoch + 1 < config.epochs) {
+      ctx.emit({ type: 'stopped' });
+      return;
+    }
+  }
+  progress.phase('done', config.epochs, batches);
+  ctx.emit({
+    type: 'completed',
+    reason: 'finished',
+    message: `trained ${config.epochs} epochs; best ${bestMetric} ${fmt(state.best.value)} at epoch ${state.best.epoch}`,
+  });
+
+  /** Writes checkpoints; on failure emits `failed` (the previous checkpoint stays) and returns false. */
+  async function checkpoint(
+    names: ('best' | 'last')[],
+    s: TrainingState,
+    epochLabel: number,
+  ): Promise<boolean> {
+    try {
+      await saveCheckpoint(root, names, model, optimizer, s, (file) => hook?.(epochLabel, file));
+      return true;
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      const why =
+        e.code === 'ENOSPC'
+          ? 'the disk is full (ENOSPC)'
+          : `${e.code ? `${e.code}: ` : ''}${e.message}`;
+      ctx.emit({
+        type: 'failed',
+        message: `could not write the checkpoint after epoch ${epochLabel}: ${why}; the previous checkpoint is kept`,
+      });
+      return false;
+    }
+  }
+}
+
+/** Test hook: the checkpoint after epoch `failCheckpointAtEpoch` fails as a full disk would. */
+function faultHook(t: TrainingTestOptions): ((epoch: number, file: string) => void) | null {
+  const at = t.failCheckpointAtEpoch;
+  if (at === undefined) return null;
+  const code = t.failCode ?? 'ENOSPC';
+  return (epoch, file) => {
+    if (epoch !== at || file !== 'weights.bin') return;
+    const err = new Error(`${code}: no space left on device, write`) as NodeJS.ErrnoException;
+    err.code = code;
+    throw err;
+  };
+}
+
+/** A val_* metric without a validation subset falls back to its training counterpart. */
+function usableMetric(
+  metric: string,
+  hasVal: boolean,
+  log: (l: 'warn', m: string) => void,
+): string {
+  if (hasVal || !metric.startsWith('val_')) return metric;
+  const fallback = metric === 'val_mse' ? 'loss' : metric.slice(4);
+  log(
+    'warn',
+    `the split has no validation items: ${metric} is not measured, ${fallback} is used instead`,
+  );
+  return fallback;
+}
+
+function nullMetrics(head: 'classification' | 'regression'): Record<string, null> {
+  return head === 'classification'
+    ? { val_loss: null, val_accuracy: null }
+    : { val_loss: null, val_mae: null, val_mse: null };
+}
+
+function metricValue(m: EpochMetrics, name: string): number | null {
+  const v = m[name];
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+const fmt = (v: number | null): string =>
+  v === null ? 'n/a' : Number(v.toPrecision(4)).toString();
+
+/** A checkpoint from another model or optimizer cannot continue this run. */
+function checkResumable(loaded: LoadedCheckpoint, job: TrainJob): void {
+  const keyOf = (c: ExperimentConfig): string =>
+    JSON.stringify([
+      c.architecture,
+      c.input,
+      c.hidden_layers,
+      c.width_multiplier,
+      c.optimizer.name,
+      c.seed,
+    ]);
+  if (keyOf(loaded.state.config) !== keyOf(job.config)) {
+    throw new Error(
+      'the last checkpoint was trained with another model, input, optimizer or seed; it cannot be resumed with this config',
+    );
+  }
+  if (loaded.state.meta.classes.join('\u0000') !== job.classes.join('\u0000')) {
+    throw new Error(
+      'the project’s classes changed since the last checkpoint; it cannot be resumed',
+    );
+  }
 }
