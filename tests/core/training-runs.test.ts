@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EpochMetrics, Run, RunEvent } from '../../src-shared/contract/training.js';
@@ -265,6 +265,42 @@ describe('training services over a driven fake trainer', () => {
       [1, 0.5],
       [2, 0.3],
     ]);
+  });
+
+  it('on resume, stores epochs the checkpoint holds but a crash kept from the database', async () => {
+    const exp = await experiment({ best_metric: 'val_loss' });
+    const r = await ws.ops.startRun({ project_id: projectId, exp_id: exp.id });
+    const t = trainings[0]!;
+    t.emit({ type: 'epoch', metrics: metrics(1, 0.5), isBest: true });
+    // Epoch 2's checkpoint became durable, then the process died before its row was written.
+    const last = join(t.job.runDir, 'checkpoints', 'last');
+    await mkdir(last, { recursive: true });
+    const history = [metrics(1, 0.4), metrics(2, 0.3)];
+    await writeFile(
+      join(last, 'state.json'),
+      JSON.stringify({
+        format: 'assay-training-checkpoint',
+        version: 1,
+        history,
+        best: { metric: 'val_loss', value: 0.4, epoch: 2 },
+      }),
+    );
+    obeyStop = false;
+    await ws.close();
+    obeyStop = true;
+    ws = await open();
+    expect((await getRun(r.run_id)).status).toBe('interrupted');
+    await ws.ops.resumeRun({ project_id: projectId, run_id: r.run_id });
+    const run = await getRun(r.run_id);
+    expect(run.metrics.history.map((m) => [m.epoch, m.loss])).toEqual([
+      [1, 0.5], // stored before: kept as it was
+      [2, 0.3],
+    ]);
+    expect(run.checkpoints).toMatchObject({
+      best: { epoch: 2, value: 0.4 },
+      last: { epoch: 2 },
+    });
+    expect(trainings.at(-1)!.job.resume).toBe(true);
   });
 
   it('fails a run whose worker dies without an outcome, and refuses to resume it without a checkpoint', async () => {

@@ -1,12 +1,11 @@
-import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import path from 'node:path';
 import type { OperationHandlers } from '../../../src-shared/contract/index.js';
 import type { RunStatus } from '../../../src-shared/contract/training.js';
 import { resolveExperimentConfig } from '../engine/config.js';
 import { AppError, notFound } from '../errors.js';
 import type { RunRecord } from '../store/index.js';
 import { nowIso, requireProject, type ServiceContext } from './context.js';
+import { lastCheckpointDir, reconcileEpochs } from './training-checkpoints.js';
 import { prepareTrainData, runDirOf } from './training-data.js';
 import { requireExperiment, requireSplitForTraining } from './training-experiments.js';
 import type { RunManager } from './training-manager.js';
@@ -19,10 +18,6 @@ export type RunsService = Pick<
 
 const LIVE: ReadonlySet<RunStatus> = new Set(['pending', 'running']);
 const RESUMABLE: ReadonlySet<RunStatus> = new Set(['stopped', 'interrupted', 'failed']);
-
-/** Where the trainer keeps the checkpoint a resume starts from. */
-export const lastCheckpointDir = (runDir: string): string =>
-  path.join(runDir, 'checkpoints', 'last');
 
 /** Runs: start (queued behind the one training), read, stop, resume, delete, metrics. */
 export function createRunsService(ctx: ServiceContext, manager: RunManager): RunsService {
@@ -91,18 +86,24 @@ export function createRunsService(ctx: ServiceContext, manager: RunManager): Run
     },
 
     resumeRun: async ({ project_id, run_id }) => {
-      const rec = requireRun(project_id, run_id);
-      if (!RESUMABLE.has(rec.status)) {
+      const assertResumable = (rec: RunRecord): void => {
+        if (RESUMABLE.has(rec.status)) return;
         throw new AppError(
           'conflict',
           rec.status === 'completed'
             ? `run ${run_id} is completed; start a new run to train again`
             : `run ${run_id} is already ${rec.status}`,
         );
-      }
-      const hasCheckpoint = existsSync(lastCheckpointDir(runDirOf(ctx, project_id, run_id)));
+      };
+      assertResumable(requireRun(project_id, run_id));
+      const checkpoint = await lastCheckpointDir(runDirOf(ctx, project_id, run_id));
+      if (checkpoint) await reconcileEpochs(ctx, requireRun(project_id, run_id), checkpoint);
+      // From here on synchronous, checked again: a second resume (or a delete) may have come in
+      // during the waits above.
+      const rec = requireRun(project_id, run_id);
+      assertResumable(rec);
       // Without a checkpoint only a run that never finished an epoch may start over.
-      if (!hasCheckpoint && (rec.status === 'failed' || store.runs.epochs(run_id).length > 0)) {
+      if (!checkpoint && (rec.status === 'failed' || store.runs.epochs(run_id).length > 0)) {
         throw new AppError(
           'conflict',
           `run ${run_id} has no checkpoint to resume from; start a new run instead`,
@@ -127,7 +128,7 @@ export function createRunsService(ctx: ServiceContext, manager: RunManager): Run
         runId: run_id,
         projectId: project_id,
         experimentId: rec.experimentId,
-        resume: hasCheckpoint,
+        resume: checkpoint !== null,
       });
       return started(project_id, run_id);
     },

@@ -1,0 +1,67 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { CheckpointInfo, EpochMetrics } from '../../../src-shared/contract/training.js';
+import { recoverCheckpointDir } from '../engine/trainer/checkpoint-dir.js';
+import type { CheckpointRecord, RunRecord } from '../store/index.js';
+import { nowIso, type ServiceContext } from './context.js';
+
+/** The part of the trainer's `state.json` the run manager reads. */
+const CheckpointState = z.object({
+  format: z.literal('assay-training-checkpoint'),
+  history: z.array(EpochMetrics),
+  best: CheckpointInfo.nullable().optional(),
+});
+
+/**
+ * The run's `last` checkpoint folder, put back first if a crash caught it mid-replacement; null
+ * when the run has none (it never finished an epoch, or its folder is gone).
+ */
+export function lastCheckpointDir(runDir: string): Promise<string | null> {
+  return recoverCheckpointDir(path.join(runDir, 'checkpoints'), 'last');
+}
+
+/**
+ * Epochs the checkpoint holds but the database lacks: the trainer reports an epoch only once its
+ * checkpoint is durable, so a process killed between that and our insert leaves the epoch in
+ * the checkpoint's history alone. They are stored (insert-or-ignore, so stored epochs keep their
+ * metrics) before the run resumes. Returns how many were added; an unreadable state adds none.
+ */
+export async function reconcileEpochs(
+  ctx: Pick<ServiceContext, 'store' | 'logger' | 'now'>,
+  run: RunRecord,
+  checkpointDir: string,
+): Promise<number> {
+  let state: z.infer<typeof CheckpointState>;
+  try {
+    const text = await readFile(path.join(checkpointDir, 'state.json'), 'utf8');
+    state = CheckpointState.parse(JSON.parse(text));
+  } catch (err) {
+    ctx.logger.warn(
+      { err, runId: run.id },
+      'could not read the checkpoint state to reconcile epochs',
+    );
+    return 0;
+  }
+  const metric = run.config.best_metric;
+  let added = 0;
+  for (const m of state.history) {
+    const raw = m[metric];
+    const info: CheckpointRecord = {
+      epoch: m.epoch,
+      metric,
+      value: typeof raw === 'number' && Number.isFinite(raw) ? raw : null,
+    };
+    if (ctx.store.runs.addEpoch(run.id, m, { last: info }, nowIso(ctx))) added++;
+  }
+  if (added > 0 && state.best && state.best.epoch > 0 && state.best.metric === metric) {
+    ctx.store.runs.update(run.id, { best: state.best });
+  }
+  if (added > 0) {
+    ctx.logger.warn(
+      { runId: run.id, added },
+      'epochs found in the checkpoint but not in the database were stored',
+    );
+  }
+  return added;
+}
