@@ -1,4 +1,4 @@
-import { cp, readdir, rm } from 'node:fs/promises';
+import { cp, mkdir, readdir, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -92,10 +92,8 @@ describe('trainer learns generated data (wasm backend)', () => {
   });
 
   it('audio: 3 noisy tones (0.5 s at 8 kHz) to ≥ 0.9 validation accuracy', async () => {
-    const clips = await toneClips(sub('tones'), 30, 2).catch(async () => {
-      await import('node:fs/promises').then((f) => f.mkdir(sub('tones'), { recursive: true }));
-      return toneClips(sub('tones'), 30, 2);
-    });
+    await mkdir(sub('tones'), { recursive: true });
+    const clips = await toneClips(sub('tones'), 30, 2);
     const job = makeJob(sub('audio'), 'audio-classification', splitItems(clips, 30, 22), {
       input: { sample_rate: 8000, clip_seconds: 0.5, n_mels: 24 },
       epochs: 4,
@@ -116,7 +114,7 @@ describe('trainer learns generated data (wasm backend)', () => {
   });
 
   it('regression: an MLP fits a noisy linear table; metrics in the target’s units', async () => {
-    await import('node:fs/promises').then((f) => f.mkdir(sub('table'), { recursive: true }));
+    await mkdir(sub('table'), { recursive: true });
     const table = await linearTable(sub('table'), 200, 3);
     const job = makeJob(
       sub('table'),
