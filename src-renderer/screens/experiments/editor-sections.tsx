@@ -226,7 +226,7 @@ export function OptimiserSection({ form }: { form: DraftForm }) {
         form={form}
         path="optimizer.name"
         label="Optimiser"
-        options={[opt('adam', 'Adam'), opt('sgd', 'SGD with momentum')]}
+        options={[opt('adam', 'Adam'), opt('sgd', 'SGD')]}
       />
       <TextField form={form} path="optimizer.learning_rate" label="Learning rate" numeric />
       {form.draft['optimizer.name'] === 'sgd' && (
@@ -285,7 +285,7 @@ export function TrainingSection({ form, task }: { form: DraftForm; task: Task })
             label="Class weights"
             options={[
               opt('none', 'None'),
-              opt('balanced', 'Balanced (by class frequency)'),
+              opt('balanced', 'Balanced'),
               { value: 'custom', label: 'Per class (set through the API)', disabled: true },
             ]}
           />

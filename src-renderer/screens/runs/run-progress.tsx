@@ -20,6 +20,8 @@ export function RunProgressCard({ run }: { readonly run: Run }) {
   const done = epochsDone(run);
   const total = p?.epochs ?? run.config.epochs;
   const live = run.status === 'running' && p !== null;
+  // Before the first batch (features being prepared) no epoch is under way yet.
+  const training = live && p.phase !== 'queued' && p.phase !== 'preparing';
   const fraction =
     run.status === 'pending'
       ? null
@@ -61,7 +63,7 @@ export function RunProgressCard({ run }: { readonly run: Run }) {
         <Stat
           label="Epoch"
           // While training, the epoch being worked on; otherwise the epochs finished.
-          value={`${live ? Math.max(p.epoch, 1) : done} / ${total}`}
+          value={`${training ? Math.max(p.epoch, 1) : done} / ${total}`}
           testId="run-epoch"
         />
         <Stat
