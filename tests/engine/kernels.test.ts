@@ -9,7 +9,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveExperimentConfig } from '../../src-main/core/engine/config.js';
-import { registerWasmKernels, wasmBinaryDir } from '../../src-main/core/engine/backends/index.js';
+import {
+  registerWasmKernels,
+  unregisterWasmKernels,
+  wasmBinaryDir,
+} from '../../src-main/core/engine/backends/index.js';
 import { kernelTuning } from '../../src-main/core/engine/backends/kernels/tuning.js';
 import { buildModel } from '../../src-main/core/engine/zoo/index.js';
 
@@ -383,6 +387,45 @@ describe('dense gradients (transposed BatchMatMul) on wasm equal cpu', () => {
   });
 });
 
+describe('pooling, reductions and clones on wasm equal cpu', () => {
+  it.each([
+    [2, 2, 'valid'],
+    [3, 2, 'same'],
+    [3, 1, 'same'],
+    [2, 1, 'valid'],
+  ] as const)('max pool %i×%i stride %i %s gradient, ties included', async (k, stride, pad) => {
+    await sameOnBoth(() => {
+      // Rounded values and ReLU zeros: many windows hold their maximum twice.
+      const x = tf.relu(tf.round(tf.mul(tensor([3, 7, 9, 5], 22), 8))) as tf.Tensor4D;
+      return tf.grad((a: tf.Tensor) => weightedSum(tf.maxPool(a as tf.Tensor4D, k, stride, pad)))(
+        x,
+      );
+    }, 1e-6);
+  });
+
+  it('sums over leading axes (bias gradients) and over other axes', async () => {
+    await sameOnBoth(() => {
+      const x = tensor([3, 5, 7, 6], 23);
+      return [
+        tf.sum(x, [0, 1, 2]),
+        tf.sum(x, [0, 1, 2], true),
+        tf.sum(x, [1, 2]),
+        tf.sum(x, 3),
+        tf.sum(tf.reshape(x, [105, 6]), 0),
+      ];
+    });
+  });
+
+  it('a clone is a separate tensor that outlives its source', async () => {
+    await tf.setBackend('wasm');
+    const a = tf.tensor1d([1, 2, 3]);
+    const b = tf.clone(a);
+    a.dispose();
+    expect(Array.from(b.dataSync())).toEqual([1, 2, 3]);
+    b.dispose();
+  });
+});
+
 describe('every zoo model trains on wasm with the gradients cpu computes', () => {
   const zoo = [
     ['classification', 'small-cnn', [20, 20, 3]],
@@ -426,5 +469,42 @@ describe('every zoo model trains on wasm with the gradients cpu computes', () =>
     });
     expect(g.length).toBe(2 * 8 * 8 * 4);
     expect(g.every((v) => Number.isFinite(v))).toBe(true);
+  });
+});
+
+describe('registration', () => {
+  it('unregistering restores the backend’s own kernels, which still work', async () => {
+    await tf.setBackend('wasm');
+    const conv = () =>
+      tf.tidy(() =>
+        tf
+          .conv2dTranspose(
+            tensor([1, 4, 4, 2], 24) as tf.Tensor4D,
+            tensor([3, 3, 3, 2], 25) as tf.Tensor4D,
+            [1, 4, 4, 3],
+            1,
+            'same',
+          )
+          .dataSync(),
+      );
+    const ours = conv();
+    const ourKernel = tf.getKernel('Conv2DBackpropInput', 'wasm');
+    unregisterWasmKernels();
+    try {
+      expect(tf.getKernel('Conv2DBackpropInput', 'wasm')).not.toBe(ourKernel);
+      expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeUndefined();
+      expect(relErr(ours, conv())).toBeLessThan(TOLERANCE);
+      const pooled = tf.tidy(() =>
+        tf
+          .grad((a: tf.Tensor) => tf.sum(tf.maxPool(a as tf.Tensor4D, 2, 2, 'valid')))(
+            tensor([1, 4, 4, 2], 26),
+          )
+          .dataSync(),
+      );
+      expect(pooled.length).toBe(32);
+    } finally {
+      registerWasmKernels();
+    }
+    expect(tf.getKernel('Conv2DBackpropInput', 'wasm')).toBe(ourKernel);
   });
 });

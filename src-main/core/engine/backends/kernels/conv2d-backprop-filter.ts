@@ -110,24 +110,35 @@ export function backpropFilterGemm(
     }
   }
 
+  // Frame rows carry the margins (positions that are no output) into the GEMM; where those are
+  // a large share (small images), copy only the output positions, row segment by row segment.
+  const positions = g.outH * g.outW;
+  const compact = f.perImage / positions - 1 > kernelTuning.compactAboveWaste;
+  const perImage = compact ? positions : f.perImage;
   const imagesPerChunk = Math.max(
     1,
-    Math.min(g.batch, Math.floor(kernelTuning.filterChunkFloats / (rows * f.perImage))),
+    Math.min(g.batch, Math.floor(kernelTuning.filterChunkFloats / (rows * perImage))),
   );
   let result: TensorInfo | null = null;
   for (let n0 = 0; n0 < g.batch; n0 += imagesPerChunk) {
     const nb = Math.min(imagesPerChunk, g.batch - n0);
-    const len = nb * f.perImage;
+    const len = nb * perImage;
     const a = alloc(backend, [1, rows, len]);
     const b = alloc(backend, [1, len, outC]);
     // Views only after both allocations: an allocation may grow (and move) the heap.
     const aView = f32(backend, a);
-    const base = n0 * f.perImage;
-    for (let r = 0; r < rows; r++) {
-      const s = (rowStart[r] as number) + base;
-      aView.set(frame.subarray(s, s + len), r * len);
+    if (compact) {
+      copyOutputPositions(frame, rowStart, aView, g, f, n0, nb);
+      const dyView = f32(backend, dy);
+      f32(backend, b).set(dyView.subarray(n0 * positions * outC, (n0 + nb) * positions * outC));
+    } else {
+      const base = n0 * f.perImage;
+      for (let r = 0; r < rows; r++) {
+        const s = (rowStart[r] as number) + base;
+        aView.set(frame.subarray(s, s + len), r * len);
+      }
+      fillDyFrame(f32(backend, dy), f32(backend, b), g, f, n0, nb);
     }
-    fillDyFrame(f32(backend, dy), f32(backend, b), g, f, n0, nb);
     const part = matmul(backend, a, b);
     free(backend, a, b);
     if (result === null) {
@@ -141,6 +152,29 @@ export function backpropFilterGemm(
   }
   if (result === null) throw new Error('Conv2DBackpropFilter: empty batch');
   return { dataId: result.dataId, shape: [kH, kW, inC, outC], dtype: 'float32' };
+}
+
+/** im2colᵀ rows over output positions only: one contiguous frame segment per (row, image, oh). */
+function copyOutputPositions(
+  frame: Float32Array,
+  rowStart: Int32Array,
+  out: Float32Array,
+  g: ConvGeometry,
+  f: PhaseFrame,
+  n0: number,
+  nb: number,
+): void {
+  const ow = g.outW;
+  let dst = 0;
+  for (let r = 0; r < rowStart.length; r++) {
+    const start = rowStart[r] as number;
+    for (let n = n0; n < n0 + nb; n++) {
+      for (let oh = 0; oh < g.outH; oh++) {
+        const src = start + n * f.perImage + oh * f.wq;
+        for (let j = 0; j < ow; j++) out[dst++] = frame[src + j] as number;
+      }
+    }
+  }
 }
 
 /** dy rows for images n0..n0+nb laid out at frame positions; margins are zero. */

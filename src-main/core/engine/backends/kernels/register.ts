@@ -6,6 +6,7 @@
  */
 import {
   type KernelConfig,
+  findBackend,
   getKernel,
   registerKernel,
   unregisterKernel,
@@ -18,18 +19,23 @@ import {
   depthwiseBackpropInputConfig,
 } from './depthwise-backprop.js';
 import { complexKernelConfigs } from './fft.js';
+import { maxPoolGradConfig } from './max-pool-grad.js';
+import { identityConfig, makeSumConfig } from './reductions.js';
 
 const STANDALONE: readonly KernelConfig[] = [
   conv2DBackpropInputConfig,
   conv2DBackpropFilterConfig,
   depthwiseBackpropInputConfig,
   depthwiseBackpropFilterConfig,
+  maxPoolGradConfig,
+  identityConfig,
   ...complexKernelConfigs,
 ];
 
 /** Kernels we wrap around the backend's own (they call it). */
 const WRAPPERS: Readonly<Record<string, (original: KernelConfig) => KernelConfig>> = {
   BatchMatMul: makeBatchMatMulConfig,
+  Sum: makeSumConfig,
 };
 
 /** The backend's own config per kernel name we touched (undefined: it had none). */
@@ -61,7 +67,12 @@ export function unregisterWasmKernels(): void {
     if (getKernel(name, 'wasm') !== config) continue;
     unregisterKernel(name, 'wasm');
     const original = originals.get(name);
-    if (original) registerKernel(original);
+    if (!original) continue;
+    registerKernel(original);
+    // Registered after we replaced it, the backend never ran the original's setup (which binds
+    // its wasm function): run it now if the backend is up.
+    const backend = findBackend('wasm');
+    if (backend && original.setupFunc) original.setupFunc(backend);
   }
   ours.clear();
 }
@@ -70,6 +81,7 @@ export function unregisterWasmKernels(): void {
 export function wasmKernelNames(): { kernel: string; replaces: boolean }[] {
   return [...STANDALONE.map((k) => k.kernelName), ...Object.keys(WRAPPERS)].map((kernel) => ({
     kernel,
-    replaces: kernel in WRAPPERS || kernel === 'Conv2DBackpropInput',
+    replaces:
+      kernel in WRAPPERS || ['Conv2DBackpropInput', 'MaxPoolGrad', 'Identity'].includes(kernel),
   }));
 }

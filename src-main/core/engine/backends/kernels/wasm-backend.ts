@@ -27,6 +27,7 @@ export interface WasmBackend extends KernelBackend {
   readonly dataIdMap: { get(dataId: object): WasmTensorData | undefined };
   makeOutput(shape: number[], dtype: DataType): TensorInfo;
   disposeData(dataId: object, force?: boolean): boolean;
+  incRef(dataId: object): void;
 }
 
 export function asWasm(backend: unknown): WasmBackend {

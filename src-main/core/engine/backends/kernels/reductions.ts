@@ -1,0 +1,61 @@
+/**
+ * Two small kernels that every convolution layer hits in training:
+ * - Identity: the engine clones every tensor it saves for the backward pass. The wasm backend
+ *   copies the memory; tensors are immutable (a Variable's assign swaps the data id, kernels never
+ *   write into inputs), so sharing the buffer with a reference count is enough — what the cpu
+ *   backend does.
+ * - Sum over all axes but the last (a bias gradient: Σ over batch, rows, columns). The backend
+ *   transposes the whole tensor to make the reduced axes innermost, then sums; summing rows into
+ *   one channel vector reads the tensor once.
+ */
+import {
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+  backend_util,
+  util,
+} from '@tensorflow/tfjs-core';
+import { asWasm, f32, alloc } from './wasm-backend.js';
+
+function identity(args: { inputs: { x: TensorInfo }; backend: unknown }): TensorInfo {
+  const backend = asWasm(args.backend);
+  const { x } = args.inputs;
+  backend.incRef(x.dataId);
+  return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+}
+
+export const identityConfig: KernelConfig = {
+  kernelName: 'Identity',
+  backendName: 'wasm',
+  kernelFunc: identity as unknown as KernelFunc,
+};
+
+/** Sum over every axis but the last, when that is what was asked; null otherwise. */
+function sumLeadingAxes(args: {
+  inputs: { x: TensorInfo };
+  attrs: { axis: number | number[]; keepDims: boolean };
+  backend: unknown;
+}): TensorInfo | null {
+  const { x } = args.inputs;
+  const rank = x.shape.length;
+  if (x.dtype !== 'float32' || rank < 2) return null;
+  const axes = util.parseAxisParam(args.attrs.axis, x.shape).sort((a, b) => a - b);
+  if (axes.length !== rank - 1 || axes.some((a, i) => a !== i)) return null;
+  const backend = asWasm(args.backend);
+  const c = x.shape[rank - 1] as number;
+  const outShape = args.attrs.keepDims ? backend_util.expandShapeToKeepDim([c], axes) : [c];
+  const out = alloc(backend, outShape);
+  const src = f32(backend, x);
+  const acc = new Float64Array(c);
+  for (let i = 0; i < src.length; i += c) {
+    for (let k = 0; k < c; k++) acc[k] = (acc[k] as number) + (src[i + k] as number);
+  }
+  f32(backend, out).set(acc);
+  return out;
+}
+
+export function makeSumConfig(original: KernelConfig): KernelConfig {
+  const kernelFunc = (args: Parameters<typeof sumLeadingAxes>[0]): TensorInfo =>
+    sumLeadingAxes(args) ?? (original.kernelFunc(args as never) as TensorInfo);
+  return { ...original, kernelFunc: kernelFunc as unknown as KernelFunc };
+}
