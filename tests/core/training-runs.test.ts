@@ -332,6 +332,19 @@ describe('training services over a driven fake trainer', () => {
     expect(trainings).toHaveLength(2); // the queued one never started
   });
 
+  it('stops the runs of a project before the project is deleted', async () => {
+    const exp = await experiment();
+    await ws.ops.startRun({ project_id: projectId, exp_id: exp.id });
+    await ws.ops.startRun({ project_id: projectId, exp_id: exp.id });
+    await ws.ops.deleteProject({ id: projectId });
+    expect(trainings).toHaveLength(1); // the queued one never started
+    expect(trainings[0]!.stopCalls).toBe(1);
+    expect(existsSync(join(dir, 'ws', 'projects', projectId))).toBe(false);
+    await expect(ws.ops.listRuns({ project_id: projectId })).rejects.toMatchObject({
+      code: 'not_found',
+    });
+  });
+
   it('refuses runs that cannot train with a 422 that says why', async () => {
     const exp = await experiment();
     // A split that gives nothing to train.
