@@ -3,8 +3,9 @@ import path from 'node:path';
 import { z } from 'zod';
 import { CheckpointInfo, EpochMetrics } from '../../../src-shared/contract/training.js';
 import { recoverCheckpointDir } from '../engine/trainer/checkpoint-dir.js';
-import type { CheckpointRecord, RunRecord } from '../store/index.js';
+import type { RunRecord } from '../store/index.js';
 import { nowIso, type ServiceContext } from './context.js';
+import { checkpointInfo } from './training-view.js';
 
 /** The part of the trainer's `state.json` the run manager reads. */
 const CheckpointState = z.object({
@@ -43,19 +44,14 @@ export async function reconcileEpochs(
     );
     return 0;
   }
-  const metric = run.config.best_metric;
   let added = 0;
   for (const m of state.history) {
-    const raw = m[metric];
-    const info: CheckpointRecord = {
-      epoch: m.epoch,
-      metric,
-      value: typeof raw === 'number' && Number.isFinite(raw) ? raw : null,
-    };
+    const info = checkpointInfo(run.config, m);
     if (ctx.store.runs.addEpoch(run.id, m, { last: info }, nowIso(ctx))) added++;
   }
-  if (added > 0 && state.best && state.best.epoch > 0 && state.best.metric === metric) {
-    ctx.store.runs.update(run.id, { best: state.best });
+  const best = state.best;
+  if (added > 0 && best && best.epoch > 0 && best.metric === run.config.best_metric) {
+    ctx.store.runs.update(run.id, { best });
   }
   if (added > 0) {
     ctx.logger.warn(
@@ -64,4 +60,27 @@ export async function reconcileEpochs(
     );
   }
   return added;
+}
+
+/** Stores a reported epoch and its checkpoint info once; false when that epoch was stored before. */
+export function recordEpoch(
+  ctx: Pick<ServiceContext, 'store' | 'logger' | 'now'>,
+  projectId: string,
+  runId: string,
+  metrics: EpochMetrics,
+  isBest: boolean,
+): boolean {
+  const rec = ctx.store.runs.get(projectId, runId);
+  if (!rec) return false;
+  const info = checkpointInfo(rec.config, metrics);
+  const inserted = ctx.store.runs.addEpoch(
+    runId,
+    metrics,
+    isBest ? { best: info, last: info } : { last: info },
+    nowIso(ctx),
+  );
+  if (!inserted) {
+    ctx.logger.info({ runId, epoch: metrics.epoch }, 'epoch reported again; the first one is kept');
+  }
+  return inserted;
 }

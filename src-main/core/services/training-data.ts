@@ -1,12 +1,13 @@
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Project } from '../../../src-shared/contract/projects.js';
 import type { ExperimentConfig } from '../../../src-shared/contract/training.js';
 import { classWeightsFor, mediaOfTask } from '../engine/config.js';
-import type { TrainData, TrainItem } from '../engine/trainer/training-runner.js';
+import type { TrainData, TrainItem, TrainJob } from '../engine/trainer/training-runner.js';
 import { AppError } from '../errors.js';
-import type { SplitRecord, TrainingSource } from '../store/index.js';
+import type { RunRecord, SplitRecord, TrainingSource } from '../store/index.js';
 import { safeJoin } from '../workspace/layout.js';
-import type { ServiceContext } from './context.js';
+import { requireProject, type ServiceContext } from './context.js';
 
 /** What a run trains on, judged before it is queued and built again when it starts. */
 export interface PreparedData {
@@ -137,4 +138,32 @@ export function runDirOf(ctx: Pick<ServiceContext, 'layout'>, projectId: string,
 /** `<projectDir>/cache/features/`: per-item features, shared by every run of the project. */
 export function featureCacheDirOf(ctx: Pick<ServiceContext, 'layout'>, projectId: string) {
   return path.join(ctx.layout.projectDir(projectId), 'cache', 'features');
+}
+
+/**
+ * The trainer's job for a run about to start, from the project as it is now (creating the run
+ * folder). Throws AppError when it cannot train any more (split deleted, dataset changed).
+ */
+export function buildTrainJob(
+  ctx: Pick<ServiceContext, 'store' | 'layout'>,
+  run: RunRecord,
+  resume: boolean,
+): { readonly job: TrainJob; readonly notes: readonly string[] } {
+  const project = requireProject(ctx, run.projectId);
+  const split = run.splitId === null ? undefined : ctx.store.trainingSources.split(run.splitId);
+  if (!split) throw new AppError('conflict', 'the split this run trains on was deleted');
+  const prepared = prepareTrainData(ctx, project, split, run.config);
+  const runDir = runDirOf(ctx, run.projectId, run.id);
+  mkdirSync(runDir, { recursive: true });
+  const job: TrainJob = {
+    runId: run.id,
+    runDir,
+    cacheDir: featureCacheDirOf(ctx, run.projectId),
+    task: project.task,
+    classes: prepared.classes,
+    config: run.config,
+    data: prepared.data,
+    resume,
+  };
+  return { job, notes: prepared.notes };
 }

@@ -1,16 +1,23 @@
-import { mkdirSync } from 'node:fs';
-import type {
-  EpochMetrics,
-  RunProgress,
-  RunStatus,
-} from '../../../src-shared/contract/training.js';
+import type { RunProgress, RunStatus } from '../../../src-shared/contract/training.js';
 import type { TrainerEvent, TrainingHandle, TrainJob } from '../engine/trainer/training-runner.js';
 import { AppError } from '../errors.js';
-import type { CheckpointRecord, RunPatch } from '../store/index.js';
-import { nowIso, requireProject, type ServiceContext } from './context.js';
-import { featureCacheDirOf, prepareTrainData, runDirOf } from './training-data.js';
+import type { RunPatch } from '../store/index.js';
+import { nowIso, type ServiceContext } from './context.js';
+import { recordEpoch } from './training-checkpoints.js';
+import { buildTrainJob } from './training-data.js';
 import type { RunEvents } from './training-events.js';
-import { toRun, type LiveRunState } from './training-view.js';
+import {
+  INTERRUPTED_AT_START,
+  INTERRUPTED_BY_CLOSE,
+  NEVER_STARTED_BY_CLOSE,
+  STOPPED_BY_CLOSE,
+  STOPPED_BY_USER,
+  emptyProgress,
+  toRun,
+  type LiveRunState,
+} from './training-view.js';
+
+export { INTERRUPTED_AT_START } from './training-view.js';
 
 export type StartTraining = (job: TrainJob, onEvent: (e: TrainerEvent) => void) => TrainingHandle;
 
@@ -41,16 +48,6 @@ interface ActiveRun extends QueueEntry {
   readonly finished: Promise<void>;
   markFinished(): void;
 }
-
-export const STOPPED_BY_USER = 'stopped by the user; resume continues from the last checkpoint';
-export const STOPPED_BY_CLOSE =
-  'stopped because Assay was closed; resume continues from the last checkpoint';
-export const INTERRUPTED_BY_CLOSE =
-  'interrupted: Assay was closed and the training could not stop in time; resume continues from the last checkpoint';
-export const NEVER_STARTED_BY_CLOSE =
-  'interrupted: Assay was closed before this run started; resume to run it';
-export const INTERRUPTED_AT_START =
-  'interrupted: Assay stopped while this run was pending or running (no training worker is left); resume continues from the last checkpoint';
 
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
@@ -184,27 +181,10 @@ export class RunManager implements LiveRunState {
     const { store } = this.ctx;
     const rec = store.runs.get(entry.projectId, entry.runId);
     if (rec?.status !== 'pending') return; // deleted or stopped while it waited
-    let job: TrainJob;
-    let notes: readonly string[];
+    let built: ReturnType<typeof buildTrainJob>;
     try {
-      const project = requireProject(this.ctx, entry.projectId);
-      const split = rec.splitId === null ? undefined : store.trainingSources.split(rec.splitId);
-      if (!split) throw new AppError('conflict', 'the split this run trains on was deleted');
-      const prepared = prepareTrainData(this.ctx, project, split, rec.config);
-      notes = prepared.notes;
-      const runDir = runDirOf(this.ctx, entry.projectId, entry.runId);
-      mkdirSync(runDir, { recursive: true });
-      job = {
-        runId: entry.runId,
-        runDir,
-        cacheDir: featureCacheDirOf(this.ctx, entry.projectId),
-        task: project.task,
-        classes: prepared.classes,
-        config: rec.config,
-        data: prepared.data,
-        resume: entry.resume,
-      };
-      store.runs.update(entry.runId, { classes: prepared.classes });
+      built = buildTrainJob(this.ctx, rec, entry.resume);
+      store.runs.update(entry.runId, { classes: built.job.classes });
     } catch (err) {
       this.settleRow(entry.projectId, entry.runId, {
         status: 'failed',
@@ -212,6 +192,7 @@ export class RunManager implements LiveRunState {
       });
       return;
     }
+    const { job, notes } = built;
 
     let markFinished = (): void => undefined;
     const finished = new Promise<void>((resolve) => {
@@ -276,7 +257,7 @@ export class RunManager implements LiveRunState {
         return;
       }
       case 'epoch':
-        if (this.recordEpoch(a, e.metrics, e.isBest)) {
+        if (recordEpoch(this.ctx, a.projectId, a.runId, e.metrics, e.isBest)) {
           this.events.emit({ type: 'epoch', run_id: a.runId, metrics: e.metrics });
         }
         return;
@@ -296,33 +277,6 @@ export class RunManager implements LiveRunState {
         this.settle(a, { status: 'failed', message: e.message });
         return;
     }
-  }
-
-  /** Stores the epoch and the checkpoint info once; false when that epoch was stored before. */
-  private recordEpoch(a: ActiveRun, metrics: EpochMetrics, isBest: boolean): boolean {
-    const { store } = this.ctx;
-    const rec = store.runs.get(a.projectId, a.runId);
-    if (!rec) return false;
-    const metric = rec.config.best_metric;
-    const raw = metrics[metric];
-    const info: CheckpointRecord = {
-      epoch: metrics.epoch,
-      metric,
-      value: typeof raw === 'number' && Number.isFinite(raw) ? raw : null,
-    };
-    const inserted = store.runs.addEpoch(
-      a.runId,
-      metrics,
-      isBest ? { best: info, last: info } : { last: info },
-      nowIso(this.ctx),
-    );
-    if (!inserted) {
-      this.ctx.logger.info(
-        { runId: a.runId, epoch: metrics.epoch },
-        'epoch reported again; the first one is kept',
-      );
-    }
-    return inserted;
   }
 
   private onWorkerDone(a: ActiveRun, err: unknown): void {
@@ -376,16 +330,4 @@ export class RunManager implements LiveRunState {
   private emitQueuePositions(): void {
     for (const q of this.queue) this.emitStatus(q.projectId, q.runId);
   }
-}
-
-function emptyProgress(epochs: number): RunProgress {
-  return {
-    epoch: 0,
-    epochs,
-    batch: 0,
-    batches: 0,
-    samples_per_second: 0,
-    eta_seconds: null,
-    phase: 'preparing',
-  };
 }

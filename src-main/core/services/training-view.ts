@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type {
+  EpochMetrics,
   Experiment,
+  ExperimentConfig,
   Run,
   RunProgress,
   RunStatus,
 } from '../../../src-shared/contract/training.js';
-import type { ExperimentRecord, RunRecord, Store } from '../store/index.js';
+import type { CheckpointRecord, ExperimentRecord, RunRecord, Store } from '../store/index.js';
 
 /** Runs in these states have no worker and none is coming; they wait for resume or delete. */
 export const SETTLED_STATUSES: ReadonlySet<RunStatus> = new Set([
@@ -21,6 +23,40 @@ export function newTrainingId(prefix: 'exp-' | 'run-', taken: (id: string) => bo
     const id = `${prefix}${randomBytes(4).toString('hex')}`;
     if (!taken(id)) return id;
   }
+}
+
+/** The checkpoint an epoch wrote, described by the run's `best_metric`. */
+export function checkpointInfo(config: ExperimentConfig, metrics: EpochMetrics): CheckpointRecord {
+  const metric = config.best_metric;
+  const raw = metrics[metric];
+  return {
+    epoch: metrics.epoch,
+    metric,
+    value: typeof raw === 'number' && Number.isFinite(raw) ? raw : null,
+  };
+}
+
+/** Messages a run carries when it ends for a reason other than its trainer's. */
+export const STOPPED_BY_USER = 'stopped by the user; resume continues from the last checkpoint';
+export const STOPPED_BY_CLOSE =
+  'stopped because Assay was closed; resume continues from the last checkpoint';
+export const INTERRUPTED_BY_CLOSE =
+  'interrupted: Assay was closed and the training could not stop in time; resume continues from the last checkpoint';
+export const NEVER_STARTED_BY_CLOSE =
+  'interrupted: Assay was closed before this run started; resume to run it';
+export const INTERRUPTED_AT_START =
+  'interrupted: Assay stopped while this run was pending or running (no training worker is left); resume continues from the last checkpoint';
+
+export function emptyProgress(epochs: number): RunProgress {
+  return {
+    epoch: 0,
+    epochs,
+    batch: 0,
+    batches: 0,
+    samples_per_second: 0,
+    eta_seconds: null,
+    phase: 'preparing',
+  };
 }
 
 export function queuedProgress(epochs: number): RunProgress {
