@@ -6,6 +6,7 @@ import type {
   RunStatus,
 } from '../../src-shared/contract/training.js';
 import { assertNever } from './assert-never.js';
+import { metricValue } from './training-traces.js';
 
 export const RUN_STATUS_LABELS: Readonly<Record<RunStatus, string>> = {
   pending: 'Queued',
@@ -64,14 +65,42 @@ export function applyRunEvent(run: Run, event: RunEvent): Run {
       return event.run_id === run.run_id ? { ...run, progress: event.progress } : run;
     case 'epoch': {
       if (event.run_id !== run.run_id) return run;
-      const history = mergeEpoch(run.metrics.history, event.metrics);
-      return { ...run, metrics: { ...run.metrics, history: [...history] } };
+      const history = [...mergeEpoch(run.metrics.history, event.metrics)];
+      // An epoch event is sent once that epoch's checkpoints are on disk, so "last" is this
+      // epoch and "best" moves when it improved; the next status event brings the server's word.
+      const previous = run.checkpoints.last;
+      if (previous !== null && event.metrics.epoch < previous.epoch) {
+        return { ...run, metrics: { ...run.metrics, history } };
+      }
+      const metric = run.config.best_metric;
+      const last = {
+        epoch: event.metrics.epoch,
+        metric,
+        value: metricValue(event.metrics, metric),
+      };
+      const best = improves(last, run.checkpoints.best) ? last : run.checkpoints.best;
+      return {
+        ...run,
+        metrics: { history, best },
+        checkpoints: { best, last },
+      };
     }
     case 'log':
       return run;
     default:
       return assertNever(event);
   }
+}
+
+type Checkpoint = Run['checkpoints']['best'];
+
+/** Keras' rule: accuracies improve upwards, losses and errors downwards; a tie is no improvement. */
+function improves(candidate: NonNullable<Checkpoint>, best: Checkpoint): boolean {
+  if (candidate.value === null) return false;
+  if (best === null || best.value === null || best.metric !== candidate.metric) return true;
+  return candidate.metric.endsWith('accuracy')
+    ? candidate.value > best.value
+    : candidate.value < best.value;
 }
 
 /** Overall completion 0..1: finished epochs plus the share of the current epoch's batches. */

@@ -68,6 +68,38 @@ describe('applyRunEvent', () => {
     ).toBe(r);
   });
 
+  it('moves the last checkpoint with each epoch and the best one only on improvement', () => {
+    let r = run(); // best_metric: val_accuracy
+    const send = (n: number, acc: number) =>
+      (r = applyRunEvent(r, {
+        type: 'epoch',
+        run_id: r.run_id,
+        metrics: epoch(n, { val_accuracy: acc }),
+      }));
+    send(1, 0.5);
+    expect(r.checkpoints.best?.epoch).toBe(1);
+    send(2, 0.8);
+    send(3, 0.8); // a tie is not an improvement
+    send(4, 0.6);
+    expect(r.checkpoints.last).toEqual({ epoch: 4, metric: 'val_accuracy', value: 0.6 });
+    expect(r.checkpoints.best).toEqual({ epoch: 2, metric: 'val_accuracy', value: 0.8 });
+    expect(r.metrics.best).toEqual(r.checkpoints.best);
+    // A repeated older epoch (a reconnecting stream) leaves the checkpoints alone.
+    send(1, 0.9);
+    expect(r.checkpoints.last?.epoch).toBe(4);
+    expect(r.checkpoints.best?.epoch).toBe(2);
+    // Losses improve downwards.
+    let l = run({ config: { ...run().config, best_metric: 'val_loss' } });
+    for (const [n, v] of [
+      [1, 0.9],
+      [2, 0.4],
+      [3, 0.5],
+    ] as const) {
+      l = applyRunEvent(l, { type: 'epoch', run_id: l.run_id, metrics: epoch(n, { val_loss: v }) });
+    }
+    expect(l.checkpoints.best?.epoch).toBe(2);
+  });
+
   it('keeps history sorted when epochs arrive out of order', () => {
     expect(mergeEpoch([epoch(1), epoch(3)], epoch(2)).map((h) => h.epoch)).toEqual([1, 2, 3]);
   });
