@@ -91,6 +91,19 @@ describe('trainer learns generated data (wasm backend)', () => {
     expect((model.predict(tf.zeros([1, 16, 16, 3])) as tf.Tensor).shape).toEqual([1, 3]);
   });
 
+  it('images with mobilenet-lite (batch norm re-estimated each epoch) to ≥ 0.9 validation accuracy', async () => {
+    const job = makeJob(sub('mobilenet'), 'classification', splitItems(images, 40, 30), {
+      ...IMAGE_INPUT,
+      architecture: 'mobilenet-lite',
+      width_multiplier: 0.5,
+      optimizer: { learning_rate: 0.003 },
+      epochs: 4,
+    });
+    const events = await runInline(job);
+    expect(terminal(events)).toMatchObject({ type: 'completed' });
+    expect(epochs(events).at(-1)?.val_accuracy).toBeGreaterThanOrEqual(0.9);
+  });
+
   it('audio: 3 noisy tones (0.5 s at 8 kHz) to ≥ 0.9 validation accuracy', async () => {
     await mkdir(sub('tones'), { recursive: true });
     const clips = await toneClips(sub('tones'), 30, 2);

@@ -34,7 +34,12 @@ export class Optimizer {
   ) {
     const perVar = name === 'adam' ? 2 : momentum > 0 ? 1 : 0;
     this.slots = vars.map((v) =>
-      Array.from({ length: perVar }, () => tf.variable(tf.zerosLike(v), false)),
+      Array.from({ length: perVar }, () => {
+        const zeros = tf.zerosLike(v);
+        const slot = tf.variable(zeros, false);
+        zeros.dispose(); // the variable holds its own reference to the data
+        return slot;
+      }),
     );
   }
 

@@ -18,7 +18,7 @@ import { Optimizer } from './optimizers.js';
 import { prepareData } from './prepare-data.js';
 import { ProgressReporter } from './progress.js';
 import { earlyStoppingStep, improves, learningRateAt } from './schedule.js';
-import { evaluate, metricsOf, type StepModel, trainStep } from './step.js';
+import { evaluate, metricsOf, recalibrateBatchNorm, type StepModel, trainStep } from './step.js';
 import type { TrainerEvent, TrainJob, TrainingTestOptions } from './training-runner.js';
 
 export interface TrainingContext {
@@ -105,171 +105,185 @@ export async function runTraining(job: TrainJob, ctx: TrainingContext): Promise<
         ? tf.tensor1d(classWeightsFor(config.class_weights, job.classes, Array.from(train.y)))
         : null,
   };
-  const monitor = usableMetric(config.early_stopping.monitor, val !== null, log);
-  const bestMetric = usableMetric(config.best_metric, val !== null, log);
+  try {
+    const monitor = usableMetric(config.early_stopping.monitor, val !== null, log);
+    const bestMetric = usableMetric(config.best_metric, val !== null, log);
 
-  let state: TrainingState = loaded?.state ?? {
-    run_id: job.runId,
-    config,
-    meta: data.meta,
-    epochs_completed: 0,
-    partial: null,
-    lr_schedule: { epoch: 0, learning_rate: learningRateAt(config, 0) },
-    early_stopping: { metric: monitor, value: null, epoch: 0, wait: 0 },
-    best: { metric: bestMetric, value: null, epoch: 0 },
-    prng: Prng.fromSeed(config.seed).state(),
-    history: [],
-    finished: null,
-  };
-  if (loaded) {
-    restoreWeights(model, loaded.weights);
-    optimizer.setState(loaded.optimizer);
-  }
-  const prng = Prng.fromState(state.prng);
-  const bs = Math.min(config.batch_size, train.n);
-  const batches = batchCount(train.n, bs);
-  log(
-    'info',
-    `${loaded ? `resuming at epoch ${state.epochs_completed + 1}` : 'training'} ${config.architecture} on ${backend.name} (${backend.device}): ` +
-      `${train.n} training and ${val?.n ?? 0} validation samples, ${batches} batches of up to ${bs} per epoch`,
-  );
-  const hook = faultHook(ctx.testOptions);
-  let valSeconds = 0;
+    let state: TrainingState = loaded?.state ?? {
+      run_id: job.runId,
+      config,
+      meta: data.meta,
+      epochs_completed: 0,
+      partial: null,
+      lr_schedule: { epoch: 0, learning_rate: learningRateAt(config, 0) },
+      early_stopping: { metric: monitor, value: null, epoch: 0, wait: 0 },
+      best: { metric: bestMetric, value: null, epoch: 0 },
+      prng: Prng.fromSeed(config.seed).state(),
+      history: [],
+      finished: null,
+    };
+    if (loaded) {
+      restoreWeights(model, loaded.weights);
+      optimizer.setState(loaded.optimizer);
+    }
+    const prng = Prng.fromState(state.prng);
+    const bs = Math.min(config.batch_size, train.n);
+    const batches = batchCount(train.n, bs);
+    log(
+      'info',
+      `${loaded ? `resuming at epoch ${state.epochs_completed + 1}` : 'training'} ${config.architecture} on ${backend.name} (${backend.device}): ` +
+        `${train.n} training and ${val?.n ?? 0} validation samples, ${batches} batches of up to ${bs} per epoch`,
+    );
+    const hook = faultHook(ctx.testOptions);
+    let valSeconds = 0;
 
-  for (let epoch = state.epochs_completed; epoch < config.epochs; epoch++) {
-    const lr = learningRateAt(config, epoch);
-    const partial = state.partial?.epoch === epoch ? state.partial : null;
-    const order = partial ? [...partial.order] : epochOrder(train.n, prng);
-    const sums = [partial?.sums['a'] ?? 0, partial?.sums['b'] ?? 0];
-    let seconds = partial?.seconds ?? 0;
-    let samples = Math.min(train.n, (partial?.batch ?? 0) * bs);
-    progress.phase('training', epoch + 1, batches);
+    for (let epoch = state.epochs_completed; epoch < config.epochs; epoch++) {
+      const lr = learningRateAt(config, epoch);
+      const partial = state.partial?.epoch === epoch ? state.partial : null;
+      const order = partial ? [...partial.order] : epochOrder(train.n, prng);
+      const sums = [partial?.sums['a'] ?? 0, partial?.sums['b'] ?? 0];
+      let seconds = partial?.seconds ?? 0;
+      let samples = Math.min(train.n, (partial?.batch ?? 0) * bs);
+      progress.phase('training', epoch + 1, batches);
 
-    for (let b = partial?.batch ?? 0; b < batches; b++) {
-      if (ctx.stopRequested()) {
-        const stopState: TrainingState = {
-          ...state,
-          partial: {
-            epoch,
-            batch: b,
-            order,
-            sums: { a: sums[0] as number, b: sums[1] as number },
-            seconds,
-          },
-          lr_schedule: { epoch, learning_rate: lr },
-          prng: prng.state(),
-        };
-        if (!(await checkpoint(['last'], stopState, epoch))) return;
-        ctx.emit({ type: 'stopped' });
-        return;
+      for (let b = partial?.batch ?? 0; b < batches; b++) {
+        if (ctx.stopRequested()) {
+          const stopState: TrainingState = {
+            ...state,
+            partial: {
+              epoch,
+              batch: b,
+              order,
+              sums: { a: sums[0] as number, b: sums[1] as number },
+              seconds,
+            },
+            lr_schedule: { epoch, learning_rate: lr },
+            prng: prng.state(),
+          };
+          if (!(await checkpoint(['last'], stopState, epoch))) return;
+          ctx.emit({ type: 'stopped' });
+          return;
+        }
+        const t0 = performance.now();
+        const batch = makeBatch(train, order.slice(b * bs, (b + 1) * bs), {
+          augment: data.augment,
+          prng,
+          normalization: data.normalization,
+        });
+        const r = trainStep(step, optimizer, batch, lr, prng);
+        if (!Number.isFinite(r[0])) {
+          ctx.emit({
+            type: 'failed',
+            message: `the loss became ${r[0]} in epoch ${epoch + 1}, batch ${b + 1}: training diverged; try a lower learning rate`,
+          });
+          return;
+        }
+        sums[0] = (sums[0] as number) + (r[0] as number);
+        sums[1] = (sums[1] as number) + (r[1] as number);
+        seconds += (performance.now() - t0) / 1000;
+        samples += batch.size;
+        const sps = samples / Math.max(seconds, 1e-9);
+        const remaining = train.n - samples + (config.epochs - epoch - 1) * train.n;
+        progress.training(
+          epoch + 1,
+          b + 1,
+          batches,
+          sps,
+          remaining / sps + (config.epochs - epoch) * valSeconds,
+        );
+        await yieldToEvents();
       }
-      const t0 = performance.now();
-      const batch = makeBatch(train, order.slice(b * bs, (b + 1) * bs), {
-        augment: data.augment,
-        prng,
-        normalization: data.normalization,
-      });
-      const r = trainStep(step, optimizer, batch, lr, prng);
-      if (!Number.isFinite(r[0])) {
+
+      progress.phase('validating', epoch + 1, batches);
+      const v0 = performance.now();
+      recalibrateBatchNorm(step, train, order, bs, data.normalization);
+      const valMetrics = val
+        ? metricsOf(
+            head,
+            'val_',
+            evaluate(step, val, bs, data.normalization),
+            val.n,
+            data.targetStd,
+          )
+        : nullMetrics(head);
+      valSeconds = (performance.now() - v0) / 1000;
+      const metrics: EpochMetrics = {
+        epoch: epoch + 1,
+        ...metricsOf(head, '', sums, train.n, data.targetStd),
+        ...valMetrics,
+        lr,
+        duration_seconds: seconds + valSeconds,
+        samples_per_second: train.n / Math.max(seconds, 1e-9),
+      } as EpochMetrics;
+      const bestValue = metricValue(metrics, bestMetric);
+      const isBest = bestValue !== null && improves(bestMetric, bestValue, state.best.value);
+      const es = earlyStoppingStep(
+        config.early_stopping,
+        state.early_stopping,
+        metricValue(metrics, monitor),
+        epoch + 1,
+      );
+      state = {
+        ...state,
+        epochs_completed: epoch + 1,
+        partial: null,
+        lr_schedule: { epoch, learning_rate: lr },
+        early_stopping: es.state,
+        best: isBest ? { metric: bestMetric, value: bestValue, epoch: epoch + 1 } : state.best,
+        prng: prng.state(),
+        history: [...state.history, metrics],
+        finished: es.stop ? 'early_stopped' : epoch + 1 === config.epochs ? 'finished' : null,
+      };
+      progress.phase('checkpointing', epoch + 1, batches);
+      if (!(await checkpoint(isBest ? ['best', 'last'] : ['last'], state, epoch + 1))) return;
+      ctx.emit({ type: 'epoch', metrics, isBest });
+      if (es.stop) {
         ctx.emit({
-          type: 'failed',
-          message: `the loss became ${r[0]} in epoch ${epoch + 1}, batch ${b + 1}: training diverged; try a lower learning rate`,
+          type: 'completed',
+          reason: 'early_stopped',
+          message: `${monitor} did not improve for ${config.early_stopping.patience} epochs (best ${fmt(es.state.value)} at epoch ${es.state.epoch}); stopped after epoch ${epoch + 1}`,
         });
         return;
       }
-      sums[0] = (sums[0] as number) + (r[0] as number);
-      sums[1] = (sums[1] as number) + (r[1] as number);
-      seconds += (performance.now() - t0) / 1000;
-      samples += batch.size;
-      const sps = samples / Math.max(seconds, 1e-9);
-      const remaining = train.n - samples + (config.epochs - epoch - 1) * train.n;
-      progress.training(
-        epoch + 1,
-        b + 1,
-        batches,
-        sps,
-        remaining / sps + (config.epochs - epoch) * valSeconds,
-      );
-      await yieldToEvents();
+      if (ctx.stopRequested() && epoch + 1 < config.epochs) {
+        ctx.emit({ type: 'stopped' });
+        return;
+      }
     }
+    progress.phase('done', config.epochs, batches);
+    ctx.emit({
+      type: 'completed',
+      reason: 'finished',
+      message: `trained ${config.epochs} epochs; best ${bestMetric} ${fmt(state.best.value)} at epoch ${state.best.epoch}`,
+    });
 
-    progress.phase('validating', epoch + 1, batches);
-    const v0 = performance.now();
-    const valMetrics = val
-      ? metricsOf(head, 'val_', evaluate(step, val, bs, data.normalization), val.n, data.targetStd)
-      : nullMetrics(head);
-    valSeconds = (performance.now() - v0) / 1000;
-    const metrics: EpochMetrics = {
-      epoch: epoch + 1,
-      ...metricsOf(head, '', sums, train.n, data.targetStd),
-      ...valMetrics,
-      lr,
-      duration_seconds: seconds + valSeconds,
-      samples_per_second: train.n / Math.max(seconds, 1e-9),
-    } as EpochMetrics;
-    const bestValue = metricValue(metrics, bestMetric);
-    const isBest = bestValue !== null && improves(bestMetric, bestValue, state.best.value);
-    const es = earlyStoppingStep(
-      config.early_stopping,
-      state.early_stopping,
-      metricValue(metrics, monitor),
-      epoch + 1,
-    );
-    state = {
-      ...state,
-      epochs_completed: epoch + 1,
-      partial: null,
-      lr_schedule: { epoch, learning_rate: lr },
-      early_stopping: es.state,
-      best: isBest ? { metric: bestMetric, value: bestValue, epoch: epoch + 1 } : state.best,
-      prng: prng.state(),
-      history: [...state.history, metrics],
-      finished: es.stop ? 'early_stopped' : epoch + 1 === config.epochs ? 'finished' : null,
-    };
-    progress.phase('checkpointing', epoch + 1, batches);
-    if (!(await checkpoint(isBest ? ['best', 'last'] : ['last'], state, epoch + 1))) return;
-    ctx.emit({ type: 'epoch', metrics, isBest });
-    if (es.stop) {
-      ctx.emit({
-        type: 'completed',
-        reason: 'early_stopped',
-        message: `${monitor} did not improve for ${config.early_stopping.patience} epochs (best ${fmt(es.state.value)} at epoch ${es.state.epoch}); stopped after epoch ${epoch + 1}`,
-      });
-      return;
+    /** Writes checkpoints; on failure emits `failed` (the previous checkpoint stays) and returns false. */
+    async function checkpoint(
+      names: ('best' | 'last')[],
+      s: TrainingState,
+      epochLabel: number,
+    ): Promise<boolean> {
+      try {
+        await saveCheckpoint(root, names, model, optimizer, s, (file) => hook?.(epochLabel, file));
+        return true;
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        const why =
+          e.code === 'ENOSPC'
+            ? 'the disk is full (ENOSPC)'
+            : `${e.code ? `${e.code}: ` : ''}${e.message}`;
+        ctx.emit({
+          type: 'failed',
+          message: `could not write the checkpoint after epoch ${epochLabel}: ${why}; the previous checkpoint is kept`,
+        });
+        return false;
+      }
     }
-    if (ctx.stopRequested() && epoch + 1 < config.epochs) {
-      ctx.emit({ type: 'stopped' });
-      return;
-    }
-  }
-  progress.phase('done', config.epochs, batches);
-  ctx.emit({
-    type: 'completed',
-    reason: 'finished',
-    message: `trained ${config.epochs} epochs; best ${bestMetric} ${fmt(state.best.value)} at epoch ${state.best.epoch}`,
-  });
-
-  /** Writes checkpoints; on failure emits `failed` (the previous checkpoint stays) and returns false. */
-  async function checkpoint(
-    names: ('best' | 'last')[],
-    s: TrainingState,
-    epochLabel: number,
-  ): Promise<boolean> {
-    try {
-      await saveCheckpoint(root, names, model, optimizer, s, (file) => hook?.(epochLabel, file));
-      return true;
-    } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      const why =
-        e.code === 'ENOSPC'
-          ? 'the disk is full (ENOSPC)'
-          : `${e.code ? `${e.code}: ` : ''}${e.message}`;
-      ctx.emit({
-        type: 'failed',
-        message: `could not write the checkpoint after epoch ${epochLabel}: ${why}; the previous checkpoint is kept`,
-      });
-      return false;
-    }
+  } finally {
+    // Frees the backend's memory when this runs in a long-lived thread (tests run it inline).
+    model.dispose();
+    optimizer.dispose();
+    step.classWeights?.dispose();
   }
 }
 
