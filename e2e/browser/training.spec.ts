@@ -159,7 +159,9 @@ test('configure an experiment, train live, stop, resume and finish', async ({ ap
   await shot(page, '14-runs');
   await page.getByTestId('nav-experiments').click();
   await page.getByTestId('experiment-item').click();
-  await expect(page.getByTestId('experiment-runs').getByTestId('run-row')).toHaveCount(1);
+  const experimentRuns = page.getByTestId('experiment-runs');
+  await expect(experimentRuns.getByTestId('run-row')).toHaveCount(1);
+  await experimentRuns.scrollIntoViewIfNeeded();
   await shot(page, '15-experiments');
 
   expect(app.errors).toEqual([]);
