@@ -99,6 +99,15 @@ test('configure an experiment, train live, stop, resume and finish', async ({ ap
   await expect(page.getByTestId('editor-invalid')).toBeVisible();
   await expect(page.getByTestId('editor-save')).toBeDisabled();
 
+  // A combination only the server can judge is refused with its reason, and nothing changes.
+  await page.getByTestId('exp-field-epochs').fill('20');
+  await page.getByTestId('exp-field-lr_schedule-warmup_epochs').fill('25');
+  await page.getByTestId('editor-save').click();
+  await expect(page.getByTestId('editor-error')).toContainText('warmup_epochs');
+  await page.getByTestId('editor-revert').click();
+  await expect(page.getByTestId('editor-error')).toHaveCount(0);
+  await expect(page.getByTestId('exp-field-lr_schedule-warmup_epochs')).toHaveValue('0');
+
   await page.getByTestId('exp-field-input-width').fill(INPUT_SIZE);
   await page.getByTestId('exp-field-input-height').fill(INPUT_SIZE);
   await page.getByTestId('exp-field-epochs').fill(String(EPOCHS));
@@ -167,5 +176,6 @@ test('configure an experiment, train live, stop, resume and finish', async ({ ap
   await experimentRuns.scrollIntoViewIfNeeded();
   await shot(page, '15-experiments');
 
-  expect(app.errors).toEqual([]);
+  // The one refusal above is the only HTTP error the page saw.
+  expect(app.errors).toEqual([expect.stringMatching(/^http 400 PATCH \/api\/training\//)]);
 });

@@ -8,7 +8,7 @@ import {
   isActive,
   runFraction,
 } from '../../lib/run-state.js';
-import { METRIC_LABELS } from '../../lib/training-traces.js';
+import { METRIC_SHORT_LABELS } from '../../lib/training-traces.js';
 import { useNow } from '../../lib/use-now.js';
 import { StatusBadge } from './status-badge.js';
 
@@ -75,7 +75,7 @@ export function RunsTable({
                   <span className="muted small"> #{run.queue_position} in queue</span>
                 )}
               </td>
-              <td className="num" data-testid="run-row-epochs">
+              <td className="num nowrap" data-testid="run-row-epochs">
                 {epochsDone(run)} / {run.config.epochs}
                 {run.status === 'running' && (
                   <div className="progress mini-progress" aria-hidden="true">
@@ -91,7 +91,9 @@ export function RunsTable({
                   <span className="muted">—</span>
                 ) : (
                   <span title={`epoch ${best.epoch}`}>
-                    <span className="muted small">{METRIC_LABELS[best.metric] ?? best.metric}</span>{' '}
+                    <span className="muted small">
+                      {METRIC_SHORT_LABELS[best.metric] ?? best.metric}
+                    </span>{' '}
                     <strong>{formatMetric(best.metric, best.value)}</strong>
                   </span>
                 )}
