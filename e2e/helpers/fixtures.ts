@@ -98,17 +98,22 @@ export const test = base.extend<Fixtures>({
 /** Saves a screenshot of the screen as a person sees it (passing toasts closed first). */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
-  for (const close of await page.locator('.toast-close').all())
-    await close.click().catch(() => undefined);
+  // One at a time, always the first: closing one shifts the others, so saved handles go stale.
+  const closers = page.locator('.toast-close');
+  for (let left = await closers.count(); left > 0; left -= 1)
+    await closers
+      .first()
+      .click({ timeout: 2000 })
+      .catch(() => undefined);
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
 }
 
-/** Every thumbnail in the DOM has loaded with real pixels; at least `min` of them. */
 /** naturalWidth of the image matched by a locator (0 until it has loaded). */
 export function naturalWidth(page: Page, testId: string): Promise<number> {
   return page.getByTestId(testId).evaluate((i) => (i as unknown as ImageLike).naturalWidth);
 }
 
+/** Every thumbnail in the DOM has loaded with real pixels; at least `min` of them. */
 export async function expectThumbnailsRendered(page: Page, min: number): Promise<void> {
   const thumbs = page.getByTestId('item-thumb');
   await expect
