@@ -1,14 +1,13 @@
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs-core';
-import type { EpochMetrics, ExperimentConfig } from '../../../../src-shared/contract/training.js';
+import type { EpochMetrics } from '../../../../src-shared/contract/training.js';
 import { selectBackend } from '../backends/index.js';
 import { classWeightsFor } from '../config.js';
 import { batchCount, epochOrder, makeBatch } from '../data/batches.js';
 import { Prng } from '../data/prng.js';
 import { buildModel } from '../zoo/index.js';
 import {
-  type LoadedCheckpoint,
   loadCheckpoint,
   restoreWeights,
   saveCheckpoint,
@@ -17,6 +16,14 @@ import {
 import { Optimizer } from './optimizers.js';
 import { prepareData } from './prepare-data.js';
 import { ProgressReporter } from './progress.js';
+import {
+  checkResumable,
+  faultHook,
+  fmt,
+  metricValue,
+  nullMetrics,
+  usableMetric,
+} from './run-helpers.js';
 import { earlyStoppingStep, improves, learningRateAt } from './schedule.js';
 import { evaluate, metricsOf, recalibrateBatchNorm, type StepModel, trainStep } from './step.js';
 import type { TrainerEvent, TrainJob, TrainingTestOptions } from './training-runner.js';
@@ -86,6 +93,7 @@ export async function runTraining(job: TrainJob, ctx: TrainingContext): Promise<
     return;
   }
   const { train, val, head } = data;
+  if (train.n === 0) throw new Error('the train subset is empty: nothing to train on');
   const model = buildModel(
     config,
     head === 'regression'
@@ -284,70 +292,5 @@ export async function runTraining(job: TrainJob, ctx: TrainingContext): Promise<
     model.dispose();
     optimizer.dispose();
     step.classWeights?.dispose();
-  }
-}
-
-/** Test hook: the checkpoint after epoch `failCheckpointAtEpoch` fails as a full disk would. */
-function faultHook(t: TrainingTestOptions): ((epoch: number, file: string) => void) | null {
-  const at = t.failCheckpointAtEpoch;
-  if (at === undefined) return null;
-  const code = t.failCode ?? 'ENOSPC';
-  return (epoch, file) => {
-    if (epoch !== at || file !== 'weights.bin') return;
-    const err = new Error(`${code}: no space left on device, write`) as NodeJS.ErrnoException;
-    err.code = code;
-    throw err;
-  };
-}
-
-/** A val_* metric without a validation subset falls back to its training counterpart. */
-function usableMetric(
-  metric: string,
-  hasVal: boolean,
-  log: (l: 'warn', m: string) => void,
-): string {
-  if (hasVal || !metric.startsWith('val_')) return metric;
-  const fallback = metric === 'val_mse' ? 'loss' : metric.slice(4);
-  log(
-    'warn',
-    `the split has no validation items: ${metric} is not measured, ${fallback} is used instead`,
-  );
-  return fallback;
-}
-
-function nullMetrics(head: 'classification' | 'regression'): Record<string, null> {
-  return head === 'classification'
-    ? { val_loss: null, val_accuracy: null }
-    : { val_loss: null, val_mae: null, val_mse: null };
-}
-
-function metricValue(m: EpochMetrics, name: string): number | null {
-  const v = m[name];
-  return typeof v === 'number' && Number.isFinite(v) ? v : null;
-}
-
-const fmt = (v: number | null): string =>
-  v === null ? 'n/a' : Number(v.toPrecision(4)).toString();
-
-/** A checkpoint from another model or optimizer cannot continue this run. */
-function checkResumable(loaded: LoadedCheckpoint, job: TrainJob): void {
-  const keyOf = (c: ExperimentConfig): string =>
-    JSON.stringify([
-      c.architecture,
-      c.input,
-      c.hidden_layers,
-      c.width_multiplier,
-      c.optimizer.name,
-      c.seed,
-    ]);
-  if (keyOf(loaded.state.config) !== keyOf(job.config)) {
-    throw new Error(
-      'the last checkpoint was trained with another model, input, optimizer or seed; it cannot be resumed with this config',
-    );
-  }
-  if (loaded.state.meta.classes.join('\u0000') !== job.classes.join('\u0000')) {
-    throw new Error(
-      'the project’s classes changed since the last checkpoint; it cannot be resumed',
-    );
   }
 }
