@@ -73,7 +73,37 @@ function sums(
   };
 }
 
-/** One optimisation step on a batch; returns its metric sums (read back synchronously). */
+/**
+ * Gradients of the batch's mean (class-weighted) loss, in `s.vars` order (the caller disposes
+ * them), and its metric sums, read back.
+ */
+export function gradients(
+  s: StepModel,
+  batch: Batch,
+  prng: Prng,
+): { grads: tf.Tensor[]; sums: Float32Array } {
+  let kept: tf.Tensor | null = null;
+  const grads = tf.tidy(() => {
+    const xs = tf.tensor(batch.x, [batch.size, ...s.inputShape], 'float32');
+    const { grads: g } = tf.variableGrads(() => {
+      const r = sums(s, forward(s.model, xs, true, prng), batch.y, batch.size, true);
+      kept = tf.keep(r.sums);
+      return r.loss;
+    }, [...s.vars]);
+    return s.vars.map((v) => {
+      const gv = g[v.name];
+      if (!gv) throw new Error(`no gradient for ${v.name}`);
+      return tf.keep(gv);
+    });
+  });
+  const t = kept as tf.Tensor | null;
+  if (!t) throw new Error('training step produced no metrics');
+  const out = Float32Array.from(t.dataSync());
+  t.dispose();
+  return { grads, sums: out };
+}
+
+/** One optimisation step on a batch; returns its metric sums. */
 export function trainStep(
   s: StepModel,
   optimizer: Optimizer,
@@ -81,27 +111,12 @@ export function trainStep(
   lr: number,
   prng: Prng,
 ): Float32Array {
-  let kept: tf.Tensor | null = null;
-  tf.tidy(() => {
-    const xs = tf.tensor(batch.x, [batch.size, ...s.inputShape], 'float32');
-    const { grads } = tf.variableGrads(() => {
-      const r = sums(s, forward(s.model, xs, true, prng), batch.y, batch.size, true);
-      kept = tf.keep(r.sums);
-      return r.loss;
-    }, [...s.vars]);
-    optimizer.apply(
-      s.vars.map((v) => {
-        const g = grads[v.name];
-        if (!g) throw new Error(`no gradient for ${v.name}`);
-        return g;
-      }),
-      lr,
-    );
-  });
-  const t = kept as tf.Tensor | null;
-  if (!t) throw new Error('training step produced no metrics');
-  const out = t.dataSync() as Float32Array;
-  t.dispose();
+  const { grads, sums: out } = gradients(s, batch, prng);
+  try {
+    tf.tidy(() => optimizer.apply(grads, lr));
+  } finally {
+    tf.dispose(grads);
+  }
   return out;
 }
 
