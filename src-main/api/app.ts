@@ -7,6 +7,7 @@ import { jobEventsRouter } from './job-events.js';
 import { mediaRouter } from './media-routes.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { operationRouter } from './operation-router.js';
+import { REGRESSION_PATHS, regressionErrorHandler, regressionRouter } from './regression-routes.js';
 import { runEventsRouter } from './run-events.js';
 import { baseHeaders, refuseForeignOrigin, requireLoopbackHost } from './security.js';
 import { uiRouter } from './ui-routes.js';
@@ -36,6 +37,8 @@ export function createApp(ws: Workstation, opts: AppOptions): express.Express {
 
   app.use(baseHeaders, requireLoopbackHost, refuseForeignOrigin);
   app.use(express.json({ limit: '1mb' }));
+  // A malformed body on a tabular-regression path answers in that family's envelope.
+  app.use(REGRESSION_PATHS, regressionErrorHandler(logger));
 
   const openapi = buildOpenApiDocument(opts.version ?? '0.0.0');
   if (opts.port > 0) openapi.servers = [{ url: '/' }, { url: `http://127.0.0.1:${opts.port}` }];
@@ -50,6 +53,7 @@ export function createApp(ws: Workstation, opts: AppOptions): express.Express {
   app.use(operationRouter(ws));
   app.use(mediaRouter(ws));
   app.use(uploadRouter(ws));
+  app.use(regressionRouter(ws, logger));
   app.use('/api', notFoundHandler);
 
   app.use(uiRouter(ws, opts.uiDir));

@@ -11,6 +11,10 @@ import {
   type StagedFile,
 } from '../workspace/import-types.js';
 import { discardStaged } from '../workspace/import/staging.js';
+import {
+  createRegressionService,
+  type RegressionService,
+} from '../regression/regression-service.js';
 import { ensureWorkspace } from '../workspace/layout.js';
 import { requireProject, type ServiceContext } from './context.js';
 import { createDatasetJsonWriter } from './dataset-json.js';
@@ -63,6 +67,8 @@ export interface Workstation {
   onJob(jobId: string, listener: (job: Job) => void): () => void;
   /** Run events (status, progress, epoch, log); returns unsubscribe. */
   onRun(runId: string, listener: (event: RunEvent) => void): () => void;
+  /** The tabular-regression family (/upload, /train, /predict, /reset) over this core. */
+  readonly regression: RegressionService;
   /** Stops the live run gracefully (interrupted if it cannot stop in time), then closes the store. */
   close(): Promise<void>;
 }
@@ -129,7 +135,7 @@ export async function createWorkstation(
   };
 
   let closing: Promise<void> | undefined;
-  return {
+  const facade: Omit<Workstation, 'regression'> = {
     ops,
     limits,
     workspaceDir: layout.root,
@@ -181,6 +187,13 @@ export async function createWorkstation(
       return closing;
     },
   };
+  const regression = createRegressionService(ctx, {
+    ops,
+    importStaged: (id, files) => facade.importStaged(id, files),
+    onJob: facade.onJob,
+    onRun: facade.onRun,
+  });
+  return { ...facade, regression };
 }
 
 const noTrainer: StartTraining = () => {

@@ -1,0 +1,326 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Job, OperationHandlers, RunEvent } from '../../../src-shared/contract/index.js';
+import {
+  type RegressionDatasetInfo,
+  type RegressionModelInfo,
+  type RegressionState,
+  RegressionTrainInput,
+  type RegressionTrainResponse,
+  type RegressionUploadResponse,
+} from '../../../src-shared/contract/regression.js';
+import { AppError } from '../errors.js';
+import type { ServiceContext } from '../services/context.js';
+import { subsetSizes } from '../splits/index.js';
+import type { StagedFile } from '../workspace/import-types.js';
+import { writeFileAtomic } from '../workspace/atomic-write.js';
+import { decodeModel, encodeModel, predictOne, type RegressionModel } from './model-file.js';
+import { trainOnProject } from './regression-train.js';
+import { judgeFormat, readUpload, tableToCsv, UploadError } from './table-input.js';
+
+/** 70/15/15 with a fixed seed (the reference's split: 5000 rows → 3500/750/750). */
+export const REGRESSION_RATIOS = { train: 0.7, val: 0.15, test: 0.15 } as const;
+export const REGRESSION_SEED = 42;
+const FAMILY = 'tabular-regression';
+export const OUTPUT_FILES = ['model.pkl', 'learning_curve.png', 'predictions_plot.png'] as const;
+
+export interface RegressionDeps {
+  readonly ops: OperationHandlers;
+  importStaged(projectId: string, files: readonly StagedFile[]): Promise<{ job_id: string }>;
+  onJob(jobId: string, listener: (job: Job) => void): () => void;
+  onRun(runId: string, listener: (e: RunEvent) => void): () => void;
+}
+
+export interface RegressionService {
+  projectId(): Promise<string>;
+  upload(file: {
+    bytes: Uint8Array;
+    filename: string;
+    targetColumn: string | null;
+  }): Promise<RegressionUploadResponse>;
+  train(body: unknown): Promise<RegressionTrainResponse>;
+  predict(body: unknown): Promise<{ status: 'success'; inputs: number[]; prediction: number }>;
+  reset(): Promise<{ uploads: string[]; outputs: string[] }>;
+  state(): Promise<RegressionState>;
+  /** Absolute path of an output file by its fixed name, or null. */
+  outputPath(name: string): Promise<string | null>;
+}
+
+interface Settings {
+  readonly dataset?: RegressionDatasetInfo;
+  readonly model?: RegressionModelInfo;
+}
+
+const bad = (message: string): AppError => new AppError('bad_request', message);
+/** Keeps a client's file name readable but never a path: basename, safe characters only. */
+const safeName = (name: string): string =>
+  (path.basename(name.replace(/\\/g, '/')).replace(/[^A-Za-z0-9._-]/g, '_') || 'upload').slice(
+    0,
+    120,
+  );
+
+export function createRegressionService(
+  ctx: ServiceContext,
+  deps: RegressionDeps,
+): RegressionService {
+  let chain: Promise<unknown> = Promise.resolve();
+  /** Upload, train and reset one at a time: each replaces what the others read. */
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = chain.then(fn, fn);
+    chain = next.catch(() => undefined);
+    return next;
+  };
+  let training: RegressionState['training'] = null;
+
+  const projectId = async (): Promise<string> => {
+    for (const p of ctx.store.projects.list()) {
+      if (ctx.store.projects.settings(p.id)?.family_default === FAMILY) return p.id;
+    }
+    const p = await deps.ops.createProject({ name: 'Tabular regression', task: 'regression' });
+    setSettings(p.id, { family_default: FAMILY });
+    return p.id;
+  };
+  const settingsOf = (id: string): Settings =>
+    (ctx.store.projects.settings(id)?.regression as Settings | undefined) ?? {};
+  function setSettings(id: string, patch: Record<string, unknown>): void {
+    const cur = ctx.store.projects.settings(id) ?? {};
+    ctx.store.projects.setSettings(id, { ...cur, ...patch }, ctx.now().toISOString());
+  }
+  const setRegression = (id: string, s: Settings): void => setSettings(id, { regression: s });
+  const dirs = (id: string) => {
+    const root = path.join(ctx.layout.projectDir(id), 'regression');
+    return { uploads: path.join(root, 'uploads'), outputs: path.join(root, 'outputs') };
+  };
+  const list = async (dir: string): Promise<string[]> =>
+    (await readdir(dir).catch(() => [])).sort();
+  const clearDir = async (dir: string): Promise<string[]> => {
+    const names = await list(dir);
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    return names;
+  };
+
+  const waitJob = (jobId: string): Promise<Job> =>
+    new Promise((resolve) => {
+      let off: (() => void) | null = null;
+      const check = (job: Job): void => {
+        if (job.status === 'pending' || job.status === 'running') return;
+        off?.();
+        resolve(job);
+      };
+      off = deps.onJob(jobId, check);
+      void deps.ops.getJob({ job_id: jobId }).then(check, () => undefined);
+    });
+
+  /** Replaces the project's dataset by one canonical CSV and a 70/15/15 split. */
+  async function storeTable(id: string, csv: string, name: string): Promise<void> {
+    await deps.ops.clearDataset({ project_id: id });
+    await mkdir(ctx.layout.tmpDir, { recursive: true });
+    const tempPath = path.join(
+      ctx.layout.tmpDir,
+      `regression-${randomBytes(6).toString('hex')}.csv`,
+    );
+    await writeFile(tempPath, csv);
+    const { job_id } = await deps.importStaged(id, [{ tempPath, relativePath: name }]);
+    const job = await waitJob(job_id);
+    const err = job.result?.errors[0];
+    if (
+      job.status !== 'completed' ||
+      (job.result?.imported ?? 0) + (job.result?.duplicates ?? 0) === 0
+    ) {
+      throw new Error(err ? err.message : (job.error ?? `import ${job.status}`));
+    }
+    const { target_column: _drop, ...rest } = ctx.store.projects.settings(id) ?? {};
+    ctx.store.projects.setSettings(id, rest, ctx.now().toISOString());
+    await deps.ops.createSplit({
+      project_id: id,
+      name: '70/15/15',
+      ratios: { ...REGRESSION_RATIOS },
+      seed: REGRESSION_SEED,
+      stratify: false,
+    });
+  }
+
+  let cachedModel: { runId: string; model: RegressionModel } | null = null;
+
+  return {
+    projectId,
+
+    upload: ({ bytes, filename, targetColumn }) =>
+      exclusive(async () => {
+        const id = await projectId();
+        await mkdir(ctx.layout.tmpDir, { recursive: true });
+        const staged = path.join(ctx.layout.tmpDir, `regression-${randomBytes(6).toString('hex')}`);
+        try {
+          await writeFile(staged, bytes);
+          const format = await judgeFormat(bytes, staged);
+          if (!format) throw bad('Only pickle files (.pkl, .pickle) are allowed.');
+          const label = format === 'pickle' ? 'pickle' : format === 'csv' ? 'CSV' : `.${format}`;
+          let table;
+          try {
+            table = await readUpload(format, bytes, staged, targetColumn);
+          } catch (err) {
+            if (!(err instanceof UploadError)) throw err;
+            if (err.stage === 'load') throw bad(`Failed to load ${label}: ${err.message}`);
+            throw new AppError('unprocessable', `Data preprocessing failed: ${err.message}`);
+          }
+          const name = safeName(filename);
+          const d = dirs(id);
+          try {
+            await clearDir(d.uploads);
+            await writeFileAtomic(path.join(d.uploads, name), bytes);
+            await clearDir(d.outputs);
+          } catch (err) {
+            throw new AppError(
+              'internal',
+              `Failed to save ${label} file: ${(err as Error).message}`,
+            );
+          }
+          try {
+            await storeTable(id, tableToCsv(table), `${name.replace(/\.[^.]*$/, '')}.csv`);
+          } catch (err) {
+            throw new AppError(
+              'unprocessable',
+              `Data preprocessing failed: ${(err as Error).message}`,
+            );
+          }
+          const sizes = subsetSizes(table.rows, REGRESSION_RATIOS);
+          let min = Infinity;
+          let max = -Infinity;
+          for (const v of table.y) {
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+          }
+          const info: RegressionDatasetInfo = {
+            filename: name,
+            format,
+            num_points: table.rows,
+            num_features: table.featureNames.length,
+            feature_names: [...table.featureNames],
+            target_name: table.targetName,
+            target_range: { min, max },
+            train_size: sizes.train,
+            val_size: sizes.val,
+            test_size: sizes.test,
+          };
+          setRegression(id, { dataset: info });
+          cachedModel = null;
+          const noun = format === 'pickle' ? 'Pickle' : label;
+          return {
+            status: 'success',
+            message: `${noun} dataset uploaded, stored, and preprocessed`,
+            filename: info.filename,
+            num_points: info.num_points,
+            num_features: info.num_features,
+            target_range: info.target_range,
+            train_size: info.train_size,
+            val_size: info.val_size,
+            test_size: info.test_size,
+          };
+        } finally {
+          await rm(staged, { force: true });
+        }
+      }),
+
+    train: (body) =>
+      exclusive(async () => {
+        const id = await projectId();
+        const s = settingsOf(id);
+        if (!s.dataset) throw bad('Training failed. No preprocessed dataset found.');
+        const parsed = RegressionTrainInput.safeParse(body ?? {});
+        if (!parsed.success) {
+          const why = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
+          throw bad(`Training failed: ${why.join('; ')}`);
+        }
+        const out = dirs(id).outputs;
+        training = { run_id: null, epoch: 0, epochs: parsed.data.epochs };
+        try {
+          const result = await trainOnProject(ctx, deps, {
+            projectId: id,
+            input: parsed.data,
+            outputs: out,
+            onProgress: (runId, epoch) => {
+              training = { run_id: runId, epoch, epochs: parsed.data.epochs };
+            },
+          });
+          await writeFileAtomic(path.join(out, 'model.pkl'), encodeModel(result.evaluation.model));
+          setRegression(id, { dataset: s.dataset, model: result.info });
+          cachedModel = { runId: result.info.run_id, model: result.evaluation.model };
+          return {
+            status: 'success',
+            message: `Model trained for ${parsed.data.epochs} epochs`,
+            mse: result.info.mse,
+            r2: result.info.r2,
+            train_size: s.dataset.train_size,
+            val_size: s.dataset.val_size,
+            test_size: s.dataset.test_size,
+            model_path: '/outputs/model.pkl',
+            training_time_seconds: result.info.training_time_seconds,
+            learning_curve_url: '/outputs/learning_curve.png',
+            predictions_plot_url: '/outputs/predictions_plot.png',
+          };
+        } finally {
+          training = null;
+        }
+      }),
+
+    async predict(body) {
+      const id = await projectId();
+      const s = settingsOf(id);
+      const noModel = bad(
+        'No trained model found. Please train the model first via /train endpoint.',
+      );
+      if (!s.model) throw noModel;
+      const inputs = (body as { inputs?: unknown } | null)?.inputs;
+      if (
+        !Array.isArray(inputs) ||
+        !inputs.every((v) => typeof v === 'number' && Number.isFinite(v))
+      ) {
+        throw bad('Prediction failed: "inputs" must be a list of numbers');
+      }
+      if (cachedModel?.runId !== s.model.run_id) {
+        let bytes: Buffer;
+        try {
+          bytes = await readFile(path.join(dirs(id).outputs, 'model.pkl'));
+        } catch {
+          throw noModel;
+        }
+        cachedModel = { runId: s.model.run_id, model: decodeModel(bytes) };
+      }
+      const m = cachedModel.model;
+      if (inputs.length !== m.feature_names.length) {
+        throw bad(
+          `Prediction failed: expected ${m.feature_names.length} input values (${m.feature_names.join(', ')}), got ${inputs.length}`,
+        );
+      }
+      const xs = inputs as number[];
+      return { status: 'success', inputs: xs, prediction: predictOne(m, xs) };
+    },
+
+    reset: () =>
+      exclusive(async () => {
+        const id = await projectId();
+        const d = dirs(id);
+        const uploads = await clearDir(d.uploads);
+        const outputs = await clearDir(d.outputs);
+        await deps.ops.clearDataset({ project_id: id });
+        setRegression(id, {});
+        cachedModel = null;
+        return { uploads, outputs };
+      }),
+
+    async state() {
+      const id = await projectId();
+      const s = settingsOf(id);
+      return { project_id: id, dataset: s.dataset ?? null, model: s.model ?? null, training };
+    },
+
+    async outputPath(name) {
+      if (!(OUTPUT_FILES as readonly string[]).includes(name)) return null;
+      const id = await projectId();
+      const out = dirs(id).outputs;
+      return (await list(out)).includes(name) ? path.join(out, name) : null;
+    },
+  };
+}

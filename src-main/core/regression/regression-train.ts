@@ -1,0 +1,147 @@
+import path from 'node:path';
+import type { Run } from '../../../src-shared/contract/index.js';
+import type { RegressionModelInfo } from '../../../src-shared/contract/regression.js';
+import { AppError } from '../errors.js';
+import type { ServiceContext } from '../services/context.js';
+import { runDirOf } from '../services/training-data.js';
+import { writeFileAtomic } from '../workspace/atomic-write.js';
+import { safeJoin } from '../workspace/layout.js';
+import { learningCurveSvg, predictionsSvg, svgToPng } from './charts.js';
+import { type Evaluation, evaluateRun } from './regression-evaluate.js';
+import type { RegressionDeps } from './regression-service.js';
+
+const TERMINAL = new Set<Run['status']>(['completed', 'failed', 'stopped', 'interrupted']);
+
+/** Settles with the run once it ends, from its events (and one read, in case it already has). */
+function waitRun(
+  deps: RegressionDeps,
+  projectId: string,
+  runId: string,
+  onEpoch: (epoch: number) => void,
+): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    let off: (() => void) | null = null;
+    let settled = false;
+    const done = (run: Run): void => {
+      if (settled || !TERMINAL.has(run.status)) return;
+      settled = true;
+      off?.();
+      resolve(run);
+    };
+    off = deps.onRun(runId, (e) => {
+      if (e.type === 'status') done(e.run);
+      else if (e.type === 'epoch') onEpoch(e.metrics.epoch);
+      else if (e.type === 'progress') onEpoch(e.progress.epoch);
+    });
+    deps.ops.getRun({ project_id: projectId, run_id: runId }).then(done, (err: unknown) => {
+      settled = true;
+      off?.();
+      reject(err instanceof Error ? err : new Error(String(err)));
+    });
+  });
+}
+
+export interface TrainResult {
+  readonly evaluation: Evaluation;
+  readonly info: RegressionModelInfo;
+}
+
+/**
+ * One training of the family's project through the shared engine: an experiment (mlp with the
+ * given layers, Adam at the given rate, every epoch run: no early stopping) and a run in the
+ * trainer's worker, then the test-part score and the two plots.
+ */
+export async function trainOnProject(
+  ctx: ServiceContext,
+  deps: RegressionDeps,
+  opts: {
+    readonly projectId: string;
+    readonly input: { epochs: number; learning_rate: number; hidden_layers: number[] };
+    readonly outputs: string;
+    readonly onProgress: (runId: string, epoch: number) => void;
+  },
+): Promise<TrainResult> {
+  const { projectId, input } = opts;
+  const split = ctx.store.splits.list(projectId)[0];
+  const table = split
+    ? ctx.store.trainingSources.list(projectId, split.id).find((s) => s.mediaKind === 'table')
+    : undefined;
+  if (!split || !table)
+    throw new AppError('bad_request', 'Training failed. No preprocessed dataset found.');
+
+  let exp;
+  try {
+    exp = await deps.ops.createExperiment({
+      project_id: projectId,
+      name: `regression ${input.hidden_layers.join('-')} lr=${input.learning_rate} ×${input.epochs}`,
+      split_index: split.index,
+      config: {
+        architecture: 'mlp',
+        hidden_layers: input.hidden_layers,
+        epochs: input.epochs,
+        optimizer: { name: 'adam', learning_rate: input.learning_rate },
+        early_stopping: { enabled: false },
+        best_metric: 'val_loss',
+      },
+    });
+  } catch (err) {
+    throw new AppError('bad_request', `Training failed: ${(err as Error).message}`);
+  }
+  const started = await deps.ops.startRun({ project_id: projectId, exp_id: exp.id });
+  opts.onProgress(started.run_id, 0);
+  const run = await waitRun(deps, projectId, started.run_id, (e) =>
+    opts.onProgress(started.run_id, e),
+  );
+  if (run.status !== 'completed') {
+    throw new AppError(
+      'internal',
+      `Training failed: ${run.message ?? `the run ended ${run.status}`}`,
+    );
+  }
+  let evaluation: Evaluation;
+  try {
+    evaluation = await evaluateRun({
+      runDir: runDirOf(ctx, projectId, run.run_id),
+      runId: run.run_id,
+      table: safeJoin(ctx.layout.projectDir(projectId), table.blobPath),
+      ratios: split.ratios,
+      seed: split.seed,
+    });
+  } catch (err) {
+    throw new AppError('internal', `Training failed: ${(err as Error).message}`);
+  }
+  const history = run.metrics.history.map((m) => ({
+    epoch: m.epoch,
+    loss: m.loss,
+    val_loss: typeof m.val_loss === 'number' ? m.val_loss : null,
+  }));
+  const seconds = run.metrics.history.reduce((s, m) => s + m.duration_seconds, 0);
+  await writeFileAtomic(
+    path.join(opts.outputs, 'learning_curve.png'),
+    await svgToPng(
+      learningCurveSvg(
+        history.map((h) => h.loss),
+        history.map((h) => h.val_loss),
+      ),
+    ),
+  );
+  await writeFileAtomic(
+    path.join(opts.outputs, 'predictions_plot.png'),
+    await svgToPng(predictionsSvg(evaluation.actual, evaluation.predicted, evaluation.r2)),
+  );
+  return {
+    evaluation,
+    info: {
+      run_id: run.run_id,
+      epochs: input.epochs,
+      learning_rate: input.learning_rate,
+      hidden_layers: input.hidden_layers,
+      mse: evaluation.mse,
+      r2: evaluation.r2,
+      training_time_seconds: Math.round(seconds * 1000) / 1000,
+      history,
+      test_actual: evaluation.actual,
+      test_predicted: evaluation.predicted,
+    },
+  };
+}
