@@ -4,11 +4,14 @@
  * layout helpers the ONNX parity tests share.
  */
 import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Task } from '../../src-shared/contract/projects.js';
 import type { ExperimentConfigInput } from '../../src-shared/contract/training.js';
-import { resolveExperimentConfig } from '../../src-main/core/engine/config.js';
+import { audioInputOf, imageInputOf, resolveExperimentConfig } from '../../src-main/core/engine/config.js';
+import { type ModelMeta, saveCheckpoint } from '../../src-main/core/engine/trainer/checkpoint.js';
+import { Optimizer } from '../../src-main/core/engine/trainer/optimizers.js';
 import { Prng } from '../../src-main/core/engine/data/prng.js';
 import { buildModel } from '../../src-main/core/engine/zoo/index.js';
 
@@ -135,4 +138,55 @@ export function checkOnnx(python: string, file: string): void {
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
+}
+
+/**
+ * Writes `<runDir>/checkpoints/{best,last}` with the trainer's own saveCheckpoint, for a zoo case
+ * built by {@link buildCase}: what the exporters and the runtime read in production.
+ */
+export async function writeCheckpoint(
+  runDir: string,
+  c: ZooCase,
+  meta: Partial<ModelMeta> = {},
+): Promise<{ model: tfl.Sequential; meta: ModelMeta; root: string }> {
+  const config = resolveExperimentConfig(c.task, { ...c.config, seed: 11 });
+  const model = buildCase(c);
+  const classes = c.task === 'regression' ? [] : Array.from({ length: c.outputs }, (_, i) => `class_${i}`);
+  const features: ModelMeta['features'] =
+    c.task === 'regression'
+      ? { kind: 'table', columns: Array.from({ length: c.inputShape[0] as number }, (_, i) => `x${i}`), target: 'y' }
+      : c.task === 'audio-classification'
+        ? { kind: 'audio', input: audioInputOf(config.input) }
+        : { kind: 'image', input: imageInputOf(config.input) };
+  const full: ModelMeta = {
+    task: c.task,
+    architecture: config.architecture,
+    classes,
+    input_shape: c.inputShape,
+    features,
+    normalization: { mean: 0, std: 1 },
+    target_normalization: c.task === 'regression' ? { mean: 2.5, std: 0.75 } : null,
+    ...meta,
+  };
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const optimizer = Optimizer.fromConfig(config, vars);
+  const history = [
+    { epoch: 1, loss: 0.9, lr: 0.001, duration_seconds: 1, samples_per_second: 100, val_loss: 0.8, val_accuracy: 0.7 },
+  ];
+  const root = path.join(runDir, 'checkpoints');
+  await saveCheckpoint(root, ['best', 'last'], model, optimizer, {
+    run_id: 'run-0000abcd',
+    config,
+    meta: full,
+    epochs_completed: 1,
+    partial: null,
+    lr_schedule: { epoch: 0, learning_rate: 0.001 },
+    early_stopping: { metric: 'val_loss', value: 0.8, epoch: 1, wait: 0 },
+    best: { metric: 'val_loss', value: 0.8, epoch: 1 },
+    prng: Prng.fromSeed(1).state(),
+    history,
+    finished: 'finished',
+  });
+  optimizer.dispose();
+  return { model, meta: full, root };
 }
