@@ -9,7 +9,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Task } from '../../src-shared/contract/projects.js';
 import type { ExperimentConfigInput } from '../../src-shared/contract/training.js';
-import { audioInputOf, imageInputOf, resolveExperimentConfig } from '../../src-main/core/engine/config.js';
+import {
+  audioInputOf,
+  imageInputOf,
+  resolveExperimentConfig,
+} from '../../src-main/core/engine/config.js';
 import { type ModelMeta, saveCheckpoint } from '../../src-main/core/engine/trainer/checkpoint.js';
 import { Optimizer } from '../../src-main/core/engine/trainer/optimizers.js';
 import { Prng } from '../../src-main/core/engine/data/prng.js';
@@ -151,10 +155,15 @@ export async function writeCheckpoint(
 ): Promise<{ model: tfl.Sequential; meta: ModelMeta; root: string }> {
   const config = resolveExperimentConfig(c.task, { ...c.config, seed: 11 });
   const model = buildCase(c);
-  const classes = c.task === 'regression' ? [] : Array.from({ length: c.outputs }, (_, i) => `class_${i}`);
+  const classes =
+    c.task === 'regression' ? [] : Array.from({ length: c.outputs }, (_, i) => `class_${i}`);
   const features: ModelMeta['features'] =
     c.task === 'regression'
-      ? { kind: 'table', columns: Array.from({ length: c.inputShape[0] as number }, (_, i) => `x${i}`), target: 'y' }
+      ? {
+          kind: 'table',
+          columns: Array.from({ length: c.inputShape[0] as number }, (_, i) => `x${i}`),
+          target: 'y',
+        }
       : c.task === 'audio-classification'
         ? { kind: 'audio', input: audioInputOf(config.input) }
         : { kind: 'image', input: imageInputOf(config.input) };
@@ -171,7 +180,15 @@ export async function writeCheckpoint(
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const optimizer = Optimizer.fromConfig(config, vars);
   const history = [
-    { epoch: 1, loss: 0.9, lr: 0.001, duration_seconds: 1, samples_per_second: 100, val_loss: 0.8, val_accuracy: 0.7 },
+    {
+      epoch: 1,
+      loss: 0.9,
+      lr: 0.001,
+      duration_seconds: 1,
+      samples_per_second: 100,
+      val_loss: 0.8,
+      val_accuracy: 0.7,
+    },
   ];
   const root = path.join(runDir, 'checkpoints');
   await saveCheckpoint(root, ['best', 'last'], model, optimizer, {
