@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,6 +59,28 @@ open(os.path.join(out, 'inst.pkl'), 'wb').write(b'(\x8c\x01xios\nsystem\n.')
 open(os.path.join(out, 'obj.pkl'), 'wb').write(b'\x80\x02(cos\nsystem\nX\x01\x00\x00\x00xo.')
 `;
 
+/**
+ * Every interpreter here with numpy, told apart by numpy version: Debian's python3-numpy (1.x,
+ * numpy.core paths) and a newer one on PATH (2.x, numpy._core paths) both write what we read.
+ */
+function numpyPythons(): { exe: string; numpy: string }[] {
+  const found = new Map<string, string>();
+  for (const exe of ['/usr/bin/python3', 'python3']) {
+    try {
+      const v = execFileSync(exe, ['-c', 'import numpy; print(numpy.__version__)'], {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      })
+        .toString()
+        .trim();
+      if (![...found.values()].includes(v)) found.set(exe, v);
+    } catch {
+      /* not installed here */
+    }
+  }
+  return [...found].map(([exe, numpy]) => ({ exe, numpy }));
+}
+const PYTHONS = numpyPythons();
+
 let dir: string;
 let evilDir: string;
 let marker: string;
@@ -67,8 +89,11 @@ beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'assay-pickle-'));
   evilDir = mkdtempSync(path.join(tmpdir(), 'assay-pickle-evil-'));
   marker = path.join(evilDir, 'PWNED');
-  execFileSync('python3', ['-c', GEN, dir]);
-  execFileSync('python3', ['-c', EVIL, evilDir, marker]);
+  for (const py of PYTHONS) {
+    mkdirSync(path.join(dir, py.numpy));
+    execFileSync(py.exe, ['-c', GEN, path.join(dir, py.numpy)]);
+  }
+  execFileSync(PYTHONS[0]?.exe ?? 'python3', ['-c', EVIL, evilDir, marker]);
 });
 
 afterAll(() => {
@@ -76,7 +101,9 @@ afterAll(() => {
   rmSync(evilDir, { recursive: true, force: true });
 });
 
-const load = (name: string): PickleValue => readPickle(readFileSync(path.join(dir, name)));
+let numpyVersion = '';
+const load = (name: string): PickleValue =>
+  readPickle(readFileSync(path.join(dir, numpyVersion, name)));
 
 function expected(dt: string): (number | bigint | boolean)[] {
   return Array.from({ length: 12 }, (_, i) => {
@@ -97,7 +124,15 @@ function field(v: PickleValue, key: string): PickleValue {
   return v.get(key) as PickleValue;
 }
 
-describe('readPickle on pickles numpy writes', () => {
+it('python3 with numpy is installed (Debian python3-numpy)', () => {
+  expect(PYTHONS.length).toBeGreaterThan(0);
+});
+
+describe.each(PYTHONS)('readPickle on pickles numpy $numpy writes', (py) => {
+  beforeAll(() => {
+    numpyVersion = py.numpy;
+  });
+
   for (const proto of [2, 3, 4, 5]) {
     for (const dt of ['float32', 'float64', 'int32', 'int64', 'bool']) {
       for (const order of ['C', 'F']) {
@@ -177,7 +212,7 @@ describe('readPickle refuses code', () => {
   });
 
   it('the evil pickles do run code under Python (so the tests above can fail)', () => {
-    execFileSync('python3', [
+    execFileSync(PYTHONS[0]?.exe ?? 'python3', [
       '-c',
       'import pickle,sys; pickle.load(open(sys.argv[1],"rb"))',
       path.join(evilDir, 'system-2.pkl'),
@@ -189,7 +224,7 @@ describe('readPickle refuses code', () => {
 
 describe('readPickle on broken bytes', () => {
   it('a truncated pickle is malformed', () => {
-    const bytes = readFileSync(path.join(dir, 'data-4.pkl'));
+    const bytes = readFileSync(path.join(dir, PYTHONS[0]?.numpy ?? '', 'data-4.pkl'));
     expect(() => readPickle(bytes.subarray(0, bytes.length - 20))).toThrow(PickleError);
   });
   it('text is not a pickle', () => {
