@@ -6,3 +6,10 @@ export { availableBackends, type BackendAvailability } from './probe.js';
 export { type ConcreteBackend, BACKEND_PACKAGES, wasmBinaryDir } from './packages.js';
 export { activateBackend, candidates, selectBackend, type SelectedBackend } from './select.js';
 export { registerWasmKernels, unregisterWasmKernels, wasmKernelNames } from './kernels/register.js';
+export {
+  DataParallel,
+  type DataParallelOptions,
+  type PartBatch,
+  type Replica,
+  splitBatch,
+} from './data-parallel.js';
