@@ -1,0 +1,177 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import * as path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { AppError } from '../../errors.js';
+import { fsyncDir, writeFileAtomic } from '../../workspace/atomic-write.js';
+import { loadCheckpointModel, readCheckpointFiles } from '../export/checkpoint-model.js';
+import { exportOnnx } from '../export/onnx/export-onnx.js';
+import { resolveOnnxOptions } from '../export/onnx/options.js';
+import type {
+  ImportOptions,
+  ModelRegistry,
+  ModelVersion,
+  RegisterCheckpointOptions,
+} from './model-version.js';
+import { type Dims, inspectOnnx } from './onnx-inspect.js';
+
+const ID = /^mv-[0-9a-f]{8}$/;
+
+/** A layout guess for imported models: channels of 1 or 3 next to the batch mean NCHW. */
+function guessLayout(dims: Dims): 'NCHW' | 'NHWC' | 'NF' {
+  if (dims.length === 4) {
+    if (dims[1] === 1 || dims[1] === 3) return 'NCHW';
+    if (dims[3] === 1 || dims[3] === 3) return 'NHWC';
+  }
+  return 'NF';
+}
+
+function guessImageFeatures(dims: Dims, layout: 'NCHW' | 'NHWC' | 'NF'): ModelVersion['features'] {
+  if (layout === 'NF') return null;
+  const [c, h, w] = layout === 'NCHW' ? [dims[1], dims[2], dims[3]] : [dims[3], dims[1], dims[2]];
+  if (typeof h !== 'number' || typeof w !== 'number' || (c !== 1 && c !== 3)) return null;
+  return { kind: 'image', input: { width: w, height: h, channels: c } };
+}
+
+/**
+ * Model versions as folders `<root>/<id>/{model.onnx, version.json}`. A version appears whole or
+ * not at all: its folder is written under a temp name, fsynced and renamed into place.
+ */
+export class FileModelRegistry implements ModelRegistry {
+  constructor(
+    private readonly root: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async list(): Promise<readonly ModelVersion[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.root);
+    } catch {
+      return [];
+    }
+    const out: ModelVersion[] = [];
+    for (const n of names.filter((x) => ID.test(x)).sort()) {
+      out.push(await this.get(n));
+    }
+    return out.sort((a, b) => a.created_at.localeCompare(b.created_at));
+  }
+
+  async get(id: string): Promise<ModelVersion> {
+    if (!ID.test(id)) throw new AppError('not_found', `model version ${id} not found`);
+    try {
+      const v = JSON.parse(
+        await readFile(path.join(this.root, id, 'version.json'), 'utf8'),
+      ) as ModelVersion;
+      // The stored path is informative; the folder may have moved with its workspace.
+      return { ...v, onnx_path: path.join(this.root, id, 'model.onnx') };
+    } catch {
+      throw new AppError('not_found', `model version ${id} not found`);
+    }
+  }
+
+  async registerCheckpoint(
+    checkpointDir: string,
+    opts: RegisterCheckpointOptions = {},
+  ): Promise<ModelVersion> {
+    const files = await readCheckpointFiles(checkpointDir);
+    const { meta } = files;
+    const options = resolveOnnxOptions(
+      { dynamic_axes: { input: { '0': 'batch' }, output: { '0': 'batch' } }, simplify: true },
+      meta.input_shape,
+    );
+    const model = await loadCheckpointModel(files);
+    let result;
+    try {
+      result = exportOnnx(model, options, { targetNormalization: meta.target_normalization });
+    } finally {
+      model.dispose();
+    }
+    return this.write(result.bytes, (id, sha256) => ({
+      id,
+      name:
+        opts.name ?? `${meta.architecture} (${opts.checkpoint ?? path.basename(checkpointDir)})`,
+      source: 'trained',
+      created_at: this.now().toISOString(),
+      sha256,
+      onnx_path: path.join(this.root, id, 'model.onnx'),
+      task: meta.task,
+      kind: meta.task === 'regression' ? 'regressor' : 'classifier',
+      classes: meta.classes,
+      input: { name: 'input', dims: result.inputDims, layout: result.layout },
+      output: { name: 'output', dims: result.outputDims },
+      features: meta.features,
+      normalization: meta.normalization,
+      origin: {
+        run_id: opts.runId ?? null,
+        checkpoint: opts.checkpoint ?? path.basename(checkpointDir),
+      },
+    }));
+  }
+
+  async importOnnx(filePath: string, opts: ImportOptions = {}): Promise<ModelVersion> {
+    const bytes = new Uint8Array(await readFile(filePath));
+    const sig = inspectOnnx(bytes);
+    try {
+      const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1 });
+      await session.release();
+    } catch (err) {
+      throw new AppError(
+        'unprocessable',
+        `onnxruntime cannot load this model: ${(err as Error).message.split('\n')[0]}`,
+      );
+    }
+    const layout = opts.layout ?? guessLayout(sig.input.dims);
+    const classes = opts.classes ?? [];
+    return this.write(bytes, (id, sha256) => ({
+      id,
+      name: opts.name ?? path.basename(filePath),
+      source: 'imported',
+      created_at: this.now().toISOString(),
+      sha256,
+      onnx_path: path.join(this.root, id, 'model.onnx'),
+      task: opts.task ?? null,
+      kind: opts.kind ?? (classes.length ? 'classifier' : 'raw'),
+      classes,
+      input: { name: sig.input.name, dims: sig.input.dims, layout },
+      output: { name: sig.output.name, dims: sig.output.dims },
+      features:
+        opts.features === undefined ? guessImageFeatures(sig.input.dims, layout) : opts.features,
+      normalization: opts.normalization ?? { mean: 0, std: 1 },
+      origin: null,
+    }));
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.get(id);
+    // Renamed aside first so a reader never sees a half-deleted folder.
+    const gone = path.join(this.root, `.${id}.deleted-${randomBytes(4).toString('hex')}`);
+    await rename(path.join(this.root, id), gone);
+    await rm(gone, { recursive: true, force: true });
+  }
+
+  private async write(
+    bytes: Uint8Array,
+    describe: (id: string, sha256: string) => ModelVersion,
+  ): Promise<ModelVersion> {
+    await mkdir(this.root, { recursive: true });
+    const id = `mv-${randomBytes(4).toString('hex')}`;
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const version = describe(id, sha256);
+    const tmp = path.join(this.root, `.${id}.tmp`);
+    try {
+      await mkdir(tmp);
+      await writeFileAtomic(path.join(tmp, 'model.onnx'), bytes);
+      await writeFileAtomic(
+        path.join(tmp, 'version.json'),
+        `${JSON.stringify(version, null, 2)}\n`,
+      );
+      await rename(tmp, path.join(this.root, id));
+      await fsyncDir(this.root);
+    } catch (err) {
+      await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+      throw err;
+    }
+    return version;
+  }
+}

@@ -1,0 +1,18 @@
+export { FileModelRegistry } from './file-model-registry.js';
+export type {
+  ImportOptions,
+  ModelKind,
+  ModelRegistry,
+  ModelVersion,
+  RegisterCheckpointOptions,
+} from './model-version.js';
+export { inspectOnnx, type OnnxSignature } from './onnx-inspect.js';
+export {
+  createPredictService,
+  type ClassScore,
+  type Prediction,
+  type PredictOptions,
+  type PredictService,
+} from './predict-service.js';
+export { prepareSample, type PredictInput } from './preprocess.js';
+export { SessionCache, type RuntimeThreads, type SessionCacheOptions } from './session-cache.js';

@@ -1,0 +1,118 @@
+import * as ort from 'onnxruntime-node';
+import { AppError } from '../../errors.js';
+import type { ModelRegistry, ModelVersion } from './model-version.js';
+import { type PredictInput, prepareSample, sampleSize } from './preprocess.js';
+import type { SessionCache } from './session-cache.js';
+
+export interface ClassScore {
+  readonly index: number;
+  readonly label: string | null;
+  readonly confidence: number;
+}
+
+export interface Prediction {
+  /** The model's raw output for this item (probabilities, values, …). */
+  readonly output: readonly number[];
+  /** Classifiers: the top class and its probability; null otherwise. */
+  readonly top: ClassScore | null;
+  /** Classifiers: the k best classes, best first. */
+  readonly top_k: readonly ClassScore[];
+  /** Regressors with one output: the value (already de-normalised in the model). */
+  readonly value: number | null;
+}
+
+export interface PredictOptions {
+  /** Items per onnxruntime run (a model with a fixed batch size uses that). Default 32. */
+  readonly batchSize?: number;
+  readonly topK?: number;
+}
+
+export interface PredictService {
+  /** One prediction per input, in order. AppError 4xx for unknown versions and bad inputs. */
+  predict(
+    versionId: string,
+    inputs: readonly PredictInput[],
+    opts?: PredictOptions,
+  ): Promise<Prediction[]>;
+  /** Runs prepared samples (already normalised, in the model's layout) in batches. */
+  runSamples(
+    version: ModelVersion,
+    samples: readonly Float32Array[],
+    batchSize?: number,
+  ): Promise<Float32Array[]>;
+}
+
+/**
+ * The one prediction path every workflow shares: registry lookup, the same preprocessing as
+ * training, cached onnxruntime sessions, batched runs, and results read by the model's kind.
+ */
+export function createPredictService(deps: {
+  readonly registry: ModelRegistry;
+  readonly sessions: SessionCache;
+}): PredictService {
+  const runSamples = async (
+    version: ModelVersion,
+    samples: readonly Float32Array[],
+    batchSize = 32,
+  ): Promise<Float32Array[]> => {
+    const size = sampleSize(version);
+    const fixed = version.input.dims[0];
+    // A fixed batch dimension is the batch; the last one is padded with zeros.
+    const batch =
+      typeof fixed === 'number' && fixed > 0 ? fixed : Math.max(1, Math.floor(batchSize));
+    const dims = (n: number): number[] => [n, ...(version.input.dims.slice(1) as number[])];
+    return deps.sessions.use(version, async (session) => {
+      const out: Float32Array[] = [];
+      for (let start = 0; start < samples.length; start += batch) {
+        const chunk = samples.slice(start, start + batch);
+        const n = typeof fixed === 'number' ? batch : chunk.length;
+        const data = new Float32Array(n * size);
+        chunk.forEach((s, i) => data.set(s, i * size));
+        const result = await session.run({
+          [version.input.name]: new ort.Tensor('float32', data, dims(n)),
+        });
+        const y = result[version.output.name];
+        if (!y || y.type !== 'float32') {
+          throw new AppError(
+            'unprocessable',
+            `model ${version.id} gave no float32 output "${version.output.name}"`,
+          );
+        }
+        const values = y.data as Float32Array;
+        const per = values.length / n;
+        for (let i = 0; i < chunk.length; i++) out.push(values.slice(i * per, (i + 1) * per));
+        y.dispose();
+      }
+      return out;
+    });
+  };
+
+  return {
+    runSamples,
+    async predict(versionId, inputs, opts = {}) {
+      const version = await deps.registry.get(versionId);
+      const samples: Float32Array[] = [];
+      // Sequential: feature extraction (sharp, audio decoding) already uses the thread pool.
+      for (const input of inputs) samples.push(await prepareSample(version, input));
+      const outputs = await runSamples(version, samples, opts.batchSize);
+      return outputs.map((o) => readPrediction(version, o, opts.topK ?? 5));
+    },
+  };
+}
+
+function readPrediction(version: ModelVersion, output: Float32Array, topK: number): Prediction {
+  const values = Array.from(output);
+  if (version.kind === 'classifier') {
+    const ranked = values
+      .map((confidence, index) => ({ index, label: version.classes[index] ?? null, confidence }))
+      .sort((a, b) => b.confidence - a.confidence || a.index - b.index);
+    return {
+      output: values,
+      top: ranked[0] ?? null,
+      top_k: ranked.slice(0, Math.max(1, topK)),
+      value: null,
+    };
+  }
+  const value = version.kind === 'regressor' && values.length === 1 ? (values[0] as number) : null;
+  return { output: values, top: null, top_k: [], value };
+}
