@@ -6,6 +6,7 @@ import { DatasetScreen } from './screens/dataset/dataset-screen.js';
 import { ExperimentsScreen } from './screens/experiments/experiments-screen.js';
 import { RunsScreen } from './screens/runs/runs-screen.js';
 import { ProjectsScreen } from './screens/projects/projects-screen.js';
+import { RegressionScreen } from './screens/regression/regression-screen.js';
 import { SplitsScreen } from './screens/splits/splits-screen.js';
 import { onMenuCommand } from './client/index.js';
 import { assertNever } from './lib/assert-never.js';
@@ -56,14 +57,16 @@ export function App() {
     [],
   );
 
-  const screen = projectId === null ? 'projects' : route;
+  const screen = route === 'regression' ? 'regression' : projectId === null ? 'projects' : route;
   return (
     <div className="app">
       <Sidebar />
       <div className="main">
         <AppHeader />
         <main className="content" data-testid={`screen-${screen}`}>
-          {screen === 'projects' || projectId === null ? (
+          {screen === 'regression' ? (
+            <RegressionScreen />
+          ) : screen === 'projects' || projectId === null ? (
             <ProjectsScreen />
           ) : screen === 'dataset' ? (
             <DatasetScreen key={projectId} projectId={projectId} />

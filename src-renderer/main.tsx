@@ -8,6 +8,7 @@ import './styles/components.css';
 import './styles/dataset.css';
 import './styles/splits.css';
 import './styles/training.css';
+import './styles/regression.css';
 
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html has no #root element');

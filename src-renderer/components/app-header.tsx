@@ -9,13 +9,15 @@ const TITLES: Readonly<Record<Screen, string>> = {
   splits: 'Splits',
   experiments: 'Experiments',
   runs: 'Runs',
+  regression: 'Regression',
 };
 
 export function AppHeader() {
   const screen = useNavStore((s) => s.screen);
   const projectId = useNavStore((s) => s.projectId);
   const project = useProjectsStore(selectProject(projectId));
-  const showProject = screen !== 'projects' && project !== undefined;
+  // Regression acts on its family's own project, not the one open elsewhere.
+  const showProject = screen !== 'projects' && screen !== 'regression' && project !== undefined;
   return (
     <header className="app-header">
       <div className="header-title">

@@ -1,5 +1,5 @@
 /** The app's location, kept in the URL hash so a reload (or a bookmark) returns to the same screen. */
-export type Screen = 'projects' | 'dataset' | 'splits' | 'experiments' | 'runs';
+export type Screen = 'projects' | 'dataset' | 'splits' | 'experiments' | 'runs' | 'regression';
 
 export interface Route {
   readonly screen: Screen;
@@ -17,6 +17,8 @@ const PROJECT_SCREENS: readonly Screen[] = ['dataset', 'splits', 'experiments', 
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean);
+  // A family screen: it acts on the family's default project, none is chosen here.
+  if (parts[0] === 'regression') return { screen: 'regression', projectId: null };
   if (parts[0] === 'projects' && parts[1] !== undefined && PROJECT_ID.test(parts[1])) {
     const screen = PROJECT_SCREENS.find((s) => s === parts[2]) ?? 'dataset';
     const detail = parts[3];
@@ -30,6 +32,7 @@ export function parseRoute(hash: string): Route {
 }
 
 export function formatRoute(route: Route): string {
+  if (route.screen === 'regression') return '#/regression';
   if (route.screen === 'projects' || route.projectId === null) return '#/projects';
   const base = `#/projects/${route.projectId}/${route.screen}`;
   return route.detail === undefined ? base : `${base}/${route.detail}`;

@@ -26,6 +26,8 @@ export const RegressionTrainInput = z.strictObject({
   epochs: z.number().int().min(1).max(10_000),
   learning_rate: z.number().positive().max(1).default(0.001),
   hidden_layers: z.array(z.number().int().min(1).max(4096)).min(1).max(8).default([64, 32]),
+  /** Not in the reference: scikit-learn's MLPRegressor default, min(200, train rows). */
+  batch_size: z.number().int().min(1).max(4096).default(200),
 });
 export type RegressionTrainInput = z.input<typeof RegressionTrainInput>;
 

@@ -56,7 +56,12 @@ export async function trainOnProject(
   deps: RegressionDeps,
   opts: {
     readonly projectId: string;
-    readonly input: { epochs: number; learning_rate: number; hidden_layers: number[] };
+    readonly input: {
+      epochs: number;
+      learning_rate: number;
+      hidden_layers: number[];
+      batch_size: number;
+    };
     readonly outputs: string;
     readonly onProgress: (runId: string, epoch: number) => void;
   },
@@ -79,6 +84,7 @@ export async function trainOnProject(
         architecture: 'mlp',
         hidden_layers: input.hidden_layers,
         epochs: input.epochs,
+        batch_size: input.batch_size,
         optimizer: { name: 'adam', learning_rate: input.learning_rate },
         early_stopping: { enabled: false },
         best_metric: 'val_loss',

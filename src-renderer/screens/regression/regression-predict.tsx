@@ -1,0 +1,58 @@
+import { useState } from 'react';
+import { useRegressionStore } from '../../stores/regression-store.js';
+
+/** One field per feature (named as the dataset names them), then POST /predict. */
+export function RegressionPredict({ featureNames }: { readonly featureNames: readonly string[] }) {
+  const prediction = useRegressionStore((s) => s.prediction);
+  const predictError = useRegressionStore((s) => s.predictError);
+  const predict = useRegressionStore((s) => s.predict);
+  const [values, setValues] = useState<string[]>(() => featureNames.map(() => '0.5'));
+  const numbers = values.map((v) => (v.trim() === '' ? NaN : Number(v)));
+  const ok = numbers.every((n) => Number.isFinite(n));
+
+  return (
+    <section className="card">
+      <div className="card-head">
+        <h2 className="card-title">Predict</h2>
+      </div>
+      <form
+        className="form-row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (ok) void predict(numbers);
+        }}
+      >
+        {featureNames.map((name, i) => (
+          <label className="field" key={name}>
+            <span className="field-label">{name}</span>
+            <input
+              className="input input-sm"
+              value={values[i] ?? ''}
+              onChange={(e) => setValues(values.map((v, j) => (j === i ? e.target.value : v)))}
+              data-testid={`regression-input-${i}`}
+            />
+          </label>
+        ))}
+        <button
+          type="submit"
+          className="btn btn-primary"
+          disabled={!ok}
+          data-testid="regression-predict"
+        >
+          Predict
+        </button>
+      </form>
+      {prediction !== null && (
+        <p className="regression-prediction">
+          Prediction:{' '}
+          <strong data-testid="regression-prediction">{prediction.value.toFixed(4)}</strong>
+        </p>
+      )}
+      {predictError !== null && (
+        <p className="field-error" role="alert" data-testid="regression-predict-error">
+          {predictError}
+        </p>
+      )}
+    </section>
+  );
+}
