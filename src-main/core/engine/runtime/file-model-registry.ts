@@ -14,6 +14,7 @@ import type {
   RegisterCheckpointOptions,
 } from './model-version.js';
 import { type Dims, inspectOnnx } from './onnx-inspect.js';
+import { parseUltralyticsNames } from './yolo.js';
 
 const ID = /^mv-[0-9a-f]{8}$/;
 
@@ -122,7 +123,10 @@ export class FileModelRegistry implements ModelRegistry {
       );
     }
     const layout = opts.layout ?? guessLayout(sig.input.dims);
-    const classes = opts.classes ?? [];
+    // Ultralytics exports name their task and classes in the metadata.
+    const names = sig.metadata.names ? parseUltralyticsNames(sig.metadata.names) : null;
+    const yolo = sig.metadata.task === 'detect' && names !== null;
+    const classes = opts.classes ?? names ?? [];
     return this.write(bytes, (id, sha256) => ({
       id,
       name: opts.name ?? path.basename(filePath),
@@ -131,7 +135,7 @@ export class FileModelRegistry implements ModelRegistry {
       sha256,
       onnx_path: path.join(this.root, id, 'model.onnx'),
       task: opts.task ?? null,
-      kind: opts.kind ?? (classes.length ? 'classifier' : 'raw'),
+      kind: opts.kind ?? (yolo ? 'detector' : classes.length ? 'classifier' : 'raw'),
       classes,
       input: { name: sig.input.name, dims: sig.input.dims, layout },
       output: { name: sig.output.name, dims: sig.output.dims },

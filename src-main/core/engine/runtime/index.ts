@@ -16,3 +16,12 @@ export {
 } from './predict-service.js';
 export { prepareSample, type PredictInput } from './preprocess.js';
 export { SessionCache, type RuntimeThreads, type SessionCacheOptions } from './session-cache.js';
+export {
+  decodeYolo,
+  detections,
+  letterbox,
+  nms,
+  parseUltralyticsNames,
+  type DetectOptions,
+  type Detection,
+} from './yolo.js';

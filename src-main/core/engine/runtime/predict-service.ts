@@ -3,6 +3,7 @@ import { AppError } from '../../errors.js';
 import type { ModelRegistry, ModelVersion } from './model-version.js';
 import { type PredictInput, prepareSample, sampleSize } from './preprocess.js';
 import type { SessionCache } from './session-cache.js';
+import { type DetectOptions, type Detection, detections, letterbox } from './yolo.js';
 
 export interface ClassScore {
   readonly index: number;
@@ -34,6 +35,8 @@ export interface PredictService {
     inputs: readonly PredictInput[],
     opts?: PredictOptions,
   ): Promise<Prediction[]>;
+  /** Detectors (YOLO-format): letterboxed images → boxes in each image's pixels, after NMS. */
+  detect(versionId: string, files: readonly string[], opts?: DetectOptions): Promise<Detection[][]>;
   /** Runs prepared samples (already normalised, in the model's layout) in batches. */
   runSamples(
     version: ModelVersion,
@@ -89,6 +92,40 @@ export function createPredictService(deps: {
 
   return {
     runSamples,
+    async detect(versionId, files, opts = {}) {
+      const version = await deps.registry.get(versionId);
+      if (version.kind !== 'detector') {
+        throw new AppError('bad_request', `model ${version.id} is not a detector`);
+      }
+      const [, c, h, w] = version.input.dims;
+      if (
+        c !== 3 ||
+        typeof h !== 'number' ||
+        typeof w !== 'number' ||
+        version.input.layout !== 'NCHW'
+      ) {
+        throw new AppError(
+          'unprocessable',
+          `detector ${version.id} does not take [1, 3, h, w] images`,
+        );
+      }
+      return deps.sessions.use(version, async (session) => {
+        const out: Detection[][] = [];
+        for (const file of files) {
+          const lb = await letterbox(file, w, h);
+          const result = await session.run({
+            [version.input.name]: new ort.Tensor('float32', lb.data, [1, 3, h, w]),
+          });
+          const y = result[version.output.name];
+          if (!y || y.type !== 'float32') {
+            throw new AppError('unprocessable', `detector ${version.id} gave no float32 output`);
+          }
+          out.push(detections(y.data as Float32Array, y.dims, version.classes, lb, opts));
+          y.dispose();
+        }
+        return out;
+      });
+    },
     async predict(versionId, inputs, opts = {}) {
       const version = await deps.registry.get(versionId);
       const samples: Float32Array[] = [];
