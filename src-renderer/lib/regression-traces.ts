@@ -40,7 +40,7 @@ export const LEARNING_CURVE_LAYOUT: PlotLayout = {
   height: 320,
   margin: { l: 56, r: 16, t: 16, b: 44 },
   xaxis: { title: { text: 'Epoch' } },
-  yaxis: { title: { text: 'MSE (standardised target)' }, rangemode: 'tozero' },
+  yaxis: { title: { text: 'MSE' }, rangemode: 'tozero' },
   legend: { orientation: 'h', y: 1.12 },
   hovermode: 'x unified',
   uirevision: 'learning-curve',

@@ -82,7 +82,7 @@ export function learningCurveSvg(
   const all = [...loss, ...valLoss.filter((v): v is number => v !== null)];
   const xs = niceScale(1, Math.max(2, loss.length));
   const ys = niceScale(0, Math.max(...all, 1e-6));
-  const parts = frame('Learning curve', 'epoch', 'MSE (standardised target)', xs, ys);
+  const parts = frame('Learning curve', 'epoch', 'MSE', xs, ys);
   const px = scaler(xs, M.left, W - M.left - M.right, false);
   const py = scaler(ys, M.top, H - M.top - M.bottom, true);
   const line = (vals: readonly (number | null)[], color: string): string => {
