@@ -1,0 +1,282 @@
+#!/usr/bin/env node
+// `npm run bench`: Assay against its peers on this machine, side by side, in one run (DESIGN §8).
+//
+//   conv-layer     one 3×3 conv layer (batch 64, 32×32×16 → 32): forward, dX, dW on wasm with the
+//                  backend's own kernels and with ours, vs PyTorch CPU at 1 and 2 threads
+//   fashion-mnist  the zoo's small-cnn on Fashion-MNIST, same data, batch, epochs, learning rate
+//                  and thread count (1 and 2) for Assay and PyTorch: samples/s, time ratio, test
+//                  accuracy after the same epochs
+//   audio-cnn, api-latency   hooks: bench/audio-cnn.mjs and bench/api-latency.mjs run when present
+//                  (they write their own bench/results/<name>.json)
+//
+// Results: bench/results/<name>.json, bench/results/summary.json, and a table on stdout.
+//
+//   node scripts/bench.mjs [--only conv-layer,fashion-mnist,audio-cnn,api-latency]
+//     [--full] [--train 10000] [--test 10000] [--epochs 2] [--batch 64] [--threads 1,2]
+//     [--repeats 15] [--python /usr/bin/python3] [--data /usr/share/datasets/fashion-mnist]
+//
+// Needs Debian's python3-torch and dataset-fashion-mnist (apt-get install -y python3-torch
+// dataset-fashion-mnist); without them the peer columns (or the dataset part) are skipped and say so.
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const resultsDir = path.join(root, 'bench', 'results');
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string', default: 'conv-layer,fashion-mnist,audio-cnn,api-latency' },
+    full: { type: 'boolean', default: false },
+    train: { type: 'string' },
+    test: { type: 'string', default: '10000' },
+    epochs: { type: 'string', default: '2' },
+    batch: { type: 'string', default: '64' },
+    lr: { type: 'string', default: '0.001' },
+    threads: { type: 'string', default: '1,2' },
+    repeats: { type: 'string', default: '15' },
+    python: { type: 'string', default: '/usr/bin/python3' },
+    data: { type: 'string', default: '/usr/share/datasets/fashion-mnist' },
+  },
+});
+const only = new Set(values.only.split(',').map((s) => s.trim()));
+const threadCounts = values.threads.split(',').map(Number);
+const train = values.train ?? (values.full ? '60000' : '10000');
+const peerScript = path.join(root, 'bench', 'peers', 'small_cnn_torch.py');
+
+/** Runs a program, streaming its stderr (progress) through; resolves with stdout. */
+function run(file, args, { label } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => {
+      err += d;
+      for (const line of String(d).split('\n')) {
+        if (/^(assay|pytorch) /.test(line)) process.stderr.write(`  ${line}\n`);
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0
+        ? resolve(out)
+        : reject(
+            new Error(`${label ?? file} exited ${code}: ${err.split('\n').slice(-5).join(' ')}`),
+          ),
+    );
+  });
+}
+
+/** The last line of stdout that parses as JSON. */
+function lastJson(text) {
+  const lines = text.trim().split('\n').reverse();
+  for (const line of lines) {
+    try {
+      return JSON.parse(line);
+    } catch {
+      /* progress or warnings */
+    }
+  }
+  throw new Error(`no JSON result in: ${text.slice(-300)}`);
+}
+
+const assay = (script, args) =>
+  run(process.execPath, ['--import', 'tsx', path.join('bench', script), ...args], {
+    label: script,
+  }).then(lastJson);
+const torch = (args) =>
+  run(values.python, [peerScript, ...args], { label: 'pytorch peer' }).then(lastJson);
+
+function probeTorch() {
+  return new Promise((resolve) => {
+    execFile(values.python, ['-c', 'import torch; print(torch.__version__)'], (err, stdout) =>
+      resolve(err ? null : stdout.trim()),
+    );
+  });
+}
+
+async function writeResult(name, data) {
+  await mkdir(resultsDir, { recursive: true });
+  const file = path.join(resultsDir, `${name}.json`);
+  await writeFile(`${file}.tmp`, `${JSON.stringify(data, null, 2)}\n`);
+  await rename(`${file}.tmp`, file);
+  return file;
+}
+
+const fmt = (v, digits = 1) => (v == null || Number.isNaN(v) ? '—' : Number(v).toFixed(digits));
+const machine = () => ({
+  node: process.version,
+  cpu: os.cpus()[0]?.model ?? os.arch(),
+  cores: os.cpus().length,
+  loadavg: os.loadavg().map((l) => Number(l.toFixed(2))),
+});
+
+async function convLayer(torchVersion) {
+  console.log('\n== conv-layer: 3×3 conv, batch 64, 32×32×16 → 32 (ms, median of runs) ==');
+  const ours = await assay('conv-layer.ts', ['--repeats', values.repeats]);
+  const peers = {};
+  if (torchVersion) {
+    for (const t of [1, 2]) peers[t] = await torch(['conv-layer', '--threads', String(t)]);
+  }
+  const rows = [
+    [
+      'Assay wasm, stock kernels (1 thread)',
+      ours.forward?.median_ms,
+      ours.dx_stock?.median_ms,
+      ours.dw_stock?.median_ms,
+      ours.forward_backward_stock_median_ms,
+    ],
+    [
+      'Assay wasm, our kernels (1 thread)',
+      ours.forward?.median_ms,
+      ours.dx_ours?.median_ms,
+      ours.dw_ours?.median_ms,
+      ours.forward_backward_ours_median_ms,
+    ],
+    ...[1, 2].map((t) => [
+      `PyTorch CPU (${t} thread${t > 1 ? 's' : ''})`,
+      peers[t]?.forward.median_ms,
+      null,
+      null,
+      peers[t]?.forward_backward.median_ms,
+    ]),
+  ];
+  console.log(
+    `${'engine'.padEnd(40)} ${'fwd'.padStart(8)} ${'dX'.padStart(8)} ${'dW'.padStart(8)} ${'fwd+bwd'.padStart(9)}`,
+  );
+  for (const [name, f, dx, dw, total] of rows) {
+    console.log(
+      `${name.padEnd(40)} ${fmt(f).padStart(8)} ${fmt(dx).padStart(8)} ${fmt(dw).padStart(8)} ${fmt(total).padStart(9)}`,
+    );
+  }
+  const file = await writeResult('conv-layer', {
+    benchmark: 'conv-layer',
+    date: new Date().toISOString(),
+    machine: machine(),
+    assay: ours,
+    pytorch: torchVersion ? { version: torchVersion, threads: peers } : null,
+  });
+  return { name: 'conv-layer', file };
+}
+
+async function fashionMnist(torchVersion) {
+  if (!existsSync(path.join(values.data, 'train-images-idx3-ubyte.gz'))) {
+    console.log(
+      `\n== fashion-mnist: skipped — no data in ${values.data} (apt-get install -y dataset-fashion-mnist) ==`,
+    );
+    return { name: 'fashion-mnist', skipped: 'dataset missing' };
+  }
+  const common = [
+    '--train',
+    train,
+    '--test',
+    values.test,
+    '--epochs',
+    values.epochs,
+    '--batch',
+    values.batch,
+    '--lr',
+    values.lr,
+    '--data',
+    values.data,
+  ];
+  console.log(
+    `\n== fashion-mnist: small-cnn, ${train} train / ${values.test} test images, ${values.epochs} epochs, batch ${values.batch} ==`,
+  );
+  const runs = [];
+  for (const [i, t] of threadCounts.entries()) {
+    // Alternate who goes first, so a busy moment on the machine does not always hit one side.
+    const order = i % 2 === 0 ? ['assay', 'pytorch'] : ['pytorch', 'assay'];
+    const r = { threads: t };
+    for (const who of order) {
+      if (who === 'assay')
+        r.assay = await assay('fashion-mnist.ts', ['--threads', String(t), ...common]);
+      else if (torchVersion)
+        r.pytorch = await torch(['fashion-mnist', '--threads', String(t), ...common]);
+    }
+    r.time_ratio = r.pytorch ? r.assay.train_seconds / r.pytorch.train_seconds : null;
+    r.accuracy_difference_points = r.pytorch
+      ? 100 * (r.assay.test_accuracy - r.pytorch.test_accuracy)
+      : null;
+    runs.push(r);
+  }
+  console.log(
+    `${'threads'.padEnd(8)} ${'Assay samples/s'.padStart(16)} ${'PyTorch samples/s'.padStart(18)} ${'time ratio'.padStart(11)} ${'Assay acc'.padStart(10)} ${'PyTorch acc'.padStart(12)}`,
+  );
+  for (const r of runs) {
+    console.log(
+      `${String(r.threads).padEnd(8)} ${fmt(r.assay.samples_per_second, 0).padStart(16)} ${fmt(r.pytorch?.samples_per_second, 0).padStart(18)} ${(r.time_ratio == null ? '—' : `${fmt(r.time_ratio, 2)}×`).padStart(11)} ${fmt(100 * r.assay.test_accuracy, 2).padStart(10)} ${fmt(r.pytorch ? 100 * r.pytorch.test_accuracy : null, 2).padStart(12)}`,
+    );
+  }
+  console.log('goal: time ratio ≤ 2× at the same thread count, test accuracy within 1 point');
+  const file = await writeResult('fashion-mnist', {
+    benchmark: 'fashion-mnist',
+    date: new Date().toISOString(),
+    machine: machine(),
+    settings: {
+      model: 'small-cnn',
+      train: Number(train),
+      test: Number(values.test),
+      epochs: Number(values.epochs),
+      batch: Number(values.batch),
+      lr: Number(values.lr),
+      optimizer: 'adam',
+    },
+    pytorch_version: torchVersion,
+    runs,
+  });
+  return { name: 'fashion-mnist', file };
+}
+
+/** Benchmarks other parts of the team own: run them when their script exists. */
+async function hook(name) {
+  const script = path.join(root, 'bench', `${name}.mjs`);
+  if (!existsSync(script)) {
+    console.log(`\n== ${name}: skipped — bench/${name}.mjs does not exist yet ==`);
+    return { name, skipped: 'no script' };
+  }
+  console.log(`\n== ${name} (bench/${name}.mjs) ==`);
+  const out = await run(process.execPath, [script], { label: name });
+  process.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
+  return { name, file: path.join(resultsDir, `${name}.json`) };
+}
+
+const torchVersion = await probeTorch();
+if (!torchVersion) {
+  console.log(
+    `PyTorch not found for ${values.python}: peer columns are skipped (apt-get install -y python3-torch)`,
+  );
+}
+const started = machine();
+const summary = [];
+const steps = [
+  ['conv-layer', () => convLayer(torchVersion)],
+  ['fashion-mnist', () => fashionMnist(torchVersion)],
+  ['audio-cnn', () => hook('audio-cnn')],
+  ['api-latency', () => hook('api-latency')],
+];
+let failed = false;
+for (const [name, step] of steps) {
+  if (!only.has(name)) continue;
+  try {
+    summary.push(await step());
+  } catch (err) {
+    failed = true;
+    console.error(`\n${name} failed: ${err.message}`);
+    summary.push({ name, error: err.message });
+  }
+}
+await writeResult('summary', {
+  date: new Date().toISOString(),
+  started,
+  finished: machine(),
+  results: summary,
+});
+console.log(
+  `\nresults in ${path.relative(root, resultsDir)}/ (load average at start ${started.loadavg.join(' ')}: other work on this machine skews timings)`,
+);
+process.exitCode = failed ? 1 : 0;
