@@ -14,6 +14,7 @@ import {
 } from '../../src-shared/contract/operations.js';
 import { Health } from '../../src-shared/contract/system.js';
 import { RunEvent, RunParams } from '../../src-shared/contract/training.js';
+import { registerRegressionRoutes } from './openapi-regression.js';
 
 /** `/api/projects/:id` → `/api/projects/{id}` */
 export const openApiPath = (path: string): string => path.replace(/:([A-Za-z_]+)/g, '{$1}');
@@ -194,6 +195,7 @@ export function buildOpenApiDocument(
   const error = ErrorBody.meta({ id: 'ErrorBody' });
   registerOperations(registry, error);
   registerBinaryRoutes(registry, error);
+  registerRegressionRoutes(registry);
   return new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: '3.0.3',
     info: {

@@ -60,6 +60,10 @@ describe('tabular regression API', () => {
     const health = await request(t.app).get('/health');
     expect(health.status).toBe(200);
     expect(health.body.status).toBe('healthy');
+    const doc = (await request(t.app).get('/openapi.json')).body as { paths: object };
+    for (const p of ['/upload', '/train', '/predict', '/reset', '/outputs/{name}']) {
+      expect(Object.keys(doc.paths)).toContain(p);
+    }
   });
 
   it('train and predict before any upload give the documented errors', async () => {
