@@ -18,6 +18,7 @@ import {
   IPC_JOB_SUBSCRIBE,
   IPC_MENU_COMMAND,
   IPC_JOB_UNSUBSCRIBE,
+  IPC_REGRESSION,
   IPC_RUN_EVENT,
   IPC_RUN_SUBSCRIBE,
   IPC_RUN_UNSUBSCRIBE,
@@ -27,6 +28,7 @@ import {
   type AssayBridge,
   type BridgeOperations,
   type MenuCommand,
+  type RegressionBridge,
   type UploadFilesInput,
 } from '../src-shared/contract/ipc.js';
 import type { ImportStarted } from '../src-shared/contract/datasets.js';
@@ -130,8 +132,22 @@ function onMenuCommand(listener: (command: MenuCommand) => void): () => void {
   };
 }
 
+const regression: RegressionBridge = {
+  upload: async (file, filename, targetColumn) =>
+    ipcRenderer.invoke(IPC_REGRESSION.upload, {
+      filename,
+      bytes: new Uint8Array(await file.arrayBuffer()),
+      target_column: targetColumn,
+    }),
+  train: (input) => ipcRenderer.invoke(IPC_REGRESSION.train, input),
+  predict: (inputs) => ipcRenderer.invoke(IPC_REGRESSION.predict, { inputs }),
+  reset: () => ipcRenderer.invoke(IPC_REGRESSION.reset),
+  state: () => ipcRenderer.invoke(IPC_REGRESSION.state),
+};
+
 const bridge: AssayBridge = {
   ops,
+  regression,
   uploadFiles,
   subscribeJob,
   subscribeRun,

@@ -3,11 +3,13 @@ import type { IpcResult } from '../../src-shared/contract/common.js';
 import {
   IPC_JOB_SUBSCRIBE,
   IPC_JOB_UNSUBSCRIBE,
+  IPC_REGRESSION,
   IPC_RUN_EVENT,
   IPC_RUN_SUBSCRIBE,
   IPC_RUN_UNSUBSCRIBE,
   IPC_UPLOAD_FILES,
   JobSubscription,
+  RegressionUploadIpcInput,
   RunSubscription,
   UploadFilesInput,
 } from '../../src-shared/contract/ipc.js';
@@ -110,7 +112,25 @@ export function registerIpc(ipcMain: IpcMainLike, ws: Workstation, logger: Logge
     return ws.importStaged(input.project_id, staged);
   });
 
+  // The Regression screen: the same service as /upload, /train, /predict, /reset.
+  guarded(IPC_REGRESSION.upload, async (_event, arg) => {
+    const input = parse(RegressionUploadIpcInput, arg);
+    return ws.regression.upload({
+      bytes: input.bytes,
+      filename: input.filename,
+      targetColumn: input.target_column,
+    });
+  });
+  guarded(IPC_REGRESSION.train, (_event, arg) => ws.regression.train(arg));
+  guarded(IPC_REGRESSION.predict, (_event, arg) => ws.regression.predict(arg));
+  guarded(IPC_REGRESSION.reset, async () => ({
+    status: 'success' as const,
+    removed: await ws.regression.reset(),
+  }));
+  guarded(IPC_REGRESSION.state, () => ws.regression.state());
+
   const channels = [
+    ...Object.values(IPC_REGRESSION),
     ...operationNames.map(ipcChannel),
     IPC_JOB_SUBSCRIBE,
     IPC_JOB_UNSUBSCRIBE,

@@ -7,6 +7,7 @@ import {
   type RegressionTrainInput,
 } from '../../src-shared/contract/regression.js';
 import type { z } from 'zod';
+import type { IpcResult } from '../../src-shared/contract/common.js';
 
 /**
  * The tabular-regression family over HTTP to the page's own origin (its routes are the
@@ -38,7 +39,19 @@ const json = (body: unknown): RequestInit => ({
   body: JSON.stringify(body),
 });
 
-export const regressionClient = {
+/** In Electron the page's origin is app://, not the server: the bridge carries the same calls. */
+async function viaBridge<T>(call: () => Promise<IpcResult<T>>): Promise<T> {
+  const result = await call();
+  if (!result.ok) throw new Error(result.error.message);
+  return result.value;
+}
+
+const bridge = window.assayBridge?.regression;
+
+/** Whether the server's PNG and model files can be linked (not over IPC). */
+export const outputsLinkable = bridge === undefined;
+
+const httpClient = {
   upload(file: File, targetColumn: string | null) {
     const form = new FormData();
     if (targetColumn !== null) form.append('target_column', targetColumn);
@@ -65,3 +78,15 @@ export const regressionClient = {
     return RegressionState.parse(body.data);
   },
 };
+
+export const regressionClient: typeof httpClient =
+  bridge === undefined
+    ? httpClient
+    : {
+        upload: (file, targetColumn) =>
+          viaBridge(() => bridge.upload(file, file.name, targetColumn)),
+        train: (input) => viaBridge(() => bridge.train(input)),
+        predict: (inputs) => viaBridge(() => bridge.predict(inputs)),
+        reset: () => viaBridge(() => bridge.reset()),
+        state: () => viaBridge(() => bridge.state()),
+      };

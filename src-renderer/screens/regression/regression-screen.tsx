@@ -8,6 +8,7 @@ import {
   parseHiddenLayers,
   predictedVsActualTraces,
 } from '../../lib/regression-traces.js';
+import { outputsLinkable } from '../../client/regression-client.js';
 import { useRegressionStore } from '../../stores/regression-store.js';
 import { RegressionPredict } from './regression-predict.js';
 
@@ -230,10 +231,15 @@ export function RegressionScreen() {
             <dd>{model.training_time_seconds.toFixed(2)} s</dd>
             <dt>Model</dt>
             <dd>
-              [{model.hidden_layers.join(', ')}], lr {model.learning_rate}, {model.epochs} epochs ·{' '}
-              <a href="/outputs/model.pkl" download>
-                model.pkl
-              </a>
+              [{model.hidden_layers.join(', ')}], lr {model.learning_rate}, {model.epochs} epochs
+              {outputsLinkable && (
+                <>
+                  {' · '}
+                  <a href="/outputs/model.pkl" download>
+                    model.pkl
+                  </a>
+                </>
+              )}
             </dd>
           </dl>
         )}
@@ -244,9 +250,11 @@ export function RegressionScreen() {
           <section className="card">
             <div className="card-head">
               <h2 className="card-title">Learning curve</h2>
-              <a className="link-button" href={`/outputs/learning_curve.png?v=${plotsVersion}`}>
-                PNG
-              </a>
+              {outputsLinkable && (
+                <a className="link-button" href={`/outputs/learning_curve.png?v=${plotsVersion}`}>
+                  PNG
+                </a>
+              )}
             </div>
             <PlotPanel
               traces={curve}
@@ -258,9 +266,11 @@ export function RegressionScreen() {
           <section className="card">
             <div className="card-head">
               <h2 className="card-title">Predicted vs actual (test)</h2>
-              <a className="link-button" href={`/outputs/predictions_plot.png?v=${plotsVersion}`}>
-                PNG
-              </a>
+              {outputsLinkable && (
+                <a className="link-button" href={`/outputs/predictions_plot.png?v=${plotsVersion}`}>
+                  PNG
+                </a>
+              )}
             </div>
             <PlotPanel
               traces={scatter}

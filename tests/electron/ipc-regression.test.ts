@@ -1,0 +1,92 @@
+// The Regression screen's IPC channels over a real workstation (real SQLite, import worker and
+// trainer): the same service and the same messages as the HTTP routes.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IpcResult } from '../../src-shared/contract/common.js';
+import { IPC_REGRESSION } from '../../src-shared/contract/ipc.js';
+import { silentLogger } from '../../src-main/core/services/logger.js';
+import { openWorkstation, type Workstation } from '../../src-main/core/workstation.js';
+import { registerIpc, type IpcMainLike } from '../../src-main/electron/ipc.js';
+
+type Handler = (event: unknown, arg: unknown) => Promise<IpcResult<unknown>>;
+
+let root: string;
+let ws: Workstation;
+let dispose: () => void;
+const handlers = new Map<string, Handler>();
+const fakeIpcMain = {
+  handle: (channel: string, handler: Handler) => handlers.set(channel, handler),
+  removeHandler: (channel: string) => handlers.delete(channel),
+} as unknown as IpcMainLike;
+const fromApp = { senderFrame: { url: 'assay://app/index.html' }, sender: { id: 1 } };
+
+function invoke(channel: string, arg?: unknown): Promise<IpcResult<unknown>> {
+  const handler = handlers.get(channel);
+  if (!handler) throw new Error(`no handler for ${channel}`);
+  return handler(fromApp, arg);
+}
+
+/** A learnable CSV: y = 3a − 2b + 1 over a grid. */
+function csv(): Uint8Array {
+  const lines = ['a,b,y'];
+  for (let i = 0; i < 200; i++) {
+    const a = (i % 20) / 20;
+    const b = Math.floor(i / 20) / 10;
+    lines.push(`${a},${b},${3 * a - 2 * b + 1}`);
+  }
+  return new TextEncoder().encode(`${lines.join('\n')}\n`);
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'assay-ipc-regression-'));
+  ws = await openWorkstation({ workspaceDir: root, version: '0.0.0-test', logger: silentLogger });
+  dispose = registerIpc(fakeIpcMain, ws, silentLogger);
+});
+
+afterAll(async () => {
+  dispose();
+  await ws.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('regression over IPC', () => {
+  it('uploads bytes, trains, predicts, resets; errors carry the documented messages', async () => {
+    expect(await invoke(IPC_REGRESSION.predict, { inputs: [1, 2] })).toMatchObject({
+      ok: false,
+      error: {
+        message: 'No trained model found. Please train the model first via /train endpoint.',
+      },
+    });
+    const up = await invoke(IPC_REGRESSION.upload, {
+      filename: 'grid.csv',
+      bytes: csv(),
+      target_column: null,
+    });
+    expect(up).toMatchObject({
+      ok: true,
+      value: { status: 'success', num_points: 200, num_features: 2, train_size: 140 },
+    });
+    const bad = await invoke(IPC_REGRESSION.upload, { filename: 'x', bytes: 'not bytes' });
+    expect(bad.ok).toBe(false);
+
+    const trained = await invoke(IPC_REGRESSION.train, { epochs: 2, hidden_layers: [8] });
+    expect(trained).toMatchObject({ ok: true, value: { message: 'Model trained for 2 epochs' } });
+    const predicted = await invoke(IPC_REGRESSION.predict, { inputs: [0.5, 0.5] });
+    expect(predicted).toMatchObject({ ok: true, value: { status: 'success' } });
+    const state = await invoke(IPC_REGRESSION.state);
+    expect(state).toMatchObject({ ok: true, value: { dataset: { filename: 'grid.csv' } } });
+
+    expect(await invoke(IPC_REGRESSION.reset)).toMatchObject({
+      ok: true,
+      value: { removed: { uploads: ['grid.csv'] } },
+    });
+  });
+
+  it('refuses calls from other pages', async () => {
+    const handler = handlers.get(IPC_REGRESSION.state) as Handler;
+    const res = await handler({ senderFrame: { url: 'https://evil.example/' } }, undefined);
+    expect(res).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+});
