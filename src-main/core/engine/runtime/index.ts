@@ -25,3 +25,4 @@ export {
   type DetectOptions,
   type Detection,
 } from './yolo.js';
+export { runBatches } from './run-batches.js';

@@ -1,7 +1,8 @@
 import * as ort from 'onnxruntime-node';
 import { AppError } from '../../errors.js';
 import type { ModelRegistry, ModelVersion } from './model-version.js';
-import { type PredictInput, prepareSample, sampleSize } from './preprocess.js';
+import { type PredictInput, prepareSample } from './preprocess.js';
+import { runBatches } from './run-batches.js';
 import type { SessionCache } from './session-cache.js';
 import { type DetectOptions, type Detection, detections, letterbox } from './yolo.js';
 
@@ -53,42 +54,12 @@ export function createPredictService(deps: {
   readonly registry: ModelRegistry;
   readonly sessions: SessionCache;
 }): PredictService {
-  const runSamples = async (
+  const runSamples = (
     version: ModelVersion,
     samples: readonly Float32Array[],
     batchSize = 32,
-  ): Promise<Float32Array[]> => {
-    const size = sampleSize(version);
-    const fixed = version.input.dims[0];
-    // A fixed batch dimension is the batch; the last one is padded with zeros.
-    const batch =
-      typeof fixed === 'number' && fixed > 0 ? fixed : Math.max(1, Math.floor(batchSize));
-    const dims = (n: number): number[] => [n, ...(version.input.dims.slice(1) as number[])];
-    return deps.sessions.use(version, async (session) => {
-      const out: Float32Array[] = [];
-      for (let start = 0; start < samples.length; start += batch) {
-        const chunk = samples.slice(start, start + batch);
-        const n = typeof fixed === 'number' ? batch : chunk.length;
-        const data = new Float32Array(n * size);
-        chunk.forEach((s, i) => data.set(s, i * size));
-        const result = await session.run({
-          [version.input.name]: new ort.Tensor('float32', data, dims(n)),
-        });
-        const y = result[version.output.name];
-        if (!y || y.type !== 'float32') {
-          throw new AppError(
-            'unprocessable',
-            `model ${version.id} gave no float32 output "${version.output.name}"`,
-          );
-        }
-        const values = y.data as Float32Array;
-        const per = values.length / n;
-        for (let i = 0; i < chunk.length; i++) out.push(values.slice(i * per, (i + 1) * per));
-        y.dispose();
-      }
-      return out;
-    });
-  };
+  ): Promise<Float32Array[]> =>
+    deps.sessions.use(version, (session) => runBatches(session, version, samples, batchSize));
 
   return {
     runSamples,
