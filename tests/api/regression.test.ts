@@ -244,6 +244,9 @@ describe('tabular regression API', () => {
       'Training failed. No preprocessed dataset found.',
     );
     expect((await request(t.app).get('/outputs/model.pkl')).status).toBe(404);
+    const pid = (await request(t.app).get('/api/regression/state')).body.data.project_id;
+    const exps = await request(t.app).get(`/api/training/${pid}/experiments`);
+    expect(exps.body.data).toEqual([]);
     const again = await request(t.app).post('/reset');
     expect(again.body).toEqual({ status: 'success', removed: { uploads: [], outputs: [] } });
   });

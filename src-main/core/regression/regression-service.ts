@@ -305,6 +305,10 @@ export function createRegressionService(
         const uploads = await clearDir(d.uploads);
         const outputs = await clearDir(d.outputs);
         await deps.ops.clearDataset({ project_id: id });
+        // The trained models go too: every experiment /train made, with its runs and checkpoints.
+        for (const exp of await deps.ops.listExperiments({ project_id: id })) {
+          await deps.ops.deleteExperiment({ project_id: id, exp_id: exp.id });
+        }
         setRegression(id, {});
         cachedModel = null;
         return { uploads, outputs };
