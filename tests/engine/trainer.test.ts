@@ -211,6 +211,20 @@ describe('determinism, stop and resume', () => {
     expect(epochs(rest).map(learned)).toEqual(epochs(full).slice(2).map(learned));
   });
 
+  it('threads: 2 trains data-parallel, learns, and is deterministic for its thread count', async () => {
+    const a = makeJob(sub('dp-a'), 'classification', data(), { ...input, epochs: 2, threads: 2 });
+    const b = makeJob(sub('dp-b'), 'classification', data(), { ...input, epochs: 2, threads: 2 });
+    const ea = await runInline(a);
+    expect(
+      ea.some((e) => e.type === 'log' && /data-parallel training on 2 threads/.test(e.message)),
+    ).toBe(true);
+    expect(terminal(ea)).toMatchObject({ type: 'completed' });
+    expect(epochs(ea).at(-1)?.val_accuracy).toBeGreaterThanOrEqual(0.9);
+    await runInline(b);
+    const wa = await checkpointFile(a, 'last', 'weights.bin');
+    expect(wa.equals(await checkpointFile(b, 'last', 'weights.bin'))).toBe(true);
+  });
+
   it('a checkpoint that cannot be written (ENOSPC) fails the run and keeps the previous one intact', async () => {
     const job = makeJob(sub('enospc'), 'classification', data(), input);
     const events = await runInline(job, { testOptions: { failCheckpointAtEpoch: 2 } });

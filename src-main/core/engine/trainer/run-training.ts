@@ -6,7 +6,7 @@ import { selectBackend } from '../backends/index.js';
 import { classWeightsFor } from '../config.js';
 import { batchCount, epochOrder, makeBatch } from '../data/batches.js';
 import { Prng } from '../data/prng.js';
-import { buildModel } from '../zoo/index.js';
+import { buildModel, type ModelTarget } from '../zoo/index.js';
 import {
   loadCheckpoint,
   restoreWeights,
@@ -25,7 +25,8 @@ import {
   usableMetric,
 } from './run-helpers.js';
 import { earlyStoppingStep, improves, learningRateAt } from './schedule.js';
-import { evaluate, metricsOf, recalibrateBatchNorm, type StepModel, trainStep } from './step.js';
+import { evaluate, metricsOf, recalibrateBatchNorm, type StepModel } from './step.js';
+import { createStepper, type Stepper } from './stepper.js';
 import type { TrainerEvent, TrainJob, TrainingTestOptions } from './training-runner.js';
 
 export interface TrainingContext {
@@ -61,12 +62,6 @@ export async function runTraining(job: TrainJob, ctx: TrainingContext): Promise<
 
   const backend = await selectBackend(config.backend, config.device);
   for (const s of backend.skipped) log('info', `backend ${s.name} passed over: ${s.reason}`);
-  if (config.threads > 1) {
-    log(
-      'warn',
-      `threads=${config.threads}: data-parallel training is not available yet; training on one thread`,
-    );
-  }
   ctx.emit({
     type: 'started',
     backend: backend.name,
@@ -94,12 +89,16 @@ export async function runTraining(job: TrainJob, ctx: TrainingContext): Promise<
   }
   const { train, val, head } = data;
   if (train.n === 0) throw new Error('the train subset is empty: nothing to train on');
-  const model = buildModel(
-    config,
+  const target: ModelTarget =
     head === 'regression'
       ? { inputShape: data.inputShape, outputs: 1 }
-      : { inputShape: data.inputShape, numClasses: job.classes.length },
-  );
+      : { inputShape: data.inputShape, numClasses: job.classes.length };
+  const model = buildModel(config, target);
+  const weightsPerClass =
+    head === 'classification' && config.class_weights !== 'none'
+      ? classWeightsFor(config.class_weights, job.classes, Array.from(train.y))
+      : null;
+  let stepper: Stepper | null = null;
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const optimizer = Optimizer.fromConfig(config, vars);
   const step: StepModel = {
@@ -108,10 +107,7 @@ export async function runTraining(job: TrainJob, ctx: TrainingContext): Promise<
     inputShape: data.inputShape,
     head,
     numClasses: job.classes.length,
-    classWeights:
-      head === 'classification' && config.class_weights !== 'none'
-        ? tf.tensor1d(classWeightsFor(config.class_weights, job.classes, Array.from(train.y)))
-        : null,
+    classWeights: weightsPerClass ? tf.tensor1d(weightsPerClass) : null,
   };
   try {
     const monitor = usableMetric(config.early_stopping.monitor, val !== null, log);
@@ -136,6 +132,16 @@ export async function runTraining(job: TrainJob, ctx: TrainingContext): Promise<
     }
     const prng = Prng.fromState(state.prng);
     const bs = Math.min(config.batch_size, train.n);
+    stepper = await createStepper({
+      step,
+      optimizer,
+      config,
+      target,
+      classWeights: weightsPerClass,
+      backend: backend.name,
+      maxBatch: bs,
+      log,
+    });
     const batches = batchCount(train.n, bs);
     log(
       'info',
@@ -178,7 +184,7 @@ export async function runTraining(job: TrainJob, ctx: TrainingContext): Promise<
           prng,
           normalization: data.normalization,
         });
-        const r = trainStep(step, optimizer, batch, lr, prng);
+        const r = await stepper.step(batch, lr, prng);
         if (!Number.isFinite(r[0])) {
           ctx.emit({
             type: 'failed',
@@ -288,6 +294,7 @@ export async function runTraining(job: TrainJob, ctx: TrainingContext): Promise<
       }
     }
   } finally {
+    await stepper?.close();
     // Frees the backend's memory when this runs in a long-lived thread (tests run it inline).
     model.dispose();
     optimizer.dispose();
