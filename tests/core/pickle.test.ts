@@ -227,6 +227,25 @@ describe('readPickle on broken bytes', () => {
     const bytes = readFileSync(path.join(dir, PYTHONS[0]?.numpy ?? '', 'data-4.pkl'));
     expect(() => readPickle(bytes.subarray(0, bytes.length - 20))).toThrow(PickleError);
   });
+  it('mutated bytes fail as PickleError, never as a crash of another kind', () => {
+    const good = readFileSync(path.join(dir, PYTHONS[0]?.numpy ?? '', 'data-5.pkl'));
+    let state = 1;
+    const rand = (n: number): number => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state % n;
+    };
+    for (let i = 0; i < 3000; i++) {
+      const bad = Buffer.from(good);
+      for (let k = 0; k <= rand(3); k++) bad[rand(bad.length)] = rand(256);
+      try {
+        readPickle(bad);
+      } catch (err) {
+        expect(err).toBeInstanceOf(PickleError);
+      }
+    }
+    expect(existsSync(marker)).toBe(false);
+  });
+
   it('text is not a pickle', () => {
     expect(() => readPickle(Buffer.from('a,b\n1,2\n'))).toThrow(PickleError);
   });

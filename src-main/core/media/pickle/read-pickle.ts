@@ -1,13 +1,6 @@
-import {
-  ArrayStub,
-  buildArray,
-  buildDtype,
-  DtypeStub,
-  fromBuffer,
-  makeDtype,
-  makeScalar,
-  tupleItems,
-} from './numpy.js';
+import { ArrayStub, buildArray, buildDtype, DtypeStub, tupleItems } from './numpy.js';
+import { ByteReader, decodeLong } from './byte-reader.js';
+import { callGlobal, type GlobalArg, GlobalRef, resolveGlobal } from './globals.js';
 import { PickleError, type PickleKey, PickleTuple, type PickleValue } from './values.js';
 
 /**
@@ -17,27 +10,6 @@ import { PickleError, type PickleKey, PickleTuple, type PickleValue } from './va
  * global, and every opcode that instantiates or calls something else (INST, OBJ, NEWOBJ,
  * NEWOBJ_EX, EXT*, PERSID), is refused when it is read, before anything further happens.
  */
-
-type Allowed = 'reconstruct' | 'ndarray' | 'dtype' | 'scalar' | 'frombuffer' | 'encode' | 'bytes';
-
-/** A resolved allowlisted global: a name, never a function. */
-class GlobalRef {
-  constructor(readonly which: Allowed) {}
-}
-
-const ALLOWED: ReadonlyMap<string, Allowed> = new Map([
-  ['numpy.core.multiarray\n_reconstruct', 'reconstruct'],
-  ['numpy._core.multiarray\n_reconstruct', 'reconstruct'],
-  ['numpy.core.multiarray\nscalar', 'scalar'],
-  ['numpy._core.multiarray\nscalar', 'scalar'],
-  ['numpy.core.numeric\n_frombuffer', 'frombuffer'],
-  ['numpy._core.numeric\n_frombuffer', 'frombuffer'],
-  ['numpy\nndarray', 'ndarray'],
-  ['numpy\ndtype', 'dtype'],
-  ['_codecs\nencode', 'encode'],
-  ['__builtin__\nbytes', 'bytes'],
-  ['builtins\nbytes', 'bytes'],
-]);
 
 const MARK = Symbol('mark');
 type Slot = PickleValue | GlobalRef | DtypeStub | ArrayStub | typeof MARK;
@@ -99,55 +71,11 @@ function tupleOf(items: readonly Slot[]): PickleTuple {
 }
 
 export function readPickle(input: Uint8Array): PickleValue {
-  const buf = input;
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  let pos = 0;
+  const r = new ByteReader(input);
   const stack: Slot[] = [];
   const marks: number[] = [];
   const memo = new Map<number, Slot>();
-  const text = new TextDecoder('utf-8', { fatal: true });
 
-  const need = (n: number): void => {
-    if (n < 0 || pos + n > buf.length) throw malformed('the pickle is truncated');
-  };
-  const u8 = (): number => {
-    need(1);
-    return buf[pos++] as number;
-  };
-  const take = (n: number): Uint8Array => {
-    need(n);
-    const out = buf.subarray(pos, pos + n);
-    pos += n;
-    return out;
-  };
-  const u32 = (): number => {
-    need(4);
-    const v = view.getUint32(pos, true);
-    pos += 4;
-    return v;
-  };
-  const u64 = (): number => {
-    need(8);
-    const v = view.getBigUint64(pos, true);
-    pos += 8;
-    if (v > BigInt(buf.length)) throw malformed('the pickle is truncated');
-    return Number(v);
-  };
-  const line = (): string => {
-    const end = buf.indexOf(0x0a, pos);
-    if (end < 0) throw malformed('the pickle is truncated');
-    const s = new TextDecoder('latin1').decode(buf.subarray(pos, end));
-    pos = end + 1;
-    return s;
-  };
-  const utf8 = (n: number): string => {
-    try {
-      return text.decode(take(n));
-    } catch (err) {
-      if (err instanceof PickleError) throw err;
-      throw malformed('a string is not valid UTF-8');
-    }
-  };
   const pop = (): Slot => {
     if (stack.length === 0 || (marks.length > 0 && stack.length <= (marks.at(-1) as number))) {
       throw malformed('stack underflow');
@@ -167,15 +95,6 @@ export function readPickle(input: Uint8Array): PickleValue {
     if (stack.length > MAX_DEPTH_ITEMS) throw malformed('the pickle stack is too deep');
     stack.push(v);
   };
-  const resolveGlobal = (module: string, name: string): GlobalRef => {
-    const which = ALLOWED.get(`${module}\n${name}`);
-    if (!which) {
-      throw refused(
-        `the pickle asks for ${module}.${name}; only numpy arrays and plain data are read`,
-      );
-    }
-    return new GlobalRef(which);
-  };
   const key = (k: Slot): PickleKey => {
     const v = finish(k);
     if (v === null || ['string', 'number', 'bigint', 'boolean'].includes(typeof v))
@@ -191,65 +110,24 @@ export function readPickle(input: Uint8Array): PickleValue {
     if (!Array.isArray(l)) throw malformed('APPEND on something that is not a list');
     for (const it of items) l.push(finish(it));
   };
-  const long = (bytes: Uint8Array): number | bigint => {
-    if (bytes.length === 0) return 0;
-    let v = 0n;
-    for (let i = bytes.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i] as number);
-    if ((bytes[bytes.length - 1] as number) & 0x80) v -= 1n << BigInt(bytes.length * 8);
-    return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)
-      ? Number(v)
-      : v;
-  };
   const call = (fn: Slot, argsSlot: Slot): Slot => {
     if (!(fn instanceof GlobalRef)) {
       throw refused('the pickle calls something that is not an allowlisted numpy constructor');
     }
     const args = tupleItems(argsSlot as PickleValue, 'call arguments').map((a) =>
       a instanceof ArrayStub ? finish(a) : a,
-    ) as (PickleValue | DtypeStub | GlobalRef)[];
-    switch (fn.which) {
-      case 'reconstruct': {
-        if (!(args[0] instanceof GlobalRef) || args[0].which !== 'ndarray') {
-          throw refused('_reconstruct may only build numpy.ndarray');
-        }
-        return new ArrayStub();
-      }
-      case 'dtype':
-        return makeDtype(args as PickleValue[]);
-      case 'scalar':
-        return makeScalar(args as (PickleValue | DtypeStub)[]);
-      case 'frombuffer':
-        return fromBuffer(args as (PickleValue | DtypeStub)[]);
-      case 'encode': {
-        // Protocol 2 writes bytes as _codecs.encode(latin-1 text, 'latin1').
-        const [s, enc] = args;
-        if (typeof s !== 'string' || (enc !== 'latin1' && enc !== 'latin-1')) {
-          throw refused('_codecs.encode is read only as protocol 2 writes bytes');
-        }
-        const out = new Uint8Array(s.length);
-        for (let i = 0; i < s.length; i++) {
-          const c = s.charCodeAt(i);
-          if (c > 255) throw malformed('latin-1 bytes hold a wide character');
-          out[i] = c;
-        }
-        return out;
-      }
-      case 'bytes':
-        if (args.length !== 0) throw refused('bytes(...) is read only without arguments');
-        return new Uint8Array(0);
-      case 'ndarray':
-        throw refused('numpy.ndarray may only be built through _reconstruct');
-    }
+    ) as GlobalArg[];
+    return callGlobal(fn, args);
   };
 
   for (;;) {
-    const op = u8();
+    const op = r.u8();
     switch (op) {
       case 0x80: // PROTO
-        if (u8() > 5) throw new PickleError('unsupported', 'pickle protocol above 5');
+        if (r.u8() > 5) throw new PickleError('unsupported', 'pickle protocol above 5');
         break;
       case 0x95: // FRAME: frames are just a hint to buffered readers
-        u64();
+        r.u64();
         break;
       case 0x2e: {
         // STOP
@@ -280,27 +158,23 @@ export function readPickle(input: Uint8Array): PickleValue {
         push(false);
         break;
       case 0x4a: // BININT
-        need(4);
-        push(view.getInt32(pos, true));
-        pos += 4;
+        push(r.i32());
         break;
       case 0x4b: // BININT1
-        push(u8());
+        push(r.u8());
         break;
       case 0x4d: // BININT2
-        need(2);
-        push(view.getUint16(pos, true));
-        pos += 2;
+        push(r.u16());
         break;
       case 0x8a: // LONG1
-        push(long(take(u8())));
+        push(decodeLong(r.take(r.u8())));
         break;
       case 0x8b: // LONG4
-        push(long(take(u32())));
+        push(decodeLong(r.take(r.u32())));
         break;
       case 0x49: {
         // INT (text; protocol 0 and 1, and bools written as I00/I01)
-        const s = line();
+        const s = r.line();
         if (s === '00' || s === '01') push(s === '01');
         else if (/^[+-]?\d+$/.test(s))
           push(Number.isSafeInteger(Number(s)) ? Number(s) : BigInt(s));
@@ -308,41 +182,39 @@ export function readPickle(input: Uint8Array): PickleValue {
         break;
       }
       case 0x47: // BINFLOAT (big-endian)
-        need(8);
-        push(view.getFloat64(pos, false));
-        pos += 8;
+        push(r.f64be());
         break;
       case 0x46: {
         // FLOAT (text)
-        const f = Number(line());
+        const f = Number(r.line());
         if (Number.isNaN(f)) throw malformed('FLOAT is not a number');
         push(f);
         break;
       }
       case 0x8c: // SHORT_BINUNICODE
-        push(utf8(u8()));
+        push(r.utf8(r.u8()));
         break;
       case 0x58: // BINUNICODE
-        push(utf8(u32()));
+        push(r.utf8(r.u32()));
         break;
       case 0x8d: // BINUNICODE8
-        push(utf8(u64()));
+        push(r.utf8(r.u64()));
         break;
       case 0x55: // SHORT_BINSTRING (Python 2 str): read as latin-1 text
-        push(new TextDecoder('latin1').decode(take(u8())));
+        push(r.latin1(r.u8()));
         break;
       case 0x54: // BINSTRING
-        push(new TextDecoder('latin1').decode(take(u32())));
+        push(r.latin1(r.u32()));
         break;
       case 0x43: // SHORT_BINBYTES
-        push(new Uint8Array(take(u8())));
+        push(new Uint8Array(r.take(r.u8())));
         break;
       case 0x42: // BINBYTES
-        push(new Uint8Array(take(u32())));
+        push(new Uint8Array(r.take(r.u32())));
         break;
       case 0x8e: // BINBYTES8
       case 0x96: // BYTEARRAY8
-        push(new Uint8Array(take(u64())));
+        push(new Uint8Array(r.take(r.u64())));
         break;
       case 0x98: // READONLY_BUFFER: a flag on an in-band buffer, nothing to do
         top();
@@ -415,13 +287,13 @@ export function readPickle(input: Uint8Array): PickleValue {
         break;
       }
       case 0x70: // PUT
-        memo.set(Number(line()), top());
+        memo.set(Number(r.line()), top());
         break;
       case 0x71: // BINPUT
-        memo.set(u8(), top());
+        memo.set(r.u8(), top());
         break;
       case 0x72: // LONG_BINPUT
-        memo.set(u32(), top());
+        memo.set(r.u32(), top());
         break;
       case 0x94: // MEMOIZE
         memo.set(memo.size, top());
@@ -430,15 +302,15 @@ export function readPickle(input: Uint8Array): PickleValue {
       case 0x68: // BINGET
       case 0x6a: {
         // LONG_BINGET
-        const idx = op === 0x67 ? Number(line()) : op === 0x68 ? u8() : u32();
+        const idx = op === 0x67 ? Number(r.line()) : op === 0x68 ? r.u8() : r.u32();
         if (!memo.has(idx)) throw malformed(`memo entry ${idx} is missing`);
         push(memo.get(idx) as Slot);
         break;
       }
       case 0x63: {
         // GLOBAL: refused at once unless allowlisted
-        const module = line();
-        push(resolveGlobal(module, line()));
+        const module = r.line();
+        push(resolveGlobal(module, r.line()));
         break;
       }
       case 0x93: {
@@ -472,7 +344,7 @@ export function readPickle(input: Uint8Array): PickleValue {
         if (name) throw refused(`opcode ${name} would instantiate or look up objects; refused`);
         throw new PickleError(
           'unsupported',
-          `opcode 0x${op.toString(16).padStart(2, '0')} at byte ${pos - 1} is not read`,
+          `opcode 0x${op.toString(16).padStart(2, '0')} at byte ${r.pos - 1} is not read`,
         );
       }
     }
