@@ -114,6 +114,55 @@ describe('ONNX export of the layers outside the zoo', () => {
     },
   );
 
+  it.each([false, true])(
+    'simplify=%s: batch norm on vectors and sequences, dense on sequences',
+    async (simplify) => {
+      const L = tfl.layers;
+      const x = tfl.input({ shape: [6, 5], name: 'seq' });
+      const d = L.dense({ units: 4, name: 'per_step' }).apply(x) as tfl.SymbolicTensor;
+      const n = L.batchNormalization({ name: 'seq_bn' }).apply(d) as tfl.SymbolicTensor;
+      const g = L.globalAveragePooling1d({ name: 'avg' }).apply(n) as tfl.SymbolicTensor;
+      const e = L.dense({ units: 3, name: 'e', useBias: false }).apply(g) as tfl.SymbolicTensor;
+      const b = L.batchNormalization({ name: 'vec_bn', center: false }).apply(
+        e,
+      ) as tfl.SymbolicTensor;
+      const o = L.activation({ activation: 'softplus', name: 'o' }).apply(b) as tfl.SymbolicTensor;
+      const model = tfl.model({ inputs: x, outputs: o });
+      const prng = Prng.fromSeed(9);
+      const ws = model.weights.map((w) => {
+        const size = w.shape.reduce<number>((acc, v) => acc * (v ?? 1), 1);
+        const lo = w.originalName.endsWith('moving_variance') ? 0.3 : -0.5;
+        return /(bias|beta|moving_mean|moving_variance|gamma)$/.test(w.originalName)
+          ? tf.tensor(
+              Float32Array.from({ length: size }, () => prng.uniform(lo, 1.5)),
+              w.shape as number[],
+            )
+          : w.read().clone();
+      });
+      model.setWeights(ws);
+      tf.dispose(ws);
+      const result = exportOnnx(
+        model,
+        resolveOnnxOptions({ input_shape: [3, 6, 5], simplify }, [6, 5]),
+      );
+      const input = randomInputs(3, [6, 5], 2);
+      const want = tf.tidy(() =>
+        (model.predict(tf.tensor(input, [3, 6, 5])) as tf.Tensor).dataSync(),
+      );
+      const session = await ort.InferenceSession.create(result.bytes);
+      const out = await session.run({ input: new ort.Tensor('float32', input, [3, 6, 5]) });
+      await session.release();
+      expect(maxAbsDiff(out.output?.data as Float32Array, want)).toBeLessThan(1e-4);
+      const python = onnxPython();
+      if (python) {
+        const file = path.join(dir, `vectors-${simplify}.onnx`);
+        await writeFile(file, result.bytes);
+        checkOnnx(python, file);
+      }
+      model.dispose();
+    },
+  );
+
   it('refuses a layer it cannot convert with a 422 naming it', () => {
     const model = tfl.sequential({
       layers: [tfl.layers.upSampling2d({ size: [2, 2], inputShape: [4, 4, 1], name: 'up' })],
