@@ -91,7 +91,14 @@ beforeAll(async () => {
 
 afterAll(() => Object.assign(kernelTuning, saved));
 
-describe('Conv2D gradients on wasm equal cpu', () => {
+describe.each([true, false])('Conv2D gradients on wasm equal cpu (SIMD kernels: %s)', (simd) => {
+  beforeAll(() => {
+    kernelTuning.simd = simd;
+  });
+  afterAll(() => {
+    kernelTuning.simd = true;
+  });
+
   const cases: [number, number, number, Pad, number][] = [];
   for (const batch of [1, 3])
     for (const inC of [1, 3, 5])
@@ -99,15 +106,18 @@ describe('Conv2D gradients on wasm equal cpu', () => {
         for (const pad of ['same', 'valid'] as const)
           for (const stride of [1, 2]) cases.push([batch, inC, k, pad, stride]);
 
-  it.each(cases)('batch %i, 7×9×%i, %i×%i %s, stride %i', async (batch, inC, k, pad, stride) => {
-    const x = (): tf.Tensor4D => tensor([batch, 7, 9, inC], 1) as tf.Tensor4D;
-    const w = (): tf.Tensor4D => tensor([k, k, inC, 4], 2) as tf.Tensor4D;
-    await sameOnBoth(() =>
-      tf.grads((a: tf.Tensor, b: tf.Tensor) =>
-        weightedSum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad)),
-      )([x(), w()]),
-    );
-  });
+  it.each(cases)(
+    'batch %i, 7×9×%i, filter %i, %s, stride %i',
+    async (batch, inC, k, pad, stride) => {
+      const x = (): tf.Tensor4D => tensor([batch, 7, 9, inC], 1) as tf.Tensor4D;
+      const w = (): tf.Tensor4D => tensor([k, k, inC, 4], 2) as tf.Tensor4D;
+      await sameOnBoth(() =>
+        tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+          weightedSum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad)),
+        )([x(), w()]),
+      );
+    },
+  );
 
   it('a 3×3 layer over 16×16×8 → 16 (many chunks, rectangular strides)', async () => {
     await sameOnBoth(() =>
@@ -387,44 +397,60 @@ describe('dense gradients (transposed BatchMatMul) on wasm equal cpu', () => {
   });
 });
 
-describe('pooling, reductions and clones on wasm equal cpu', () => {
-  it.each([
-    [2, 2, 'valid'],
-    [3, 2, 'same'],
-    [3, 1, 'same'],
-    [2, 1, 'valid'],
-  ] as const)('max pool %i×%i stride %i %s gradient, ties included', async (k, stride, pad) => {
-    await sameOnBoth(() => {
-      // Rounded values and ReLU zeros: many windows hold their maximum twice.
-      const x = tf.relu(tf.round(tf.mul(tensor([3, 7, 9, 5], 22), 8))) as tf.Tensor4D;
-      return tf.grad((a: tf.Tensor) => weightedSum(tf.maxPool(a as tf.Tensor4D, k, stride, pad)))(
-        x,
-      );
-    }, 1e-6);
-  });
-
-  it('sums over leading axes (bias gradients) and over other axes', async () => {
-    await sameOnBoth(() => {
-      const x = tensor([3, 5, 7, 6], 23);
-      return [
-        tf.sum(x, [0, 1, 2]),
-        tf.sum(x, [0, 1, 2], true),
-        tf.sum(x, [1, 2]),
-        tf.sum(x, 3),
-        tf.sum(tf.reshape(x, [105, 6]), 0),
-      ];
+describe.each([true, false])(
+  'pooling, reductions and clones on wasm equal cpu (SIMD kernels: %s)',
+  (simd) => {
+    beforeAll(() => {
+      kernelTuning.simd = simd;
     });
-  });
+    afterAll(() => {
+      kernelTuning.simd = true;
+    });
 
-  it('a clone is a separate tensor that outlives its source', async () => {
-    await tf.setBackend('wasm');
-    const a = tf.tensor1d([1, 2, 3]);
-    const b = tf.clone(a);
-    a.dispose();
-    expect(Array.from(b.dataSync())).toEqual([1, 2, 3]);
-    b.dispose();
-  });
-});
+    it.each([
+      [2, 2, 'valid', 8],
+      [2, 2, 'same', 8],
+      [2, 2, 'valid', 5],
+      [3, 3, 'same', 4],
+      [3, 2, 'same', 8],
+      [3, 1, 'same', 5],
+      [2, 1, 'valid', 4],
+    ] as const)(
+      'max pool window %i stride %i %s, %i channels: gradient, ties included',
+      async (k, stride, pad, channels) => {
+        await sameOnBoth(() => {
+          // Rounded values and ReLU zeros: many windows hold their maximum twice.
+          const x = tf.relu(tf.round(tf.mul(tensor([3, 7, 9, channels], 22), 8))) as tf.Tensor4D;
+          return tf.grad((a: tf.Tensor) =>
+            weightedSum(tf.maxPool(a as tf.Tensor4D, k, stride, pad)),
+          )(x);
+        }, 1e-6);
+      },
+    );
+
+    it('sums over leading axes (bias gradients) and over other axes', async () => {
+      await sameOnBoth(() => {
+        const x = tensor([3, 5, 7, 6], 23);
+        return [
+          tf.sum(x, [0, 1, 2]),
+          tf.sum(x, [0, 1, 2], true),
+          tf.sum(x, [1, 2]),
+          tf.sum(x, 3),
+          tf.sum(tf.reshape(x, [105, 6]), 0),
+        ];
+      });
+    });
+
+    it('a clone is a separate tensor that outlives its source', async () => {
+      await tf.setBackend('wasm');
+      const a = tf.tensor1d([1, 2, 3]);
+      const b = tf.clone(a);
+      a.dispose();
+      expect(Array.from(b.dataSync())).toEqual([1, 2, 3]);
+      b.dispose();
+    });
+  },
+);
 
 describe('every zoo model trains on wasm with the gradients cpu computes', () => {
   const zoo = [

@@ -14,7 +14,9 @@
  */
 import { type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { type ConvAttrsLike, type ConvGeometry, convGeometry } from './conv-geometry.js';
+import { backpropFilterSimd } from './conv2d-backprop-filter-simd.js';
 import { scratch } from './scratch.js';
+import { simdKernels } from './simd.js';
 import { kernelTuning } from './tuning.js';
 import { type WasmBackend, alloc, asWasm, f32, free, matmul } from './wasm-backend.js';
 
@@ -81,7 +83,8 @@ function conv2DBackpropFilter(args: {
   const backend = asWasm(args.backend);
   const { x, dy } = args.inputs;
   const g = convGeometry(x.shape, args.attrs.filterShape, args.attrs, false);
-  return backpropFilterGemm(backend, x, dy, g);
+  const simd = simdKernels(backend);
+  return simd ? backpropFilterSimd(backend, simd, x, dy, g) : backpropFilterGemm(backend, x, dy, g);
 }
 
 export function backpropFilterGemm(

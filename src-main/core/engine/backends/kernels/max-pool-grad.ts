@@ -12,7 +12,8 @@ import {
   backend_util,
 } from '@tensorflow/tfjs-core';
 import { type PadAttr } from './conv-geometry.js';
-import { alloc, asWasm, f32 } from './wasm-backend.js';
+import { simdKernels } from './simd.js';
+import { alloc, asWasm, f32, free, offsetOf } from './wasm-backend.js';
 
 interface MaxPoolGradAttrs {
   readonly filterSize: number | [number, number];
@@ -40,6 +41,33 @@ function maxPoolGrad(args: {
   const { batchSize, inHeight: h, inWidth: w, inChannels: c, outHeight, outWidth } = info;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const { top, left } = info.padInfo;
+  const simd = simdKernels(backend);
+  if (simd && kh === sh && kw === sw && c % 4 === 0) {
+    // Windows do not overlap: the SIMD kernel routes four channels at a time.
+    const dx = alloc(backend, [...input.shape]);
+    const geo = alloc(backend, [10], 'int32');
+    f32(backend, dx).fill(0);
+    new Int32Array(f32(backend, geo).buffer, offsetOf(backend, geo), 10).set([
+      batchSize,
+      h,
+      w,
+      c,
+      outHeight,
+      outWidth,
+      kh,
+      kw,
+      top,
+      left,
+    ]);
+    simd.max_pool_grad(
+      offsetOf(backend, input),
+      offsetOf(backend, dy),
+      offsetOf(backend, dx),
+      offsetOf(backend, geo),
+    );
+    free(backend, geo);
+    return dx;
+  }
   const dx = alloc(backend, [...input.shape]);
   const x = f32(backend, input);
   const g = f32(backend, dy);

@@ -15,7 +15,8 @@ import {
   backend_util,
   util,
 } from '@tensorflow/tfjs-core';
-import { asWasm, f32, alloc } from './wasm-backend.js';
+import { simdKernels } from './simd.js';
+import { alloc, asWasm, f32, free, offsetOf } from './wasm-backend.js';
 
 function identity(args: { inputs: { x: TensorInfo }; backend: unknown }): TensorInfo {
   const backend = asWasm(args.backend);
@@ -29,6 +30,9 @@ export const identityConfig: KernelConfig = {
   backendName: 'wasm',
   kernelFunc: identity as unknown as KernelFunc,
 };
+
+/** Rows per float32 SIMD partial sum (the partials are added in float64). */
+const SUM_BLOCK_ROWS = 64;
 
 /** Sum over every axis but the last, when that is what was asked; null otherwise. */
 function sumLeadingAxes(args: {
@@ -45,10 +49,29 @@ function sumLeadingAxes(args: {
   const c = x.shape[rank - 1] as number;
   const outShape = args.attrs.keepDims ? backend_util.expandShapeToKeepDim([c], axes) : [c];
   const out = alloc(backend, outShape);
-  const src = f32(backend, x);
   const acc = new Float64Array(c);
-  for (let i = 0; i < src.length; i += c) {
-    for (let k = 0; k < c; k++) acc[k] = (acc[k] as number) + (src[i + k] as number);
+  const rows = x.shape.slice(0, -1).reduce((a, b) => a * b, 1);
+  const simd = simdKernels(backend);
+  if (simd && c % 4 === 0) {
+    // SIMD column sums over blocks of rows, the blocks added in float64 (as the cpu backend sums).
+    const part = alloc(backend, [c]);
+    const base = offsetOf(backend, x);
+    for (let r = 0; r < rows; r += SUM_BLOCK_ROWS) {
+      simd.col_sum(
+        base + r * c * 4,
+        Math.min(SUM_BLOCK_ROWS, rows - r),
+        c,
+        offsetOf(backend, part),
+      );
+      const p = f32(backend, part);
+      for (let k = 0; k < c; k++) acc[k] = (acc[k] as number) + (p[k] as number);
+    }
+    free(backend, part);
+  } else {
+    const src = f32(backend, x);
+    for (let i = 0; i < src.length; i += c) {
+      for (let k = 0; k < c; k++) acc[k] = (acc[k] as number) + (src[i + k] as number);
+    }
   }
   f32(backend, out).set(acc);
   return out;

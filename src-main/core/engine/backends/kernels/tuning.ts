@@ -3,6 +3,8 @@
  * multi-chunk paths with tiny tensors; production never changes them.
  */
 export const kernelTuning = {
+  /** Use our SIMD kernels (simd/kernels.wat) where they apply; false: the XNNPACK/JS paths. */
+  simd: true,
   /** im2colᵀ chunk of Conv2DBackpropFilter (4 MiB): cache-sized, GEMM-efficient. */
   filterChunkFloats: 1 << 20,
   /**

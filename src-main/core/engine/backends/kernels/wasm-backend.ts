@@ -49,6 +49,13 @@ export function f32(backend: WasmBackend, t: TensorInfo): Float32Array {
   return new Float32Array(backend.wasm.HEAPF32.buffer, data.memoryOffset, size);
 }
 
+/** Byte address of a tensor's data on the wasm heap. */
+export function offsetOf(backend: WasmBackend, t: TensorInfo): number {
+  const data = backend.dataIdMap.get(t.dataId);
+  if (!data) throw new Error('tensor is not on the wasm backend');
+  return data.memoryOffset;
+}
+
 /** A fresh float32 output; its contents are whatever the allocator left there. */
 export function alloc(backend: WasmBackend, shape: number[], dtype: DataType = 'float32') {
   return backend.makeOutput(shape, dtype);

@@ -1,0 +1,90 @@
+/**
+ * Conv2DBackpropFilter through our own SIMD GEMM (simd/kernels.wat): the same phase frame as the
+ * XNNPACK path, but nothing is copied into an im2col matrix and nothing is packed — the GEMM
+ * reads each im2colᵀ row straight from the frame through a row pointer, and dy from its frame
+ * layout, accumulating dW in eight SIMD registers per 4×8 block.
+ */
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { fillPhaseFrame, phaseFrameShape } from './conv2d-backprop-filter.js';
+import type { ConvGeometry } from './conv-geometry.js';
+import type { SimdKernels } from './simd.js';
+import { type WasmBackend, alloc, f32, free, offsetOf } from './wasm-backend.js';
+
+export function backpropFilterSimd(
+  backend: WasmBackend,
+  kernels: SimdKernels,
+  x: TensorInfo,
+  dy: TensorInfo,
+  g: ConvGeometry,
+): TensorInfo {
+  const f = phaseFrameShape(g);
+  const { kH, kW, inC, outC, strideH: sH, strideW: sW } = g;
+  const rows = kH * kW * inC;
+  const mPad = Math.ceil(rows / 4) * 4;
+  const nPad = Math.ceil(outC / 8) * 8;
+
+  // Output positions only: one segment per (image, output row); B is dy itself when its channel
+  // count needs no padding.
+  const positions = g.batch * g.outH * g.outW;
+  const nseg = g.batch * g.outH;
+  const frame = alloc(backend, [inC * sH * sW * f.planeStride]);
+  const padded = nPad !== outC ? alloc(backend, [positions, nPad]) : null;
+  const c = alloc(backend, [mPad, nPad]);
+  const rowPtr = alloc(backend, [mPad], 'int32');
+  const segs = alloc(backend, [nseg * 3], 'int32');
+  const out = alloc(backend, [kH, kW, inC, outC]);
+  // Views after the last allocation (an allocation may grow and move the heap).
+  fillPhaseFrame(f32(backend, x), g, f, f32(backend, frame), inC);
+  if (padded) padColumns(f32(backend, dy), f32(backend, padded), outC, nPad);
+  f32(backend, c).fill(0);
+
+  const heap = f32(backend, c).buffer;
+  const seg = new Int32Array(heap, offsetOf(backend, segs), nseg * 3);
+  for (let n = 0, s = 0; n < g.batch; n++) {
+    for (let oh = 0; oh < g.outH; oh++, s += 3) {
+      seg[s] = n * f.perImage + oh * f.wq;
+      seg[s + 1] = (n * g.outH + oh) * g.outW;
+      seg[s + 2] = g.outW;
+    }
+  }
+  const base = offsetOf(backend, frame);
+  const ptrs = new Int32Array(heap, offsetOf(backend, rowPtr), mPad);
+  for (let kh = 0; kh < kH; kh++) {
+    const th = kh * g.dilH;
+    for (let kw = 0; kw < kW; kw++) {
+      const tw = kw * g.dilW;
+      const phase = (th % sH) * sW + (tw % sW);
+      const off = Math.floor(th / sH) * f.wq + Math.floor(tw / sW);
+      for (let ci = 0; ci < inC; ci++) {
+        const start = (ci * sH * sW + phase) * f.planeStride + off;
+        ptrs[(kh * kW + kw) * inC + ci] = base + 4 * start;
+      }
+    }
+  }
+  // Padding rows reread row 0; their results are dropped.
+  for (let r = rows; r < mPad; r++) ptrs[r] = ptrs[0] as number;
+
+  kernels.gemm_rows_seg(
+    offsetOf(backend, rowPtr),
+    mPad,
+    offsetOf(backend, padded ?? dy),
+    nPad,
+    offsetOf(backend, c),
+    offsetOf(backend, segs),
+    nseg,
+  );
+
+  const cv = f32(backend, c);
+  const ov = f32(backend, out);
+  if (nPad === outC) ov.set(cv.subarray(0, rows * outC));
+  else for (let r = 0; r < rows; r++) ov.set(cv.subarray(r * nPad, r * nPad + outC), r * outC);
+  free(backend, frame, c, rowPtr, segs);
+  if (padded) free(backend, padded);
+  return out;
+}
+
+/** [rows, c] → [rows, nPad] with zero columns on the right. */
+function padColumns(src: Float32Array, out: Float32Array, c: number, nPad: number): void {
+  out.fill(0);
+  for (let i = 0, r = 0; i < src.length; i += c, r += nPad) out.set(src.subarray(i, i + c), r);
+}

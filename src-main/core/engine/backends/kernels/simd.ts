@@ -1,0 +1,58 @@
+/**
+ * Our own WebAssembly SIMD kernels (simd/kernels.wat), instantiated on tfjs-backend-wasm's memory
+ * so they work on tensors in place. Used where XNNPACK, as tfjs drives it, does needless work:
+ * its GEMM packs (copies, transposing) the whole right-hand matrix on every call, which for a
+ * filter gradient — a reduction over every position of the batch — costs more than the
+ * arithmetic.
+ */
+import { KERNELS_WASM_BASE64 } from './simd/kernels-wasm.js';
+import { kernelTuning } from './tuning.js';
+import type { WasmBackend } from './wasm-backend.js';
+
+export interface SimdKernels {
+  /** C[M,N] += A·B; A as M row byte-pointers at `rows`; M % 4 == 0, N % 8 == 0. */
+  gemm_rows(rows: number, m: number, b: number, n: number, k: number, c: number): void;
+  /** C[M,N] += Σ segments (aOff, bRow, len) of A[:, aOff..+len)·B[bRow..+len, :]; same padding. */
+  gemm_rows_seg(
+    rows: number,
+    m: number,
+    b: number,
+    n: number,
+    c: number,
+    segs: number,
+    nseg: number,
+  ): void;
+  /** Non-overlapping max-pool gradient into a zeroed dx; geo = 10 int32 (n h w c oh ow kh kw top left). */
+  max_pool_grad(x: number, dy: number, dx: number, geo: number): void;
+  /** dst[c] = column sums of a [rows, c] block; c % 4 == 0. */
+  col_sum(src: number, rows: number, c: number, dst: number): void;
+}
+
+/** The bits of the WebAssembly JS API used here (this project's TS libs do not declare it). */
+interface WasmApi {
+  readonly Memory: abstract new (...args: never[]) => object;
+  readonly Module: new (bytes: Uint8Array) => object;
+  readonly Instance: new (module: object, imports: object) => { readonly exports: object };
+}
+const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+let compiled: object | null = null;
+const instances = new WeakMap<object, SimdKernels>();
+
+/** The kernels bound to `backend`'s memory, or null when they cannot be had here. */
+export function simdKernels(backend: WasmBackend): SimdKernels | null {
+  if (!kernelTuning.simd) return null;
+  const memory = (backend.wasm as unknown as { asm?: { memory?: unknown } }).asm?.memory;
+  if (!(memory instanceof WA.Memory)) return null;
+  let k = instances.get(memory);
+  if (k) return k;
+  try {
+    compiled ??= new WA.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
+    const instance = new WA.Instance(compiled, { env: { memory } });
+    k = instance.exports as unknown as SimdKernels;
+  } catch {
+    return null; // no wasm SIMD on this runtime: callers keep their XNNPACK path
+  }
+  instances.set(memory, k);
+  return k;
+}
