@@ -513,13 +513,13 @@ describe('registration', () => {
           )
           .dataSync(),
       );
-    const ours = conv();
+    const ours = conv() as Float32Array;
     const ourKernel = tf.getKernel('Conv2DBackpropInput', 'wasm');
     unregisterWasmKernels();
     try {
       expect(tf.getKernel('Conv2DBackpropInput', 'wasm')).not.toBe(ourKernel);
       expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeUndefined();
-      expect(relErr(ours, conv())).toBeLessThan(TOLERANCE);
+      expect(relErr(ours, conv() as Float32Array)).toBeLessThan(TOLERANCE);
       const pooled = tf.tidy(() =>
         tf
           .grad((a: tf.Tensor) => tf.sum(tf.maxPool(a as tf.Tensor4D, 2, 2, 'valid')))(
