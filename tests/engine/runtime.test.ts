@@ -1,5 +1,5 @@
 import '@tensorflow/tfjs-backend-cpu';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -225,5 +225,24 @@ describe('inference runtime', () => {
       interOpNumThreads: 0,
     });
     expect(sessions.size).toBe(0);
+  });
+
+  it('recovers from crashes, skips damaged versions, refuses oversized and missing imports', async () => {
+    const root = path.join(dir, 'models-recover');
+    const small = new FileModelRegistry(root, { maxImportBytes: 64 });
+    await mkdir(path.join(root, '.mv-0000abcd.tmp'), { recursive: true });
+    await mkdir(path.join(root, '.mv-0000abce.deleted-12345678'), { recursive: true });
+    await mkdir(path.join(root, 'mv-0000abcf'), { recursive: true });
+    await writeFile(path.join(root, 'mv-0000abcf', 'version.json'), '{ damaged');
+    await small.recover();
+    expect((await readdir(root)).sort()).toEqual(['mv-0000abcf']);
+    expect(await small.list()).toEqual([]);
+    const big = path.join(dir, 'big.onnx');
+    await writeFile(big, new Uint8Array(65));
+    await expect(small.importOnnx(big)).rejects.toMatchObject({ code: 'payload_too_large' });
+    await expect(small.importOnnx(path.join(dir, 'absent.onnx'))).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    expect((await readdir(root)).sort()).toEqual(['mv-0000abcf']);
   });
 });

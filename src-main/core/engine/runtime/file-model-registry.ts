@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { AppError } from '../../errors.js';
@@ -39,10 +39,29 @@ function guessImageFeatures(dims: Dims, layout: 'NCHW' | 'NHWC' | 'NF'): ModelVe
  * not at all: its folder is written under a temp name, fsynced and renamed into place.
  */
 export class FileModelRegistry implements ModelRegistry {
+  private readonly now: () => Date;
+  private readonly maxImportBytes: number;
+
   constructor(
     private readonly root: string,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+    opts: { readonly now?: () => Date; readonly maxImportBytes?: number } = {},
+  ) {
+    this.now = opts.now ?? (() => new Date());
+    this.maxImportBytes = opts.maxImportBytes ?? 1024 * 1024 * 1024;
+  }
+
+  /** Removes what a crash can leave: half-written (`.mv-*.tmp`) and half-deleted folders. */
+  async recover(): Promise<void> {
+    let names: string[];
+    try {
+      names = await readdir(this.root);
+    } catch {
+      return;
+    }
+    for (const n of names.filter((x) => /^\.mv-[0-9a-f]{8}\.(tmp|deleted-[0-9a-f]{8})$/.test(x))) {
+      await rm(path.join(this.root, n), { recursive: true, force: true });
+    }
+  }
 
   async list(): Promise<readonly ModelVersion[]> {
     let names: string[];
@@ -53,7 +72,9 @@ export class FileModelRegistry implements ModelRegistry {
     }
     const out: ModelVersion[] = [];
     for (const n of names.filter((x) => ID.test(x)).sort()) {
-      out.push(await this.get(n));
+      // An unreadable folder (copied in by hand, damaged) is left out, not fatal for the list.
+      const v = await this.get(n).catch(() => null);
+      if (v) out.push(v);
     }
     return out.sort((a, b) => a.created_at.localeCompare(b.created_at));
   }
@@ -111,6 +132,18 @@ export class FileModelRegistry implements ModelRegistry {
   }
 
   async importOnnx(filePath: string, opts: ImportOptions = {}): Promise<ModelVersion> {
+    const size = await stat(filePath).then(
+      (st) => st.size,
+      () => {
+        throw new AppError('not_found', `${path.basename(filePath)} not found`);
+      },
+    );
+    if (size > this.maxImportBytes) {
+      throw new AppError(
+        'payload_too_large',
+        `${path.basename(filePath)} is ${size} bytes; models up to ${this.maxImportBytes} bytes can be imported`,
+      );
+    }
     const bytes = new Uint8Array(await readFile(filePath));
     const sig = inspectOnnx(bytes);
     try {
