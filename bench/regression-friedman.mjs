@@ -2,8 +2,9 @@
 // Tabular regression (issue 5): Friedman #1 (5 features, 5000 rows, noise 0.1·σ), Assay against
 // scikit-learn's MLPRegressor with the same hidden layers, learning rate and epochs, in one run.
 // Assay goes through its public path: the real server, POST /upload of the pickle a lab script
-// has, POST /train. The peer (bench/peers/regression_sklearn.py, Debian python3-sklearn) splits
-// 70/15/15 too, standardises on the train part and fits with Adam for every epoch.
+// has, POST /train. The peer (bench/peers/regression_sklearn.py, Debian python3-sklearn) trains
+// on the same train rows and scores the same test rows (Assay's seeded 70/15/15 split),
+// standardises on the train part and fits with Adam for every epoch.
 // Writes bench/results/regression.json and a short table on stdout.
 //
 //   node bench/regression-friedman.mjs [--epochs 100] [--lr 0.001] [--hidden 64,32] [--rows 5000]
@@ -97,6 +98,17 @@ async function main() {
         await fetch(`${base}/api/training/${state.project_id}/runs/${state.model.run_id}`)
       ).json()
     ).data;
+    // The rows Assay's trainer used (the same seeded split function), so both score the same test part.
+    const splitFile = path.join(tmp, 'split.json');
+    const splitCode =
+      "import { splitRows } from './src-main/core/engine/features/table.ts';" +
+      `process.stdout.write(JSON.stringify(splitRows(${up.num_points}, { train: 0.7, val: 0.15, test: 0.15 }, 42)));`;
+    await writeFile(
+      splitFile,
+      execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', splitCode], {
+        cwd: root,
+      }),
+    );
     const sk = JSON.parse(
       execFileSync(values.python, [
         peer,
@@ -110,6 +122,8 @@ async function main() {
         hidden.join(','),
         '--batch-size',
         values['batch-size'],
+        '--split',
+        splitFile,
       ]).toString(),
     );
 

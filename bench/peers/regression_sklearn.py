@@ -4,7 +4,7 @@
   regression_sklearn.py generate OUT.pkl [--rows 5000] [--seed 0]
       writes {"X": (n, 5) float64, "y": (n,), "metadata": {...}} as the reference's pickle
   regression_sklearn.py train DATA.pkl --epochs 100 --lr 0.001 --hidden 64,32 [--seed 42]
-      70/15/15 split, StandardScaler fitted on the train part, MLPRegressor (adam, every epoch run),
+      70/15/15 split (--split: given row indices), StandardScaler fitted on the train part, MLPRegressor (adam, every epoch run),
       prints JSON: r2 and mse on the test part, training_time_seconds (fit only)
 
 Debian python3-sklearn + python3-numpy; run with /usr/bin/python3.
@@ -28,7 +28,7 @@ def generate(out, rows, seed):
         pickle.dump({"X": X, "y": y, "metadata": meta}, f, protocol=4)
 
 
-def train(data, epochs, lr, hidden, seed, batch_size):
+def train(data, epochs, lr, hidden, seed, batch_size, split):
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.metrics import mean_squared_error, r2_score
     from sklearn.model_selection import train_test_split
@@ -38,8 +38,15 @@ def train(data, epochs, lr, hidden, seed, batch_size):
     with open(data, "rb") as f:
         d = pickle.load(f)
     X, y = d["X"], d["y"]
-    X_train, X_rest, y_train, y_rest = train_test_split(X, y, train_size=0.7, random_state=seed)
-    _X_val, X_test, _y_val, y_test = train_test_split(X_rest, y_rest, test_size=0.5, random_state=seed)
+    if split:
+        # Assay's own rows (same table, ratios and seed): both are scored on the same test part.
+        with open(split) as f:
+            rows = json.load(f)
+        X_train, y_train = X[rows["train"]], y[rows["train"]]
+        X_test, y_test = X[rows["test"]], y[rows["test"]]
+    else:
+        X_train, X_rest, y_train, y_rest = train_test_split(X, y, train_size=0.7, random_state=seed)
+        _X_val, X_test, _y_val, y_test = train_test_split(X_rest, y_rest, test_size=0.5, random_state=seed)
     scaler = StandardScaler().fit(X_train)
     model = MLPRegressor(
         hidden_layer_sizes=tuple(hidden),
@@ -82,12 +89,13 @@ def main():
     t.add_argument("--hidden", default="64,32")
     t.add_argument("--seed", type=int, default=42)
     t.add_argument("--batch-size", type=int, default=200)
+    t.add_argument("--split", help="JSON {train, val, test} row indices (else a seeded 70/15/15)")
     a = p.parse_args()
     if a.cmd == "generate":
         generate(a.out, a.rows, a.seed)
     else:
         hidden = [int(h) for h in a.hidden.split(",")]
-        print(json.dumps(train(a.data, a.epochs, a.lr, hidden, a.seed, a.batch_size)))
+        print(json.dumps(train(a.data, a.epochs, a.lr, hidden, a.seed, a.batch_size, a.split)))
 
 
 if __name__ == "__main__":
