@@ -224,6 +224,11 @@ describe('tabular regression API', () => {
     expect(npy.body).toMatchObject({ status: 'success', num_points: 400, num_features: 5 });
     const npz = await upload('arrays.npz', file('arrays.npz'));
     expect(npz.body).toMatchObject({ status: 'success', num_points: 400, num_features: 5 });
+    // A refused file changes nothing: the last good dataset stays.
+    const refused = await upload('evil.pkl', file('evil.pkl'));
+    expect(refused.status).toBe(400);
+    const state = (await request(t.app).get('/api/regression/state')).body.data;
+    expect(state.dataset).toMatchObject({ filename: 'arrays.npz', format: 'npz' });
   });
 
   it('reset removes uploads and outputs, and the state starts over', async () => {

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Job, OperationHandlers, RunEvent } from '../../../src-shared/contract/index.js';
 import {
@@ -12,16 +11,12 @@ import {
 } from '../../../src-shared/contract/regression.js';
 import { AppError } from '../errors.js';
 import type { ServiceContext } from '../services/context.js';
-import { subsetSizes } from '../splits/index.js';
 import type { StagedFile } from '../workspace/import-types.js';
 import { writeFileAtomic } from '../workspace/atomic-write.js';
 import { decodeModel, encodeModel, predictOne, type RegressionModel } from './model-file.js';
 import { trainOnProject } from './regression-train.js';
-import { judgeFormat, readUpload, tableToCsv, UploadError } from './table-input.js';
+import { clearDir, listDir, storeUpload } from './regression-upload.js';
 
-/** 70/15/15 with a fixed seed (the reference's split: 5000 rows → 3500/750/750). */
-export const REGRESSION_RATIOS = { train: 0.7, val: 0.15, test: 0.15 } as const;
-export const REGRESSION_SEED = 42;
 const FAMILY = 'tabular-regression';
 export const OUTPUT_FILES = ['model.pkl', 'learning_curve.png', 'predictions_plot.png'] as const;
 
@@ -53,13 +48,6 @@ interface Settings {
 }
 
 const bad = (message: string): AppError => new AppError('bad_request', message);
-/** Keeps a client's file name readable but never a path: basename, safe characters only. */
-const safeName = (name: string): string =>
-  (path.basename(name.replace(/\\/g, '/')).replace(/[^A-Za-z0-9._-]/g, '_') || 'upload').slice(
-    0,
-    120,
-  );
-
 export function createRegressionService(
   ctx: ServiceContext,
   deps: RegressionDeps,
@@ -92,56 +80,6 @@ export function createRegressionService(
     const root = path.join(ctx.layout.projectDir(id), 'regression');
     return { uploads: path.join(root, 'uploads'), outputs: path.join(root, 'outputs') };
   };
-  const list = async (dir: string): Promise<string[]> =>
-    (await readdir(dir).catch(() => [])).sort();
-  const clearDir = async (dir: string): Promise<string[]> => {
-    const names = await list(dir);
-    await rm(dir, { recursive: true, force: true });
-    await mkdir(dir, { recursive: true });
-    return names;
-  };
-
-  const waitJob = (jobId: string): Promise<Job> =>
-    new Promise((resolve) => {
-      let off: (() => void) | null = null;
-      const check = (job: Job): void => {
-        if (job.status === 'pending' || job.status === 'running') return;
-        off?.();
-        resolve(job);
-      };
-      off = deps.onJob(jobId, check);
-      void deps.ops.getJob({ job_id: jobId }).then(check, () => undefined);
-    });
-
-  /** Replaces the project's dataset by one canonical CSV and a 70/15/15 split. */
-  async function storeTable(id: string, csv: string, name: string): Promise<void> {
-    await deps.ops.clearDataset({ project_id: id });
-    await mkdir(ctx.layout.tmpDir, { recursive: true });
-    const tempPath = path.join(
-      ctx.layout.tmpDir,
-      `regression-${randomBytes(6).toString('hex')}.csv`,
-    );
-    await writeFile(tempPath, csv);
-    const { job_id } = await deps.importStaged(id, [{ tempPath, relativePath: name }]);
-    const job = await waitJob(job_id);
-    const err = job.result?.errors[0];
-    if (
-      job.status !== 'completed' ||
-      (job.result?.imported ?? 0) + (job.result?.duplicates ?? 0) === 0
-    ) {
-      throw new Error(err ? err.message : (job.error ?? `import ${job.status}`));
-    }
-    const { target_column: _drop, ...rest } = ctx.store.projects.settings(id) ?? {};
-    ctx.store.projects.setSettings(id, rest, ctx.now().toISOString());
-    await deps.ops.createSplit({
-      project_id: id,
-      name: '70/15/15',
-      ratios: { ...REGRESSION_RATIOS },
-      seed: REGRESSION_SEED,
-      stratify: false,
-    });
-  }
-
   let cachedModel: { runId: string; model: RegressionModel } | null = null;
 
   return {
@@ -150,77 +88,29 @@ export function createRegressionService(
     upload: ({ bytes, filename, targetColumn }) =>
       exclusive(async () => {
         const id = await projectId();
-        await mkdir(ctx.layout.tmpDir, { recursive: true });
-        const staged = path.join(ctx.layout.tmpDir, `regression-${randomBytes(6).toString('hex')}`);
-        try {
-          await writeFile(staged, bytes);
-          const format = await judgeFormat(bytes, staged);
-          if (!format) throw bad('Only pickle files (.pkl, .pickle) are allowed.');
-          const label = format === 'pickle' ? 'pickle' : format === 'csv' ? 'CSV' : `.${format}`;
-          let table;
-          try {
-            table = await readUpload(format, bytes, staged, targetColumn);
-          } catch (err) {
-            if (!(err instanceof UploadError)) throw err;
-            if (err.stage === 'load') throw bad(`Failed to load ${label}: ${err.message}`);
-            throw new AppError('unprocessable', `Data preprocessing failed: ${err.message}`);
-          }
-          const name = safeName(filename);
-          const d = dirs(id);
-          try {
-            await clearDir(d.uploads);
-            await writeFileAtomic(path.join(d.uploads, name), bytes);
-            await clearDir(d.outputs);
-          } catch (err) {
-            throw new AppError(
-              'internal',
-              `Failed to save ${label} file: ${(err as Error).message}`,
-            );
-          }
-          try {
-            await storeTable(id, tableToCsv(table), `${name.replace(/\.[^.]*$/, '')}.csv`);
-          } catch (err) {
-            throw new AppError(
-              'unprocessable',
-              `Data preprocessing failed: ${(err as Error).message}`,
-            );
-          }
-          const sizes = subsetSizes(table.rows, REGRESSION_RATIOS);
-          let min = Infinity;
-          let max = -Infinity;
-          for (const v of table.y) {
-            min = Math.min(min, v);
-            max = Math.max(max, v);
-          }
-          const info: RegressionDatasetInfo = {
-            filename: name,
-            format,
-            num_points: table.rows,
-            num_features: table.featureNames.length,
-            feature_names: [...table.featureNames],
-            target_name: table.targetName,
-            target_range: { min, max },
-            train_size: sizes.train,
-            val_size: sizes.val,
-            test_size: sizes.test,
-          };
-          setRegression(id, { dataset: info });
-          cachedModel = null;
-          const noun = format === 'pickle' ? 'Pickle' : label;
-          return {
-            status: 'success',
-            message: `${noun} dataset uploaded, stored, and preprocessed`,
-            filename: info.filename,
-            num_points: info.num_points,
-            num_features: info.num_features,
-            target_range: info.target_range,
-            train_size: info.train_size,
-            val_size: info.val_size,
-            test_size: info.test_size,
-          };
-        } finally {
-          await rm(staged, { force: true });
-        }
+        const { info, label } = await storeUpload(ctx, deps, id, dirs(id), {
+          bytes,
+          filename,
+          targetColumn,
+          // A file that is refused changes nothing; once one is accepted, the old state is gone.
+          beforeReplace: () => {
+            setRegression(id, {});
+            cachedModel = null;
+          },
+        });
+        setRegression(id, { dataset: info });
+        const noun = info.format === 'pickle' ? 'Pickle' : label;
+        return {
+          status: 'success',
+          message: `${noun} dataset uploaded, stored, and preprocessed`,
+          filename: info.filename,
+          num_points: info.num_points,
+          num_features: info.num_features,
+          target_range: info.target_range,
+          train_size: info.train_size,
+          val_size: info.val_size,
+          test_size: info.test_size,
+        };
       }),
 
     train: (body) =>
@@ -324,7 +214,7 @@ export function createRegressionService(
       if (!(OUTPUT_FILES as readonly string[]).includes(name)) return null;
       const id = await projectId();
       const out = dirs(id).outputs;
-      return (await list(out)).includes(name) ? path.join(out, name) : null;
+      return (await listDir(out)).includes(name) ? path.join(out, name) : null;
     },
   };
 }
