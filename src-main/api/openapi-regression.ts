@@ -1,6 +1,7 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import {
+  RegressionBindInput,
   RegressionErrorBody,
   RegressionPredictInput,
   RegressionPredictResponse,
@@ -104,5 +105,14 @@ export function registerRegressionRoutes(registry: OpenAPIRegistry): void {
     summary: "The family's dataset, last model (with curves) and training in progress",
     tags: [TAG],
     responses: ok(okEnvelope(RegressionState), 'State'),
+  });
+  registry.registerPath({
+    method: 'put',
+    path: '/api/regression/project',
+    operationId: 'regressionBindProject',
+    summary: 'Re-bind the family to another regression project (training-platform envelope)',
+    tags: [TAG],
+    request: { body: { content: { 'application/json': { schema: RegressionBindInput } } } },
+    responses: ok(okEnvelope(RegressionState), 'State of the newly bound project'),
   });
 }

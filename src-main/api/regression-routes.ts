@@ -1,10 +1,13 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import { Router } from 'express';
 import busboy from 'busboy';
-import type { RegressionErrorBody } from '../../src-shared/contract/regression.js';
+import {
+  RegressionBindInput,
+  type RegressionErrorBody,
+} from '../../src-shared/contract/regression.js';
 import { AppError } from '../core/errors.js';
 import type { Logger, Workstation } from '../core/workstation.js';
-import { STATUS_OF } from './errors.js';
+import { STATUS_OF, validationError } from './errors.js';
 
 /** The paths of api-reference/tabular-regression.md; their errors use that family's envelope. */
 export const REGRESSION_PATHS = ['/upload', '/train', '/predict', '/reset'];
@@ -140,6 +143,15 @@ export function regressionRouter(ws: Workstation, logger: Logger): Router {
   router.get('/api/regression/state', async (_req, res, next) => {
     try {
       res.json({ status: 'ok', data: await reg.state() });
+    } catch (err) {
+      next(err);
+    }
+  });
+  router.put('/api/regression/project', async (req, res, next) => {
+    try {
+      const input = RegressionBindInput.safeParse(req.body ?? {});
+      if (!input.success) throw validationError(input.error, 'body');
+      res.json({ status: 'ok', data: await reg.bindProject(input.data.project_id) });
     } catch (err) {
       next(err);
     }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ProjectId } from './common.js';
 
 /**
  * The tabular-regression family (api-reference/tabular-regression.md): its own envelope,
@@ -103,3 +104,5 @@ export const RegressionState = z.object({
     .nullable(),
 });
 export type RegressionState = z.infer<typeof RegressionState>;
+
+export const RegressionBindInput = z.strictObject({ project_id: ProjectId });

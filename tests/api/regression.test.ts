@@ -231,6 +231,32 @@ describe('tabular regression API', () => {
     expect(state.dataset).toMatchObject({ filename: 'arrays.npz', format: 'npz' });
   });
 
+  it('the family can be re-bound to another regression project, not to another task', async () => {
+    const before = (await request(t.app).get('/api/regression/state')).body.data;
+    const other = await request(t.app)
+      .post('/api/projects')
+      .send({ name: 'Lab 2', task: 'regression' });
+    const images = await request(t.app)
+      .post('/api/projects')
+      .send({ name: 'Pictures', task: 'classification' });
+    const refused = await request(t.app)
+      .put('/api/regression/project')
+      .send({ project_id: images.body.data.id });
+    expect(refused.status).toBe(422);
+    const bound = await request(t.app)
+      .put('/api/regression/project')
+      .send({ project_id: other.body.data.id });
+    expect(bound.status).toBe(200);
+    expect(bound.body.data).toMatchObject({ project_id: other.body.data.id, dataset: null });
+    expect((await request(t.app).post('/train').send({ epochs: 1 })).body.message).toBe(
+      'Training failed. No preprocessed dataset found.',
+    );
+    const back = await request(t.app)
+      .put('/api/regression/project')
+      .send({ project_id: before.project_id });
+    expect(back.body.data.dataset).toEqual(before.dataset);
+  });
+
   it('reset removes uploads and outputs, and the state starts over', async () => {
     await upload('data.pkl', file('data.pkl'));
     await request(t.app)

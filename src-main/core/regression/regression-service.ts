@@ -10,7 +10,7 @@ import {
   type RegressionUploadResponse,
 } from '../../../src-shared/contract/regression.js';
 import { AppError } from '../errors.js';
-import type { ServiceContext } from '../services/context.js';
+import { requireProject, type ServiceContext } from '../services/context.js';
 import type { StagedFile } from '../workspace/import-types.js';
 import { writeFileAtomic } from '../workspace/atomic-write.js';
 import { decodeModel, encodeModel, predictOne, type RegressionModel } from './model-file.js';
@@ -38,6 +38,8 @@ export interface RegressionService {
   predict(body: unknown): Promise<{ status: 'success'; inputs: number[]; prediction: number }>;
   reset(): Promise<{ uploads: string[]; outputs: string[] }>;
   state(): Promise<RegressionState>;
+  /** Re-binds the family to another regression project (DESIGN §5: re-bindable in settings). */
+  bindProject(projectId: string): Promise<RegressionState>;
   /** Absolute path of an output file by its fixed name, or null. */
   outputPath(name: string): Promise<string | null>;
 }
@@ -209,6 +211,27 @@ export function createRegressionService(
       const s = settingsOf(id);
       return { project_id: id, dataset: s.dataset ?? null, model: s.model ?? null, training };
     },
+
+    bindProject: (target) =>
+      exclusive(async () => {
+        const project = requireProject(ctx, target);
+        if (project.task !== 'regression') {
+          throw new AppError(
+            'unprocessable',
+            `project ${target} is a ${project.task} project; the regression family needs a regression project`,
+          );
+        }
+        for (const p of ctx.store.projects.list()) {
+          if (p.id !== target && ctx.store.projects.settings(p.id)?.family_default === FAMILY) {
+            const { family_default: _drop, ...rest } = ctx.store.projects.settings(p.id) ?? {};
+            ctx.store.projects.setSettings(p.id, rest, ctx.now().toISOString());
+          }
+        }
+        setSettings(target, { family_default: FAMILY });
+        cachedModel = null;
+        const s = settingsOf(target);
+        return { project_id: target, dataset: s.dataset ?? null, model: s.model ?? null, training };
+      }),
 
     async outputPath(name) {
       if (!(OUTPUT_FILES as readonly string[]).includes(name)) return null;
