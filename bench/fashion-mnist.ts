@@ -4,10 +4,17 @@
  * for threads > 1 the data-parallel helpers — on the same images, batch size, epochs and learning
  * rate as bench/peers/small_cnn_torch.py. Prints one JSON object.
  *
+ * With --init DIR both engines start from the same weights and see the samples in the same order
+ * (DIR/weights.f32 + weights.json: the zoo's seeded initial weights in tfjs layout;
+ * DIR/orders.i32: one permutation per epoch), so their accuracies can be compared closely;
+ * --write-init writes those files and exits.
+ *
  *   node --import tsx bench/fashion-mnist.ts --threads 1 --train 10000 --test 10000 --epochs 2 --batch 64
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DataParallel, selectBackend } from '../src-main/core/engine/backends/index.js';
 import { createReplica } from '../src-main/core/engine/backends/zoo-replica.js';
@@ -29,6 +36,8 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '42' },
     backend: { type: 'string', default: 'wasm' },
     data: { type: 'string', default: FASHION_MNIST_DIR },
+    init: { type: 'string' },
+    'write-init': { type: 'boolean', default: false },
   },
 });
 const threads = Number(values.threads);
@@ -54,6 +63,14 @@ const args = {
   classWeights: null,
 };
 const local = createReplica(args);
+// Shuffling and dropout seeds come from separate streams, so an order file can replace the first.
+const orderPrng = Prng.fromSeed(seed + 1);
+if (values['write-init']) {
+  if (!values.init) throw new Error('--write-init needs --init DIR');
+  writeInit(values.init);
+  process.exit(0);
+}
+const shared = values.init ? readInit(values.init) : null;
 const optimizer = Optimizer.fromConfig(config, local.vars);
 const dp =
   threads > 1
@@ -74,7 +91,7 @@ const dataset = { x: train.x, y: train.y, n: train.n, sampleSize: 784 };
 const results: Record<string, number>[] = [];
 let trainSeconds = 0;
 for (let epoch = 0; epoch < epochs; epoch++) {
-  const order = epochOrder(train.n, prng);
+  const order = shared ? (shared.orders[epoch] ?? []) : epochOrder(train.n, orderPrng);
   const t0 = performance.now();
   let loss = 0;
   for (let start = 0; start < train.n; start += batchSize) {
@@ -94,6 +111,36 @@ for (let epoch = 0; epoch < epochs; epoch++) {
   );
 }
 await dp?.close();
+
+/** The zoo model's seeded initial weights and every epoch's sample order, for the PyTorch peer. */
+function writeInit(dir: string): void {
+  const names = local.vars.map((v) => v.name);
+  const shapes = local.vars.map((v) => v.shape);
+  const flat = local.vars.map((v) => v.dataSync() as Float32Array);
+  const weights = new Float32Array(flat.reduce((a, f) => a + f.length, 0));
+  flat.reduce((off, f) => (weights.set(f, off), off + f.length), 0);
+  writeFileSync(path.join(dir, 'weights.f32'), weights);
+  writeFileSync(path.join(dir, 'weights.json'), JSON.stringify({ names, shapes }));
+  const orders = new Int32Array(epochs * train.n);
+  for (let e = 0; e < epochs; e++) orders.set(epochOrder(train.n, orderPrng), e * train.n);
+  writeFileSync(path.join(dir, 'orders.i32'), orders);
+}
+
+function readInit(dir: string): { orders: number[][] } {
+  const buf = readFileSync(path.join(dir, 'weights.f32'));
+  const weights = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
+  let off = 0;
+  for (const v of local.vars) {
+    tf.tidy(() => v.assign(tf.tensor(weights.slice(off, off + v.size), v.shape)));
+    off += v.size;
+  }
+  const ob = readFileSync(path.join(dir, 'orders.i32'));
+  const all = new Int32Array(ob.buffer, ob.byteOffset, ob.byteLength / 4);
+  const orders = Array.from({ length: epochs }, (_, e) =>
+    Array.from(all.subarray(e * train.n, (e + 1) * train.n)),
+  );
+  return { orders };
+}
 
 function evaluate(): number {
   let correct = 0;

@@ -13,13 +13,17 @@
 //
 //   node scripts/bench.mjs [--only conv-layer,fashion-mnist,audio-cnn,api-latency]
 //     [--full] [--train 10000] [--test 10000] [--epochs 2] [--batch 64] [--threads 1,2]
-//     [--repeats 15] [--python /usr/bin/python3] [--data /usr/share/datasets/fashion-mnist]
+//     [--repeats 15] [--rounds 1] [--python /usr/bin/python3] [--data /usr/share/datasets/fashion-mnist]
+//
+// Both engines start fashion-mnist from the same weights (the zoo's seeded ones) and see the
+// samples in the same order; --rounds N trains each configuration N times, alternating engines,
+// and keeps each engine's fastest run (this machine's other load makes single runs noisy).
 //
 // Needs Debian's python3-torch and dataset-fashion-mnist (apt-get install -y python3-torch
 // dataset-fashion-mnist); without them the peer columns (or the dataset part) are skipped and say so.
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +42,7 @@ const { values } = parseArgs({
     lr: { type: 'string', default: '0.001' },
     threads: { type: 'string', default: '1,2' },
     repeats: { type: 'string', default: '15' },
+    rounds: { type: 'string', default: '1' },
     python: { type: 'string', default: '/usr/bin/python3' },
     data: { type: 'string', default: '/usr/share/datasets/fashion-mnist' },
   },
@@ -187,22 +192,35 @@ async function fashionMnist(torchVersion) {
   console.log(
     `\n== fashion-mnist: small-cnn, ${train} train / ${values.test} test images, ${values.epochs} epochs, batch ${values.batch} ==`,
   );
+  const init = await mkdtemp(path.join(os.tmpdir(), 'assay-bench-init-'));
   const runs = [];
-  for (const [i, t] of threadCounts.entries()) {
-    // Alternate who goes first, so a busy moment on the machine does not always hit one side.
-    const order = i % 2 === 0 ? ['assay', 'pytorch'] : ['pytorch', 'assay'];
-    const r = { threads: t };
-    for (const who of order) {
-      if (who === 'assay')
-        r.assay = await assay('fashion-mnist.ts', ['--threads', String(t), ...common]);
-      else if (torchVersion)
-        r.pytorch = await torch(['fashion-mnist', '--threads', String(t), ...common]);
+  try {
+    await assay('fashion-mnist.ts', ['--write-init', '--init', init, ...common]).catch(() => null);
+    const shared = [...common, '--init', init];
+    const fastest = (a, b) => (!a || b.train_seconds < a.train_seconds ? b : a);
+    for (const [i, t] of threadCounts.entries()) {
+      const r = { threads: t, assay: null, pytorch: null };
+      for (let round = 0; round < Number(values.rounds); round++) {
+        // Alternate who goes first, so a busy moment on the machine does not always hit one side.
+        const order = (i + round) % 2 === 0 ? ['assay', 'pytorch'] : ['pytorch', 'assay'];
+        for (const who of order) {
+          if (who === 'assay') {
+            const run = await assay('fashion-mnist.ts', ['--threads', String(t), ...shared]);
+            r.assay = fastest(r.assay, run);
+          } else if (torchVersion) {
+            const run = await torch(['fashion-mnist', '--threads', String(t), ...shared]);
+            r.pytorch = fastest(r.pytorch, run);
+          }
+        }
+      }
+      r.time_ratio = r.pytorch ? r.assay.train_seconds / r.pytorch.train_seconds : null;
+      r.accuracy_difference_points = r.pytorch
+        ? 100 * (r.assay.test_accuracy - r.pytorch.test_accuracy)
+        : null;
+      runs.push(r);
     }
-    r.time_ratio = r.pytorch ? r.assay.train_seconds / r.pytorch.train_seconds : null;
-    r.accuracy_difference_points = r.pytorch
-      ? 100 * (r.assay.test_accuracy - r.pytorch.test_accuracy)
-      : null;
-    runs.push(r);
+  } finally {
+    await rm(init, { recursive: true, force: true });
   }
   console.log(
     `${'threads'.padEnd(8)} ${'Assay samples/s'.padStart(16)} ${'PyTorch samples/s'.padStart(18)} ${'time ratio'.padStart(11)} ${'Assay acc'.padStart(10)} ${'PyTorch acc'.padStart(12)}`,
@@ -225,6 +243,9 @@ async function fashionMnist(torchVersion) {
       batch: Number(values.batch),
       lr: Number(values.lr),
       optimizer: 'adam',
+      same_initial_weights_and_sample_order: true,
+      rounds: Number(values.rounds),
+      kept: 'each engine’s fastest round',
     },
     pytorch_version: torchVersion,
     runs,

@@ -8,6 +8,9 @@ shuffling per epoch, and thread count.
 
 Modes (one JSON object on stdout):
   fashion-mnist  --data DIR --train N --test N --epochs E --batch B --threads T --lr LR --seed S
+                 [--init DIR: Assay's initial weights and per-epoch sample orders, written by
+                  bench/fashion-mnist.ts --write-init, so both engines train the same net on the
+                  same sequence of batches]
   conv-layer     --threads T [--batch 64 --size 32 --cin 16 --cout 32]   (one 3x3 layer, fwd/bwd ms)
   step           --threads T --batch B  (one training step of small-cnn on 28x28x1, ms)
 """
@@ -74,10 +77,33 @@ def evaluate(model, x, y, batch):
     return loss / len(x), correct / len(x)
 
 
+def load_init(model, init_dir, epochs, n):
+    """Assay's initial weights (tfjs layouts: conv HWIO, dense [in, out]) and sample orders."""
+    with open(f'{init_dir}/weights.json') as f:
+        meta = json.load(f)
+    flat = np.fromfile(f'{init_dir}/weights.f32', dtype=np.float32)
+    params = [model.conv1.weight, model.conv1.bias, model.conv2.weight, model.conv2.bias,
+              model.conv3.weight, model.conv3.bias, model.logits.weight, model.logits.bias]
+    off = 0
+    with torch.no_grad():
+        for p, shape in zip(params, meta['shapes']):
+            size = int(np.prod(shape))
+            w = flat[off:off + size].reshape(shape)
+            off += size
+            if len(shape) == 4:
+                w = np.transpose(w, (3, 2, 0, 1))  # HWIO -> OIHW
+            elif len(shape) == 2:
+                w = w.T  # [in, out] -> [out, in]
+            p.copy_(torch.from_numpy(np.ascontiguousarray(w)))
+    orders = np.fromfile(f'{init_dir}/orders.i32', dtype=np.int32).reshape(epochs, n)
+    return [torch.from_numpy(o.astype(np.int64)) for o in orders]
+
+
 def fashion_mnist(a):
     xtr, ytr, xte, yte = load_fashion(a.data, a.train, a.test)
     torch.manual_seed(a.seed)
     model = SmallCnn(1, 10, a.dropout)
+    orders = load_init(model, a.init, a.epochs, len(xtr)) if a.init else None
     opt = torch.optim.Adam(model.parameters(), lr=a.lr, eps=1e-8)
     gen = torch.Generator().manual_seed(a.seed)
     epochs = []
@@ -85,7 +111,7 @@ def fashion_mnist(a):
     for epoch in range(a.epochs):
         model.train()
         t0 = time.perf_counter()
-        order = torch.randperm(len(xtr), generator=gen)
+        order = orders[epoch] if orders else torch.randperm(len(xtr), generator=gen)
         total = 0.0
         for i in range(0, len(xtr), a.batch):
             idx = order[i:i + a.batch]
@@ -166,6 +192,7 @@ def main():
     p.add_argument('--cin', type=int, default=16)
     p.add_argument('--cout', type=int, default=32)
     p.add_argument('--repeats', type=int, default=20)
+    p.add_argument('--init', default=None, help='start from Assay\'s weights and sample orders')
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     result = {'fashion-mnist': fashion_mnist, 'conv-layer': conv_layer, 'step': step}[a.mode](a)
