@@ -42,14 +42,12 @@ const dy = tf.randomNormal(tf.conv2d(x, w, stride, 'same').shape) as tf.Tensor4D
 const forward = (): tf.Tensor => tf.conv2d(x, w, stride, 'same');
 const dX = (): tf.Tensor => tf.conv2dTranspose(dy, w, [n, size, size, cin], stride, 'same');
 const dWours = (): tf.Tensor =>
-  tf
-    .engine()
-    .runKernel('Conv2DBackpropFilter', { x, dy }, {
-      strides: stride,
-      pad: 'same',
-      filterShape: [3, 3, cin, cout],
-      dataFormat: 'NHWC',
-    } as never) as tf.Tensor;
+  tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
+    strides: stride,
+    pad: 'same',
+    filterShape: [3, 3, cin, cout],
+    dataFormat: 'NHWC',
+  } as never) as tf.Tensor;
 /** The usual shim: x as [Cin,H,W,N] convolved with dy as a [OH,OW,N,Cout] filter (stride 1). */
 const dWstock = (): tf.Tensor =>
   tf.tidy(() => {
