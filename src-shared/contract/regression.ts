@@ -100,7 +100,12 @@ export const RegressionState = z.object({
   model: RegressionModelInfo.nullable(),
   /** The training in progress, if any. */
   training: z
-    .object({ run_id: z.string().nullable(), epoch: z.number().int(), epochs: z.number().int() })
+    .object({
+      run_id: z.string().nullable(),
+      epoch: z.number().int(),
+      epochs: z.number().int(),
+      eta_seconds: z.number().nullable(),
+    })
     .nullable(),
 });
 export type RegressionState = z.infer<typeof RegressionState>;

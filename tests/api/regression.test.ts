@@ -187,7 +187,23 @@ describe('tabular regression API', () => {
       message: 'Prediction failed: expected 5 input values (x1, x2, x3, x4, x5), got 3',
     });
 
-    const again = await request(t.app).post('/train').send(body);
+    // While /train runs, the state endpoint reports it (the screen's progress bar reads this).
+    let settled = false;
+    const pending = request(t.app)
+      .post('/train')
+      .send(body)
+      .then((r) => {
+        settled = true;
+        return r;
+      });
+    const seen: unknown[] = [];
+    while (!settled) {
+      const live = (await request(t.app).get('/api/regression/state')).body.data.training;
+      if (live !== null) seen.push(live);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(seen[0]).toMatchObject({ epochs: 8 });
+    const again = await pending;
     expect(again.status).toBe(200);
     expect(again.body.r2).toBe(result.r2);
     expect(again.body.mse).toBe(result.mse);

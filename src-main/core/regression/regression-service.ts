@@ -126,14 +126,19 @@ export function createRegressionService(
           throw bad(`Training failed: ${why.join('; ')}`);
         }
         const out = dirs(id).outputs;
-        training = { run_id: null, epoch: 0, epochs: parsed.data.epochs };
+        training = { run_id: null, epoch: 0, epochs: parsed.data.epochs, eta_seconds: null };
         try {
           const result = await trainOnProject(ctx, deps, {
             projectId: id,
             input: parsed.data,
             outputs: out,
-            onProgress: (runId, epoch) => {
-              training = { run_id: runId, epoch, epochs: parsed.data.epochs };
+            onProgress: (runId, epoch, eta) => {
+              training = {
+                run_id: runId,
+                epoch,
+                epochs: parsed.data.epochs,
+                eta_seconds: eta === undefined ? (training?.eta_seconds ?? null) : eta,
+              };
             },
           });
           await writeFileAtomic(path.join(out, 'model.pkl'), encodeModel(result.evaluation.model));

@@ -17,7 +17,7 @@ function waitRun(
   deps: RegressionDeps,
   projectId: string,
   runId: string,
-  onEpoch: (epoch: number) => void,
+  onEpoch: (epoch: number, etaSeconds: number | null | undefined) => void,
 ): Promise<Run> {
   return new Promise((resolve, reject) => {
     let off: (() => void) | null = null;
@@ -30,8 +30,8 @@ function waitRun(
     };
     off = deps.onRun(runId, (e) => {
       if (e.type === 'status') done(e.run);
-      else if (e.type === 'epoch') onEpoch(e.metrics.epoch);
-      else if (e.type === 'progress') onEpoch(e.progress.epoch);
+      else if (e.type === 'epoch') onEpoch(e.metrics.epoch, undefined);
+      else if (e.type === 'progress') onEpoch(e.progress.epoch, e.progress.eta_seconds);
     });
     deps.ops.getRun({ project_id: projectId, run_id: runId }).then(done, (err: unknown) => {
       settled = true;
@@ -63,7 +63,8 @@ export async function trainOnProject(
       batch_size: number;
     };
     readonly outputs: string;
-    readonly onProgress: (runId: string, epoch: number) => void;
+    /** `etaSeconds` undefined: unchanged since the last report. */
+    readonly onProgress: (runId: string, epoch: number, etaSeconds?: number | null) => void;
   },
 ): Promise<TrainResult> {
   const { projectId, input } = opts;
@@ -94,9 +95,9 @@ export async function trainOnProject(
     throw new AppError('bad_request', `Training failed: ${(err as Error).message}`);
   }
   const started = await deps.ops.startRun({ project_id: projectId, exp_id: exp.id });
-  opts.onProgress(started.run_id, 0);
-  const run = await waitRun(deps, projectId, started.run_id, (e) =>
-    opts.onProgress(started.run_id, e),
+  opts.onProgress(started.run_id, 0, null);
+  const run = await waitRun(deps, projectId, started.run_id, (e, eta) =>
+    opts.onProgress(started.run_id, e, eta),
   );
   if (run.status !== 'completed') {
     throw new AppError(

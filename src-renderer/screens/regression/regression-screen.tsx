@@ -9,6 +9,7 @@ import {
   predictedVsActualTraces,
 } from '../../lib/regression-traces.js';
 import { outputsLinkable } from '../../client/regression-client.js';
+import { formatRemaining } from '../../lib/format.js';
 import { useRegressionStore } from '../../stores/regression-store.js';
 import { RegressionPredict } from './regression-predict.js';
 
@@ -216,7 +217,14 @@ export function RegressionScreen() {
             />
             <p className="muted">
               {training && training.epoch > 0
-                ? `Epoch ${training.epoch} of ${training.epochs}`
+                ? [
+                    `Epoch ${training.epoch} of ${training.epochs}`,
+                    formatRemaining(
+                      training.eta_seconds === null ? null : training.eta_seconds * 1000,
+                    ),
+                  ]
+                    .filter((part) => part !== null)
+                    .join(' · ')
                 : 'Preparing…'}
             </p>
           </div>
