@@ -12,6 +12,10 @@ import { unpackedPath } from '../../src-main/core/engine/backends/packages.js';
 
 describe('training backends', () => {
   it('availableBackends tells the truth: what it reports available, selectBackend activates', async () => {
+    const hooks = () =>
+      process.listeners('uncaughtException').length +
+      process.listeners('unhandledRejection').length;
+    const hooksBefore = hooks();
     const report = await availableBackends();
     expect(report.map((b) => b.name)).toEqual(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
     // wasm and cpu are plain npm dependencies: always there.
@@ -29,6 +33,8 @@ describe('training backends', () => {
     const picked = await selectBackend('auto', 'cpu');
     expect(picked.name).toBe(best?.name);
     expect(picked.device).toBe('cpu');
+    // The wasm glue's process-wide rethrowing error handlers are taken out again.
+    expect(hooks()).toBe(hooksBefore);
     expect(picked.skipped.map((s) => s.name)).toEqual(
       report.filter((b) => b.name !== 'tensorflow-gpu' && !b.available).map((b) => b.name),
     );

@@ -62,10 +62,35 @@ export function loadBackend(name: ConcreteBackend): Promise<void> {
 export async function activateBackend(name: ConcreteBackend): Promise<void> {
   await loadBackend(name);
   const tfName = TF_BACKEND_NAME[name];
-  const ok = await tf.setBackend(tfName);
+  const ok = await withoutProcessHooks(() => tf.setBackend(tfName));
   if (!ok) throw new Error(`backend ${name} failed to initialise`);
   const sum = tf.tidy(() => tf.add(tf.tensor1d([1, 2]), tf.tensor1d([3, 4])).dataSync());
   if (sum[0] !== 4 || sum[1] !== 6) throw new Error(`backend ${name} computes wrong results`);
+}
+
+const PROCESS_EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
+
+/**
+ * Runs `f`, then removes process-wide error listeners it added. The wasm backend's Emscripten
+ * glue installs handlers that rethrow every uncaught error from inside its one-line minified
+ * module, so Node prints that whole module as the "source line" of any crash in the thread — and
+ * turns unhandled rejections into exceptions. Node's defaults are better for us.
+ */
+type Listener = (...args: unknown[]) => void;
+const listenersOf = (e: (typeof PROCESS_EVENTS)[number]): Listener[] =>
+  process.listeners(e as 'uncaughtException') as unknown as Listener[];
+
+async function withoutProcessHooks<T>(f: () => Promise<T>): Promise<T> {
+  const before = new Map(PROCESS_EVENTS.map((e) => [e, new Set(listenersOf(e))]));
+  try {
+    return await f();
+  } finally {
+    for (const e of PROCESS_EVENTS) {
+      for (const l of listenersOf(e)) {
+        if (!before.get(e)?.has(l)) process.removeListener(e, l);
+      }
+    }
+  }
 }
 
 /** The candidates, best first, for a requested backend and device. */
