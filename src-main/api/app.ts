@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import swaggerUi from 'swagger-ui-express';
 import type { Logger, Workstation } from '../core/workstation.js';
 import { errorHandler, notFoundHandler } from './errors.js';
+import { exportRouter } from './export-routes.js';
 import { jobEventsRouter } from './job-events.js';
 import { mediaRouter } from './media-routes.js';
 import { buildOpenApiDocument } from './openapi.js';
@@ -52,6 +53,7 @@ export function createApp(ws: Workstation, opts: AppOptions): express.Express {
   app.use(runEventsRouter(ws, sse));
   app.use(operationRouter(ws));
   app.use(mediaRouter(ws));
+  app.use(exportRouter(ws));
   app.use(uploadRouter(ws));
   app.use(regressionRouter(ws, logger));
   app.use('/api', notFoundHandler);

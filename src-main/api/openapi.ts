@@ -6,6 +6,7 @@ import {
 import { z } from 'zod';
 import { ErrorBody, okEnvelope } from '../../src-shared/contract/common.js';
 import { ImportStarted, ProjectParams } from '../../src-shared/contract/datasets.js';
+import { ExportParams } from '../../src-shared/contract/export.js';
 import { JobIdParams } from '../../src-shared/contract/jobs.js';
 import {
   operationNames,
@@ -82,6 +83,18 @@ function registerBinaryRoutes(registry: OpenAPIRegistry, error: z.ZodType): void
           'text/csv': { schema: Binary },
         },
       },
+      default: errorResponse,
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/export/{project_id}/{export_id}/download',
+    operationId: 'downloadExport',
+    summary: 'Download exported model (a ZIP: the model, metadata.json, README.md)',
+    tags: ['Export'],
+    request: { params: ExportParams },
+    responses: {
+      200: { description: 'The export ZIP', content: { 'application/zip': { schema: Binary } } },
       default: errorResponse,
     },
   });

@@ -5,5 +5,6 @@ export * from './splits.js';
 export * from './jobs.js';
 export * from './system.js';
 export * from './training.js';
+export * from './export.js';
 export * from './operations.js';
 export * from './client.js';

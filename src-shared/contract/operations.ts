@@ -23,6 +23,13 @@ import {
 } from './splits.js';
 import { Devices, Health, WorkspaceStats } from './system.js';
 import {
+  CreateExportInput,
+  Export,
+  ExportFormat,
+  ExportParams,
+  ExportProjectParams,
+} from './export.js';
+import {
   CreateExperimentInput,
   Experiment,
   ExperimentParams,
@@ -289,6 +296,47 @@ export const operations = {
     tag: 'Training',
     params: RunParams,
     response: MetricsJson,
+  },
+
+  listExportFormats: {
+    method: 'GET',
+    path: '/api/export/formats',
+    summary: 'List available export formats',
+    tag: 'Export',
+    response: z.array(ExportFormat),
+  },
+  listExports: {
+    method: 'GET',
+    path: '/api/export/:project_id',
+    summary: 'List exports',
+    tag: 'Export',
+    params: ExportProjectParams,
+    response: z.array(Export),
+  },
+  createExport: {
+    method: 'POST',
+    path: '/api/export/:project_id',
+    summary: 'Create + start export',
+    tag: 'Export',
+    params: ExportProjectParams,
+    body: CreateExportInput,
+    response: Export,
+  },
+  getExport: {
+    method: 'GET',
+    path: '/api/export/:project_id/:export_id',
+    summary: 'Get export status',
+    tag: 'Export',
+    params: ExportParams,
+    response: Export,
+  },
+  deleteExport: {
+    method: 'DELETE',
+    path: '/api/export/:project_id/:export_id',
+    summary: 'Delete export',
+    tag: 'Export',
+    params: ExportParams,
+    response: Deleted,
   },
 
   getJob: {

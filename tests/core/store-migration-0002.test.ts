@@ -65,7 +65,7 @@ describe('migration 0002 (training)', () => {
 
   it('adds the training tables over existing data and keeps that data', () => {
     version1WithData();
-    expect(migrate(db, migrations)).toEqual([2]);
+    expect(migrate(db, migrations, { target: 2 })).toEqual([2]);
     expect(schemaVersion(db)).toBe(2);
     const tables = (
       db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]

@@ -99,6 +99,12 @@ describe('export packages', () => {
       'model/weights.bin',
     ]);
     const zip = unzipSync(new Uint8Array(await readFile(outFile)));
+    expect(Object.keys(zip).sort()).toEqual([
+      'README.md',
+      'metadata.json',
+      'model/model.json',
+      'model/weights.bin',
+    ]);
     const json = JSON.parse(strFromU8(zip['model/model.json']!)) as {
       modelTopology: object;
       weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[];

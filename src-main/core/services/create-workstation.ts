@@ -19,6 +19,7 @@ import { ensureWorkspace } from '../workspace/layout.js';
 import { requireProject, type ServiceContext } from './context.js';
 import { createDatasetJsonWriter } from './dataset-json.js';
 import { createDatasetsService, isZipFile, type InspectZip } from './datasets-service.js';
+import { createExportsService, INTERRUPTED_EXPORT } from './exports-service.js';
 import type { ProbeOptions } from './device-probe.js';
 import { ImportJobs, type RunImportWorker } from './import-jobs.js';
 import { JobEvents } from './job-events.js';
@@ -55,6 +56,8 @@ export interface Workstation {
     filename: string,
     variant: 'file' | 'thumbnail',
   ): Promise<{ path: string; mime: string }>;
+  /** A completed export's ZIP and download name; 404 unknown, 409 not completed yet. */
+  resolveExport(projectId: string, exportId: string): { path: string; filename: string };
   /**
    * Starts an import job from files an adapter staged under tmpDir (ZIPs are inspected first).
    * Refusing (AppError 4xx), it deletes the staged files: the caller never has to.
@@ -117,6 +120,14 @@ export async function createWorkstation(
       'training runs left unfinished by a previous run were marked interrupted',
     );
   }
+  const failedExports = store.exports.failUnfinished(INTERRUPTED_EXPORT, now().toISOString());
+  if (failedExports > 0) {
+    logger.warn(
+      { exports: failedExports },
+      'exports left unfinished by a previous run were marked failed',
+    );
+  }
+  const exportsService = createExportsService(ctx);
   const projects = createProjectsService(ctx, imports, datasetJson);
   const ops: OperationHandlers = {
     ...projects,
@@ -132,6 +143,7 @@ export async function createWorkstation(
     ...createSystemService(ctx, { activeJobs: () => imports.activeCount, probe: deps.probe }),
     ...createExperimentsService(ctx, runs),
     ...createRunsService(ctx, runs),
+    ...exportsService.ops,
   };
 
   let closing: Promise<void> | undefined;
@@ -141,6 +153,7 @@ export async function createWorkstation(
     workspaceDir: layout.root,
     tmpDir: layout.tmpDir,
     resolveMedia,
+    resolveExport: (projectId, exportId) => exportsService.resolveExport(projectId, exportId),
     onJob: (jobId, listener) => events.on(jobId, listener),
     onRun: (runId, listener) => runEvents.on(runId, listener),
 
@@ -180,7 +193,7 @@ export async function createWorkstation(
 
     close() {
       closing ??= (async () => {
-        await Promise.all([imports.stopAll(), runs.close()]);
+        await Promise.all([imports.stopAll(), runs.close(), exportsService.idle()]);
         await datasetJson.idle();
         store.close();
       })();

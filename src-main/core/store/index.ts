@@ -4,3 +4,9 @@ export { migrations, type Migration } from './migrations/index.js';
 export { openStore, type Store, type OpenStoreOptions } from './store.js';
 export * from './repos/types.js';
 export * from './repos/training-types.js';
+export type {
+  ExportPatch,
+  ExportRecord,
+  ExportStatusValue,
+  ExportsRepo,
+} from './repos/exports-repo.js';

@@ -2,6 +2,7 @@ import { openDatabase, type Db } from './database.js';
 import { migrate, schemaVersion } from './migrator.js';
 import { migrations } from './migrations/index.js';
 import { createExperimentsRepo } from './repos/experiments-repo.js';
+import { createExportsRepo, type ExportsRepo } from './repos/exports-repo.js';
 import { createItemsRepo } from './repos/items-repo.js';
 import { createJobsRepo } from './repos/jobs-repo.js';
 import { createProjectsRepo } from './repos/projects-repo.js';
@@ -21,6 +22,7 @@ export interface Store {
   readonly experiments: ExperimentsRepo;
   readonly runs: RunsRepo;
   readonly trainingSources: TrainingSourcesRepo;
+  readonly exports: ExportsRepo;
   /** Runs `fn` in one transaction (nested calls become savepoints). */
   transaction<T>(fn: () => T): T;
   close(): void;
@@ -45,6 +47,7 @@ export function openStore(dbPath: string, options: OpenStoreOptions = {}): Store
       experiments: createExperimentsRepo(db),
       runs: createRunsRepo(db),
       trainingSources: createTrainingSourcesRepo(db),
+      exports: createExportsRepo(db),
       transaction: <T>(fn: () => T): T => db.transaction(fn)(),
       close: () => {
         if (db.open) db.close();

@@ -1,5 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
+// The main process has no training backend; exports and evaluation need one to load a model.
+import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { EpochMetrics } from '../../../../src-shared/contract/training.js';

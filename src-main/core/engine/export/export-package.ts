@@ -100,10 +100,9 @@ export async function createExportPackage(req: ExportRequest): Promise<ExportRes
       }
     }
     // The checkpoint's model.json is already the layers format; its userDefinedMetadata stays.
-    zip.model = {
-      'model.json': strToU8(JSON.stringify(files.modelJson)),
-      'weights.bin': files.weights,
-    };
+    // Flat keys: fflate writes no separate directory entry for them.
+    zip['model/model.json'] = strToU8(JSON.stringify(files.modelJson));
+    zip['model/weights.bin'] = files.weights;
     const rank3 = meta.input_shape.length === 3;
     metadata = {
       ...common,
@@ -124,8 +123,6 @@ export async function createExportPackage(req: ExportRequest): Promise<ExportRes
   zip['README.md'] = strToU8(readme(metadata));
   const bytes = zipSync(zip, { level: 6, mtime: new Date(created) });
   await writeFileAtomic(req.outFile, bytes);
-  const entries = Object.entries(zip).flatMap(([k, v]) =>
-    v instanceof Uint8Array || Array.isArray(v) ? [k] : Object.keys(v).map((f) => `${k}/${f}`),
-  );
+  const entries = Object.keys(zip);
   return { metadata, bytes: bytes.byteLength, entries };
 }
