@@ -122,15 +122,20 @@ describe('data-parallel gradients', () => {
     ).rejects.toThrow(/failed to start/);
   });
 
-  it('splits batches into contiguous parts differing by at most one', () => {
+  it('splits batches into contiguous parts', () => {
     expect(splitBatch(10, 2)).toEqual([
       [0, 5],
       [5, 5],
     ]);
     expect(splitBatch(7, 3)).toEqual([
-      [0, 3],
-      [3, 2],
+      [0, 2],
+      [2, 3],
       [5, 2],
+    ]);
+    // A smaller share for the training thread, which also applies the update.
+    expect(splitBatch(64, 2, 0.4)).toEqual([
+      [0, 26],
+      [26, 38],
     ]);
     expect(splitBatch(1, 2)).toEqual([
       [0, 1],

@@ -41,6 +41,12 @@ export interface DataParallelOptions {
   readonly replica: { readonly module: string; readonly args: unknown };
   /** The largest batch `gradients` will be given. */
   readonly maxBatch: number;
+  /**
+   * Share of each batch this thread computes (default: an equal share). This thread also
+   * combines the gradients and applies the update while helpers wait, so a slightly smaller
+   * share evens the step out. Fixed, so a run stays deterministic.
+   */
+  readonly localShare?: number;
 }
 
 interface Helper {
@@ -61,6 +67,7 @@ export class DataParallel {
     private readonly helpers: readonly Helper[],
     private readonly weights: Float32Array,
     private readonly sampleSize: number,
+    private readonly localShare: number,
   ) {}
 
   get threads(): number {
@@ -73,7 +80,8 @@ export class DataParallel {
     const total = sizes.reduce((a, b) => a + b, 0);
     const sampleSize = local.inputShape.reduce((a, b) => a * b, 1);
     const weights = new Float32Array(new SharedArrayBuffer(total * 4));
-    const partMax = Math.ceil(opts.maxBatch / Math.max(1, opts.threads));
+    // Room for any split (localShare may leave a helper more than an equal share).
+    const partMax = opts.maxBatch;
     const helpers: Helper[] = [];
     try {
       for (let i = 1; i < opts.threads; i++) {
@@ -119,7 +127,8 @@ export class DataParallel {
       await Promise.all(helpers.map((h) => h.worker.terminate()));
       throw err;
     }
-    return new DataParallel(local, helpers, weights, sampleSize);
+    const share = opts.localShare ?? 1 / Math.max(1, opts.threads);
+    return new DataParallel(local, helpers, weights, sampleSize, share);
   }
 
   /**
@@ -131,7 +140,7 @@ export class DataParallel {
     seeds: readonly number[],
   ): Promise<{ grads: tf.Tensor[]; sums: Float32Array }> {
     if (this.closed) throw new Error('data-parallel workers are closed');
-    const parts = splitBatch(batch.size, this.threads);
+    const parts = splitBatch(batch.size, this.threads, this.localShare);
     this.publishWeights();
     // Hand each helper its part before computing ours, so all run at once.
     const pending: { helper: Helper; n: number; seq: number }[] = [];
@@ -218,14 +227,22 @@ export class DataParallel {
   }
 }
 
-/** [start, count] per part: contiguous, sizes differing by at most one, larger parts first. */
-export function splitBatch(size: number, parts: number): [number, number][] {
-  const base = Math.floor(size / parts);
-  const extra = size % parts;
-  const out: [number, number][] = [];
-  let start = 0;
-  for (let i = 0; i < parts; i++) {
-    const n = base + (i < extra ? 1 : 0);
+/**
+ * [start, count] per part, contiguous: part 0 (this thread) gets round(size · firstShare), the
+ * rest is spread over the other parts, their sizes differing by at most one (larger first).
+ */
+export function splitBatch(
+  size: number,
+  parts: number,
+  firstShare = 1 / parts,
+): [number, number][] {
+  const first = parts === 1 ? size : Math.min(size, Math.max(0, Math.round(size * firstShare)));
+  const rest = size - first;
+  const others = parts - 1;
+  const out: [number, number][] = [[0, first]];
+  let start = first;
+  for (let i = 0; i < others; i++) {
+    const n = Math.floor(rest / others) + (i < rest % others ? 1 : 0);
     out.push([start, n]);
     start += n;
   }
