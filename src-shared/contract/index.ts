@@ -6,5 +6,6 @@ export * from './jobs.js';
 export * from './system.js';
 export * from './training.js';
 export * from './export.js';
+export * from './evaluation.js';
 export * from './operations.js';
 export * from './client.js';

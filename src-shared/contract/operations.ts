@@ -23,6 +23,14 @@ import {
 } from './splits.js';
 import { Devices, Health, WorkspaceStats } from './system.js';
 import {
+  CreateEvaluationInput,
+  EvalParams,
+  EvalProjectParams,
+  EvalResultsPage,
+  EvalResultsQuery,
+  Evaluation,
+} from './evaluation.js';
+import {
   CreateExportInput,
   Export,
   ExportFormat,
@@ -296,6 +304,49 @@ export const operations = {
     tag: 'Training',
     params: RunParams,
     response: MetricsJson,
+  },
+
+  listEvaluations: {
+    method: 'GET',
+    path: '/api/evaluation/:project_id',
+    summary: 'List evaluations',
+    tag: 'Evaluation',
+    params: EvalProjectParams,
+    response: z.array(Evaluation),
+  },
+  createEvaluation: {
+    method: 'POST',
+    path: '/api/evaluation/:project_id',
+    summary: 'Create + start evaluation',
+    tag: 'Evaluation',
+    params: EvalProjectParams,
+    body: CreateEvaluationInput,
+    response: Evaluation,
+  },
+  getEvaluation: {
+    method: 'GET',
+    path: '/api/evaluation/:project_id/:eval_id',
+    summary: 'Get evaluation status + results',
+    tag: 'Evaluation',
+    params: EvalParams,
+    response: Evaluation,
+  },
+  deleteEvaluation: {
+    method: 'DELETE',
+    path: '/api/evaluation/:project_id/:eval_id',
+    summary: 'Delete evaluation',
+    tag: 'Evaluation',
+    params: EvalParams,
+    response: Deleted,
+  },
+  getEvaluationResults: {
+    method: 'GET',
+    path: '/api/evaluation/:project_id/:eval_id/results',
+    summary: 'Per-item results (paginated)',
+    tag: 'Evaluation',
+    params: EvalParams,
+    query: EvalResultsQuery,
+    response: EvalResultsPage,
   },
 
   listExportFormats: {

@@ -19,6 +19,7 @@ import { ensureWorkspace } from '../workspace/layout.js';
 import { requireProject, type ServiceContext } from './context.js';
 import { createDatasetJsonWriter } from './dataset-json.js';
 import { createDatasetsService, isZipFile, type InspectZip } from './datasets-service.js';
+import { createEvaluationsService, INTERRUPTED_EVALUATION } from './evaluations-service.js';
 import { createExportsService, INTERRUPTED_EXPORT } from './exports-service.js';
 import type { ProbeOptions } from './device-probe.js';
 import { ImportJobs, type RunImportWorker } from './import-jobs.js';
@@ -127,7 +128,18 @@ export async function createWorkstation(
       'exports left unfinished by a previous run were marked failed',
     );
   }
+  const failedEvaluations = store.evaluations.failUnfinished(
+    INTERRUPTED_EVALUATION,
+    now().toISOString(),
+  );
+  if (failedEvaluations > 0) {
+    logger.warn(
+      { evaluations: failedEvaluations },
+      'evaluations left unfinished by a previous run were marked failed',
+    );
+  }
   const exportsService = createExportsService(ctx);
+  const evaluations = createEvaluationsService(ctx);
   const projects = createProjectsService(ctx, imports, datasetJson);
   const ops: OperationHandlers = {
     ...projects,
@@ -144,6 +156,7 @@ export async function createWorkstation(
     ...createExperimentsService(ctx, runs),
     ...createRunsService(ctx, runs),
     ...exportsService.ops,
+    ...evaluations.ops,
   };
 
   let closing: Promise<void> | undefined;
@@ -193,7 +206,12 @@ export async function createWorkstation(
 
     close() {
       closing ??= (async () => {
-        await Promise.all([imports.stopAll(), runs.close(), exportsService.idle()]);
+        await Promise.all([
+          imports.stopAll(),
+          runs.close(),
+          exportsService.idle(),
+          evaluations.idle(),
+        ]);
         await datasetJson.idle();
         store.close();
       })();

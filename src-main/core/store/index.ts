@@ -10,3 +10,9 @@ export type {
   ExportStatusValue,
   ExportsRepo,
 } from './repos/exports-repo.js';
+export type {
+  EvalStatusValue,
+  EvaluationPatch,
+  EvaluationRecord,
+  EvaluationsRepo,
+} from './repos/evaluations-repo.js';

@@ -2,6 +2,7 @@ import { openDatabase, type Db } from './database.js';
 import { migrate, schemaVersion } from './migrator.js';
 import { migrations } from './migrations/index.js';
 import { createExperimentsRepo } from './repos/experiments-repo.js';
+import { createEvaluationsRepo, type EvaluationsRepo } from './repos/evaluations-repo.js';
 import { createExportsRepo, type ExportsRepo } from './repos/exports-repo.js';
 import { createItemsRepo } from './repos/items-repo.js';
 import { createJobsRepo } from './repos/jobs-repo.js';
@@ -23,6 +24,7 @@ export interface Store {
   readonly runs: RunsRepo;
   readonly trainingSources: TrainingSourcesRepo;
   readonly exports: ExportsRepo;
+  readonly evaluations: EvaluationsRepo;
   /** Runs `fn` in one transaction (nested calls become savepoints). */
   transaction<T>(fn: () => T): T;
   close(): void;
@@ -48,6 +50,7 @@ export function openStore(dbPath: string, options: OpenStoreOptions = {}): Store
       runs: createRunsRepo(db),
       trainingSources: createTrainingSourcesRepo(db),
       exports: createExportsRepo(db),
+      evaluations: createEvaluationsRepo(db),
       transaction: <T>(fn: () => T): T => db.transaction(fn)(),
       close: () => {
         if (db.open) db.close();

@@ -1,6 +1,7 @@
 import { migration0001 } from './0001-init.js';
 import { migration0002 } from './0002-training.js';
 import { migration0003 } from './0003-exports.js';
+import { migration0004 } from './0004-evaluations.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -10,4 +11,9 @@ export type { Migration } from './migration.js';
  * version, append it here, and add `tests/core/store-migration-NNNN.test.ts` (migrate to N-1, insert,
  * migrate, assert).
  */
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003];
+export const migrations: readonly Migration[] = [
+  migration0001,
+  migration0002,
+  migration0003,
+  migration0004,
+];
