@@ -256,4 +256,17 @@ describe('export API', () => {
     expect(err.error.message).toContain('no best checkpoint');
     await cp(saved, runDir, { recursive: true });
   });
+
+  it('deleting the project while an export is queued leaves no project folder behind', async () => {
+    const created = okData(
+      await request(t.app)
+        .post(base())
+        .send({ experiment_id: expId, run_id: runId, format: 'onnx' }),
+      Export,
+    );
+    expect(created.status).toBe('pending');
+    await request(t.app).delete(`/api/projects/${pid}`).expect(200);
+    await sleep(100);
+    expect(await readdir(path.join(t.workspaceDir, 'projects'))).not.toContain(pid);
+  });
 });

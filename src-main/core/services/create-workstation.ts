@@ -147,6 +147,8 @@ export async function createWorkstation(
     deleteProject: async (input) => {
       requireProject(ctx, input.id);
       await runs.stopWhere((entry) => entry.projectId === input.id);
+      // A queued export or evaluation writes into the project folder: let them settle first.
+      await Promise.all([exportsService.idle(), evaluations.idle()]);
       return projects.deleteProject(input);
     },
     ...datasetOps,
