@@ -224,10 +224,16 @@ describe('Conv2D gradient kernels with dilation (tfjs-core refuses dilated conv 
   });
 });
 
-describe('depthwise gradients on wasm equal cpu', () => {
+describe.each([true, false])('depthwise gradients on wasm equal cpu (SIMD kernels: %s)', (simd) => {
+  beforeAll(() => {
+    kernelTuning.simd = simd;
+  });
+  afterAll(() => {
+    kernelTuning.simd = true;
+  });
   const cases: [number, number, number, Pad, number][] = [];
   for (const batch of [1, 3])
-    for (const c of [1, 3, 5])
+    for (const c of [1, 3, 4, 8])
       for (const mult of [1, 2])
         for (const pad of ['same', 'valid'] as const)
           for (const stride of [1, 2]) cases.push([batch, c, mult, pad, stride]);
@@ -241,18 +247,20 @@ describe('depthwise gradients on wasm equal cpu', () => {
   });
 
   it.each([
-    [1, 'same', 1],
-    [2, 'same', 1],
-    [2, 'valid', 1],
-    [1, 'same', 2],
+    [1, 'same', 1, 3],
+    [2, 'same', 1, 3],
+    [2, 'valid', 1, 3],
+    [1, 'same', 2, 3],
+    [1, 'same', 1, 4],
+    [1, 'valid', 2, 8],
   ] as const)(
-    '5×5 filter, multiplier %i, dilation 2, %s, stride %i: kernels vs direct loops (cpu is wrong here)',
-    async (m, pad, stride) => {
+    '5×5 filter, multiplier %i, dilation 2, %s, stride %i, %i channels: kernels vs direct loops (cpu is wrong here)',
+    async (m, pad, stride, channels) => {
       // The cpu backend's depthwise backprop kernels ignore dilation (tfjs-core never calls them
       // with one), so the reference is the definition, itself checked against cpu at dilation 1.
       for (const dil of [1, 2]) {
-        const xs = [2, 11, 9, 3];
-        const fs = [5, 5, 3, m];
+        const xs = [2, 11, 9, channels];
+        const fs = [5, 5, channels, m];
         const attrs = { strides: [stride, stride], pad, dilations: [dil, dil] };
         await tf.setBackend('wasm');
         const x = tensor(xs, 10);
@@ -431,12 +439,30 @@ describe.each([true, false])(
     it('sums over leading axes (bias gradients) and over other axes', async () => {
       await sameOnBoth(() => {
         const x = tensor([3, 5, 7, 6], 23);
+        const y = tensor([2, 50, 30, 8], 27);
         return [
-          tf.sum(x, [0, 1, 2]),
+          tf.sum(y, [0, 1, 2]),
+          tf.mean(y, [0, 1, 2]),
+          tf.mean(x, [0, 1, 2], true),
+          tf.mean(x, [1, 2]),
           tf.sum(x, [0, 1, 2], true),
           tf.sum(x, [1, 2]),
           tf.sum(x, 3),
           tf.sum(tf.reshape(x, [105, 6]), 0),
+        ];
+      });
+    });
+
+    it('tiles float, int and bool tensors', async () => {
+      await sameOnBoth(() => {
+        const v = tensor([1, 1, 1, 8], 28);
+        const m = tensor([2, 3], 29);
+        return [
+          tf.tile(v, [2, 3, 4, 1]),
+          tf.tile(m, [3, 2]),
+          tf.tile(m, [1, 1]),
+          tf.cast(tf.tile(tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32'), [2, 3]), 'float32'),
+          tf.cast(tf.tile(tf.tensor1d([true, false, true], 'bool'), [3]), 'float32'),
         ];
       });
     });

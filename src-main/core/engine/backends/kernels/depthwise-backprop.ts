@@ -13,7 +13,48 @@ import { fillPhaseFrame, phaseFrameShape } from './conv2d-backprop-filter.js';
 import { flippedPads } from './conv2d-backprop-input.js';
 import { type ConvAttrsLike, type ConvGeometry, convGeometry } from './conv-geometry.js';
 import { scratch } from './scratch.js';
-import { type WasmBackend, alloc, asWasm, f32, free, run } from './wasm-backend.js';
+import { type SimdKernels, simdKernels } from './simd.js';
+import { type WasmBackend, alloc, asWasm, f32, free, offsetOf, run } from './wasm-backend.js';
+
+/** The 14 int32 the SIMD depthwise kernels read (n h w c oh ow kh kw sh sw dh dw top left). */
+function simdGeometry(backend: WasmBackend, g: ConvGeometry): TensorInfo {
+  const geo = alloc(backend, [14], 'int32');
+  new Int32Array(f32(backend, geo).buffer, offsetOf(backend, geo), 14).set([
+    g.batch,
+    g.inH,
+    g.inW,
+    g.inC,
+    g.outH,
+    g.outW,
+    g.kH,
+    g.kW,
+    g.strideH,
+    g.strideW,
+    g.dilH,
+    g.dilW,
+    g.padTop,
+    g.padLeft,
+  ]);
+  return geo;
+}
+
+/** Runs one SIMD depthwise kernel into a zeroed output of `shape`. */
+function simdDepthwise(
+  backend: WasmBackend,
+  g: ConvGeometry,
+  shape: number[],
+  call: (out: number, geo: number) => void,
+): TensorInfo {
+  const out = alloc(backend, shape);
+  const geo = simdGeometry(backend, g);
+  f32(backend, out).fill(0);
+  call(offsetOf(backend, out), offsetOf(backend, geo));
+  free(backend, geo);
+  return out;
+}
+
+const simdFits = (simd: SimdKernels | null, g: ConvGeometry): simd is SimdKernels =>
+  simd !== null && g.outC === g.inC && g.inC % 4 === 0;
 
 function depthwiseBackpropInput(args: {
   inputs: { dy: TensorInfo; filter: TensorInfo };
@@ -24,7 +65,15 @@ function depthwiseBackpropInput(args: {
   const { dy, filter } = args.inputs;
   const g = convGeometry(args.attrs.inputShape, filter.shape, args.attrs, true);
   const pads = g.strideH === 1 && g.strideW === 1 ? flippedPads(g) : null;
-  if (!pads) return depthwiseInputScatter(backend, dy, filter, g);
+  if (!pads) {
+    const simd = simdKernels(backend);
+    if (simdFits(simd, g)) {
+      return simdDepthwise(backend, g, [g.batch, g.inH, g.inW, g.inC], (out, geo) =>
+        simd.depthwise_input_grad(offsetOf(backend, filter), offsetOf(backend, dy), out, geo),
+      );
+    }
+    return depthwiseInputScatter(backend, dy, filter, g);
+  }
 
   const { kH, kW, inC, outC } = g;
   const mult = outC / inC;
@@ -120,6 +169,12 @@ function depthwiseBackpropFilter(args: {
   const backend = asWasm(args.backend);
   const { x, dy } = args.inputs;
   const g = convGeometry(x.shape, args.attrs.filterShape, args.attrs, true);
+  const simd = simdKernels(backend);
+  if (simdFits(simd, g)) {
+    return simdDepthwise(backend, g, [g.kH, g.kW, g.inC, 1], (out, geo) =>
+      simd.depthwise_filter_grad(offsetOf(backend, x), offsetOf(backend, dy), out, geo),
+    );
+  }
   const { kH, kW, inC, outC, strideH: sH, strideW: sW } = g;
   const mult = outC / inC;
   const f = phaseFrameShape(g);

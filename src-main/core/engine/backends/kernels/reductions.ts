@@ -82,3 +82,17 @@ export function makeSumConfig(original: KernelConfig): KernelConfig {
     sumLeadingAxes(args) ?? (original.kernelFunc(args as never) as TensorInfo);
   return { ...original, kernelFunc: kernelFunc as unknown as KernelFunc };
 }
+
+/** Mean over every axis but the last (BatchNorm's batch statistics): the sum above, divided. */
+export function makeMeanConfig(original: KernelConfig): KernelConfig {
+  const kernelFunc = (args: Parameters<typeof sumLeadingAxes>[0]): TensorInfo => {
+    const out = sumLeadingAxes(args);
+    if (!out) return original.kernelFunc(args as never) as TensorInfo;
+    const { x } = args.inputs;
+    const count = x.shape.slice(0, -1).reduce((a, b) => a * b, 1);
+    const v = f32(asWasm(args.backend), out);
+    for (let i = 0; i < v.length; i++) v[i] = (v[i] as number) / count;
+    return out;
+  };
+  return { ...original, kernelFunc: kernelFunc as unknown as KernelFunc };
+}

@@ -20,7 +20,8 @@ import {
 } from './depthwise-backprop.js';
 import { complexKernelConfigs } from './fft.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
-import { identityConfig, makeSumConfig } from './reductions.js';
+import { identityConfig, makeMeanConfig, makeSumConfig } from './reductions.js';
+import { makeTileConfig } from './tile.js';
 
 const STANDALONE: readonly KernelConfig[] = [
   conv2DBackpropInputConfig,
@@ -36,6 +37,8 @@ const STANDALONE: readonly KernelConfig[] = [
 const WRAPPERS: Readonly<Record<string, (original: KernelConfig) => KernelConfig>> = {
   BatchMatMul: makeBatchMatMulConfig,
   Sum: makeSumConfig,
+  Mean: makeMeanConfig,
+  Tile: makeTileConfig,
 };
 
 /** The backend's own config per kernel name we touched (undefined: it had none). */

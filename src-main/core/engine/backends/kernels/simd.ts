@@ -26,6 +26,10 @@ export interface SimdKernels {
   max_pool_grad(x: number, dy: number, dx: number, geo: number): void;
   /** dst[c] = column sums of a [rows, c] block; c % 4 == 0. */
   col_sum(src: number, rows: number, c: number, dst: number): void;
+  /** Depthwise (multiplier 1) filter gradient into a zeroed acc; geo = 14 int32 (see kernels.wat). */
+  depthwise_filter_grad(x: number, dy: number, acc: number, geo: number): void;
+  /** Depthwise (multiplier 1) input gradient into a zeroed dx; same geo. */
+  depthwise_input_grad(w: number, dy: number, dx: number, geo: number): void;
 }
 
 /** The bits of the WebAssembly JS API used here (this project's TS libs do not declare it). */
