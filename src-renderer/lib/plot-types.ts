@@ -35,7 +35,23 @@ export interface ScatterTrace {
   readonly showlegend?: boolean;
 }
 
-export type PlotTrace = BarTrace | ScatterTrace;
+/** A matrix of cells (confusion matrices): z[row][column], rows along y. */
+export interface HeatmapTrace {
+  readonly type: 'heatmap';
+  readonly x: readonly string[];
+  readonly y: readonly string[];
+  readonly z: readonly (readonly number[])[];
+  /** Shown in each cell and in its hover. */
+  readonly text?: readonly (readonly string[])[];
+  readonly texttemplate?: string;
+  readonly colorscale?: string | readonly (readonly [number, string])[];
+  readonly zmin?: number;
+  readonly zmax?: number;
+  readonly showscale?: boolean;
+  readonly hovertemplate?: string;
+}
+
+export type PlotTrace = BarTrace | ScatterTrace | HeatmapTrace;
 
 export interface PlotLayout {
   readonly barmode?: 'stack' | 'group';
