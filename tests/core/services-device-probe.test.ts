@@ -1,8 +1,10 @@
+import type { Backend } from '../../src-shared/contract/index.js';
 import { describe, expect, it } from 'vitest';
 import {
   parseCudaVersion,
   parseNvidiaSmiCsv,
   probeBackends,
+  applyLoadResults,
   probeDevices,
   type RunCommand,
 } from '../../src-main/core/services/device-probe.js';
@@ -77,5 +79,57 @@ describe('device probe', () => {
       pkg === '@tensorflow/tfjs-backend-wasm' ? here : null,
     ).find((b) => b.name === 'wasm');
     expect(wasm).toMatchObject({ available: true, devices: ['cpu'], reason: null });
+  });
+});
+
+describe('applyLoadResults', () => {
+  const installed: Backend[] = [
+    {
+      name: 'tensorflow',
+      package: '@tensorflow/tfjs-node',
+      available: true,
+      devices: ['cpu'],
+      reason: null,
+    },
+    {
+      name: 'wasm',
+      package: '@tensorflow/tfjs-backend-wasm',
+      available: true,
+      devices: ['cpu'],
+      reason: null,
+    },
+    {
+      name: 'onnxruntime',
+      package: 'onnxruntime-node',
+      available: true,
+      devices: ['cpu'],
+      reason: null,
+    },
+  ];
+
+  it('marks an installed backend that failed to load as unavailable, with the load error', () => {
+    const out = applyLoadResults(installed, [
+      {
+        name: 'tensorflow',
+        package: '@tensorflow/tfjs-node',
+        available: false,
+        reason: 'libtensorflow.so.2: cannot open shared object file',
+      },
+      { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', available: true, reason: null },
+    ]);
+    expect(out[0]).toMatchObject({
+      available: false,
+      devices: [],
+      reason: expect.stringContaining('libtensorflow'),
+    });
+    expect(out[1]).toEqual(installed[1]);
+    expect(out[2]).toEqual(installed[2]);
+  });
+
+  it('reports the real load test of this machine: wasm and cpu load here', async () => {
+    const d = await probeDevices({ run: () => Promise.reject(new Error('no nvidia-smi')) });
+    const byName = new Map(d.backends.map((b) => [b.name, b]));
+    expect(byName.get('wasm')?.available).toBe(true);
+    expect(byName.get('cpu')?.available).toBe(true);
   });
 });

@@ -4,6 +4,9 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Backend, Device, Devices } from '../../../src-shared/contract/index.js';
+// The probe and package modules only: the main thread never loads tfjs itself.
+import { availableBackends, type BackendAvailability } from '../engine/backends/probe.js';
+import { BACKEND_PACKAGES } from '../engine/backends/packages.js';
 
 /** Runs a program and returns its stdout; rejects when it is missing, fails or overruns. */
 export type RunCommand = (
@@ -115,13 +118,18 @@ interface BackendSpec {
 const BACKENDS: readonly BackendSpec[] = [
   {
     name: 'tensorflow-gpu',
-    pkg: '@tensorflow/tfjs-node-gpu',
+    pkg: BACKEND_PACKAGES['tensorflow-gpu'],
     nativeDir: 'lib',
     devices: (g) => [...g],
   },
-  { name: 'tensorflow', pkg: '@tensorflow/tfjs-node', nativeDir: 'lib', devices: () => ['cpu'] },
-  { name: 'wasm', pkg: '@tensorflow/tfjs-backend-wasm', devices: () => ['cpu'] },
-  { name: 'cpu', pkg: '@tensorflow/tfjs', devices: () => ['cpu'] },
+  {
+    name: 'tensorflow',
+    pkg: BACKEND_PACKAGES.tensorflow,
+    nativeDir: 'lib',
+    devices: () => ['cpu'],
+  },
+  { name: 'wasm', pkg: BACKEND_PACKAGES.wasm, devices: () => ['cpu'] },
+  { name: 'cpu', pkg: BACKEND_PACKAGES.cpu, devices: () => ['cpu'] },
   { name: 'onnxruntime', pkg: 'onnxruntime-node', nativeDir: 'bin', devices: () => ['cpu'] },
 ];
 
@@ -154,6 +162,23 @@ export function probeBackends(gpuIds: readonly string[], find = findPackageDir):
 export interface ProbeOptions {
   readonly run?: RunCommand;
   readonly findPackage?: (pkg: string) => string | null;
+  /** Loads each engine backend for real (in a worker); default: the engine's cached probe. */
+  readonly loadBackends?: () => Promise<readonly BackendAvailability[]>;
+}
+
+/**
+ * An installed package is not yet a working backend (a native binding can fail to load against
+ * this machine's libraries or driver): where the engine's load test failed, say so and why.
+ */
+export function applyLoadResults(
+  backends: readonly Backend[],
+  loaded: readonly BackendAvailability[],
+): Backend[] {
+  return backends.map((b) => {
+    const result = loaded.find((l) => l.name === b.name);
+    if (!b.available || !result || result.available) return b;
+    return { ...b, available: false, devices: [], reason: result.reason ?? 'it failed to load' };
+  });
 }
 
 /** The CPU as the OS reports it (memory read fresh each time: it is cheap and changes). */
@@ -185,6 +210,9 @@ export async function probeDevices(options: ProbeOptions = {}): Promise<Devices>
     cuda_available: gpus.length > 0 && cudaVersion !== null,
     cuda_version: cudaVersion,
     default_selected: gpuIds.length > 0 ? [gpuIds[0] as string] : ['cpu'],
-    backends: probeBackends(gpuIds, options.findPackage),
+    backends: applyLoadResults(
+      probeBackends(gpuIds, options.findPackage),
+      await (options.loadBackends ?? availableBackends)(),
+    ),
   };
 }
