@@ -6,12 +6,14 @@
 //   fashion-mnist  the zoo's small-cnn on Fashion-MNIST, same data, batch, epochs, learning rate
 //                  and thread count (1 and 2) for Assay and PyTorch: samples/s, time ratio, test
 //                  accuracy after the same epochs
+//   inference      per zoo architecture: onnxruntime-node (our ONNX export) vs TensorFlow.js, one-item
+//                  latency p50/p99 and batch throughput, plus the exporter's parity (bench/inference.ts)
 //   audio-cnn, api-latency   hooks: bench/audio-cnn.mjs and bench/api-latency.mjs run when present
 //                  (they write their own bench/results/<name>.json)
 //
 // Results: bench/results/<name>.json, bench/results/summary.json, and a table on stdout.
 //
-//   node scripts/bench.mjs [--only conv-layer,fashion-mnist,audio-cnn,api-latency]
+//   node scripts/bench.mjs [--only conv-layer,fashion-mnist,inference,audio-cnn,api-latency]
 //     [--full] [--train 10000] [--test 10000] [--epochs 2] [--batch 64] [--threads 1,2]
 //     [--repeats 15] [--rounds 1] [--python /usr/bin/python3] [--data /usr/share/datasets/fashion-mnist]
 //
@@ -33,7 +35,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const resultsDir = path.join(root, 'bench', 'results');
 const { values } = parseArgs({
   options: {
-    only: { type: 'string', default: 'conv-layer,fashion-mnist,audio-cnn,api-latency' },
+    only: { type: 'string', default: 'conv-layer,fashion-mnist,inference,audio-cnn,api-latency' },
     full: { type: 'boolean', default: false },
     train: { type: 'string' },
     test: { type: 'string', default: '10000' },
@@ -253,6 +255,16 @@ async function fashionMnist(torchVersion) {
   return { name: 'fashion-mnist', file };
 }
 
+/** bench/inference.ts writes bench/results/inference.json itself and prints one line per model. */
+async function inference() {
+  console.log('\n== inference (bench/inference.ts): onnxruntime-node vs TensorFlow.js ==');
+  const out = await run(process.execPath, ['--import', 'tsx', path.join('bench', 'inference.ts')], {
+    label: 'inference',
+  });
+  process.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
+  return { name: 'inference', file: path.join(resultsDir, 'inference.json') };
+}
+
 /** Benchmarks other parts of the team own: run them when their script exists. */
 async function hook(name) {
   const script = path.join(root, 'bench', `${name}.mjs`);
@@ -277,6 +289,7 @@ const summary = [];
 const steps = [
   ['conv-layer', () => convLayer(torchVersion)],
   ['fashion-mnist', () => fashionMnist(torchVersion)],
+  ['inference', () => inference()],
   ['audio-cnn', () => hook('audio-cnn')],
   ['api-latency', () => hook('api-latency')],
 ];
