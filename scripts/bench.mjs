@@ -8,12 +8,13 @@
 //                  accuracy after the same epochs
 //   inference      per zoo architecture: onnxruntime-node (our ONNX export) vs TensorFlow.js, one-item
 //                  latency p50/p99 and batch throughput, plus the exporter's parity (bench/inference.ts)
-//   audio-cnn, api-latency   hooks: bench/audio-cnn.mjs and bench/api-latency.mjs run when present
-//                  (they write their own bench/results/<name>.json)
+//   audio-cnn, api-latency, regression-friedman   hooks: bench/<name>.mjs, run when present
+//                  (each writes its own result file; regression-friedman writes regression.json:
+//                  Friedman #1, Assay's MLP vs scikit-learn's MLPRegressor)
 //
 // Results: bench/results/<name>.json, bench/results/summary.json, and a table on stdout.
 //
-//   node scripts/bench.mjs [--only conv-layer,fashion-mnist,inference,audio-cnn,api-latency]
+//   node scripts/bench.mjs [--only conv-layer,fashion-mnist,inference,audio-cnn,api-latency,regression-friedman]
 //     [--full] [--train 10000] [--test 10000] [--epochs 2] [--batch 64] [--threads 1,2]
 //     [--repeats 15] [--rounds 1] [--python /usr/bin/python3] [--data /usr/share/datasets/fashion-mnist]
 //
@@ -35,7 +36,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const resultsDir = path.join(root, 'bench', 'results');
 const { values } = parseArgs({
   options: {
-    only: { type: 'string', default: 'conv-layer,fashion-mnist,inference,audio-cnn,api-latency' },
+    only: {
+      type: 'string',
+      default: 'conv-layer,fashion-mnist,inference,audio-cnn,api-latency,regression-friedman',
+    },
     full: { type: 'boolean', default: false },
     train: { type: 'string' },
     test: { type: 'string', default: '10000' },
@@ -266,7 +270,7 @@ async function inference() {
 }
 
 /** Benchmarks other parts of the team own: run them when their script exists. */
-async function hook(name) {
+async function hook(name, resultName = name) {
   const script = path.join(root, 'bench', `${name}.mjs`);
   if (!existsSync(script)) {
     console.log(`\n== ${name}: skipped — bench/${name}.mjs does not exist yet ==`);
@@ -275,7 +279,7 @@ async function hook(name) {
   console.log(`\n== ${name} (bench/${name}.mjs) ==`);
   const out = await run(process.execPath, [script], { label: name });
   process.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
-  return { name, file: path.join(resultsDir, `${name}.json`) };
+  return { name, file: path.join(resultsDir, `${resultName}.json`) };
 }
 
 const torchVersion = await probeTorch();
@@ -292,6 +296,7 @@ const steps = [
   ['inference', () => inference()],
   ['audio-cnn', () => hook('audio-cnn')],
   ['api-latency', () => hook('api-latency')],
+  ['regression-friedman', () => hook('regression-friedman', 'regression')],
 ];
 let failed = false;
 for (const [name, step] of steps) {
