@@ -3,6 +3,8 @@ import { AppHeader } from './components/app-header.js';
 import { Sidebar } from './components/sidebar.js';
 import { Toasts } from './components/toasts.js';
 import { DatasetScreen } from './screens/dataset/dataset-screen.js';
+import { EvaluationScreen } from './screens/evaluation/evaluation-screen.js';
+import { ExportScreen } from './screens/export/export-screen.js';
 import { ExperimentsScreen } from './screens/experiments/experiments-screen.js';
 import { RunsScreen } from './screens/runs/runs-screen.js';
 import { ProjectsScreen } from './screens/projects/projects-screen.js';
@@ -74,6 +76,10 @@ export function App() {
             <ExperimentsScreen key={projectId} projectId={projectId} />
           ) : screen === 'runs' ? (
             <RunsScreen key={projectId} projectId={projectId} />
+          ) : screen === 'evaluation' ? (
+            <EvaluationScreen key={projectId} projectId={projectId} />
+          ) : screen === 'export' ? (
+            <ExportScreen key={projectId} projectId={projectId} />
           ) : (
             <SplitsScreen key={projectId} projectId={projectId} />
           )}

@@ -9,6 +9,7 @@ import './styles/dataset.css';
 import './styles/splits.css';
 import './styles/training.css';
 import './styles/regression.css';
+import './styles/evaluation.css';
 
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html has no #root element');

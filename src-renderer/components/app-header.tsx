@@ -9,6 +9,8 @@ const TITLES: Readonly<Record<Screen, string>> = {
   splits: 'Splits',
   experiments: 'Experiments',
   runs: 'Runs',
+  evaluation: 'Evaluation',
+  export: 'Export',
   regression: 'Regression',
 };
 

@@ -18,6 +18,8 @@ interface PlotPanelProps {
   readonly layout: PlotLayout;
   readonly testId?: string;
   readonly ariaLabel: string;
+  /** A click on a data point (a heatmap cell: its column `x` and row `y`). */
+  readonly onPointClick?: (point: { readonly x: unknown; readonly y: unknown }) => void;
 }
 
 /**
@@ -25,10 +27,16 @@ interface PlotPanelProps {
  * `Plotly.react` (which diffs, so updates are cheap), follows the container's size and purges the
  * plot on unmount so no listeners or WebGL contexts leak.
  */
-export function PlotPanel({ traces, layout, testId, ariaLabel }: PlotPanelProps) {
+export function PlotPanel({ traces, layout, testId, ariaLabel, onPointClick }: PlotPanelProps) {
   const ref = useRef<HTMLDivElement>(null);
   const [plotly, setPlotly] = useState<Plotly | null>(null);
   const [failed, setFailed] = useState(false);
+  // The latest handler, read at click time: the listener is bound once per plot.
+  const onClick = useRef(onPointClick);
+  const bound = useRef(false);
+  useEffect(() => {
+    onClick.current = onPointClick;
+  }, [onPointClick]);
 
   useEffect(() => {
     let alive = true;
@@ -45,7 +53,14 @@ export function PlotPanel({ traces, layout, testId, ariaLabel }: PlotPanelProps)
     const el = ref.current;
     if (plotly === null || el === null) return;
     el.dataset.plotReady = 'false';
-    void plotly.react(el, traces, layout, CONFIG).then(() => {
+    void plotly.react(el, traces, layout, CONFIG).then((plotted) => {
+      if (!bound.current) {
+        bound.current = true;
+        plotted.on('plotly_click', (e) => {
+          const point = e.points[0];
+          if (point !== undefined) onClick.current?.(point);
+        });
+      }
       el.dataset.plotReady = 'true';
     });
   }, [plotly, traces, layout]);
@@ -58,6 +73,7 @@ export function PlotPanel({ traces, layout, testId, ariaLabel }: PlotPanelProps)
     return () => {
       observer.disconnect();
       plotly.purge(el);
+      bound.current = false;
     };
   }, [plotly]);
 

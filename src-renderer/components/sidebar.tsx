@@ -7,6 +7,8 @@ const ITEMS: readonly { screen: Screen; label: string; needsProject: boolean }[]
   { screen: 'splits', label: 'Splits', needsProject: true },
   { screen: 'experiments', label: 'Experiments', needsProject: true },
   { screen: 'runs', label: 'Runs', needsProject: true },
+  { screen: 'evaluation', label: 'Evaluation', needsProject: true },
+  { screen: 'export', label: 'Export', needsProject: true },
   { screen: 'regression', label: 'Regression', needsProject: false },
 ];
 
@@ -19,6 +21,8 @@ function NavIcon({ screen }: { screen: Screen }) {
     experiments:
       'M9 3h6M10 3v6l-5.5 9.5A1.5 1.5 0 0 0 5.8 21h12.4a1.5 1.5 0 0 0 1.3-2.5L14 9V3M7.5 15h9',
     runs: 'M3 12h4l3-8 4 16 3-8h4',
+    evaluation: 'M4 4h16v16H4zM4 12h16M12 4v16M7 7.5h2M15 15.5h2',
+    export: 'M12 3v12M7 10l5 5 5-5M4 17v3h16v-3',
     regression: 'M4 20h16M4 20V4M6 17l4-5 3 2 6-8M7 9h.01M12 7h.01M16 15h.01',
   };
   return (

@@ -1,5 +1,13 @@
 /** The app's location, kept in the URL hash so a reload (or a bookmark) returns to the same screen. */
-export type Screen = 'projects' | 'dataset' | 'splits' | 'experiments' | 'runs' | 'regression';
+export type Screen =
+  | 'projects'
+  | 'dataset'
+  | 'splits'
+  | 'experiments'
+  | 'runs'
+  | 'evaluation'
+  | 'export'
+  | 'regression';
 
 export interface Route {
   readonly screen: Screen;
@@ -13,7 +21,14 @@ const DETAIL_ID: Partial<Record<Screen, RegExp>> = {
   experiments: /^exp-[0-9a-f]{8}$/,
   runs: /^run-[0-9a-f]{8}$/,
 };
-const PROJECT_SCREENS: readonly Screen[] = ['dataset', 'splits', 'experiments', 'runs'];
+const PROJECT_SCREENS: readonly Screen[] = [
+  'dataset',
+  'splits',
+  'experiments',
+  'runs',
+  'evaluation',
+  'export',
+];
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean);

@@ -1,0 +1,194 @@
+import { readFile } from 'node:fs/promises';
+import type { APIRequestContext } from '@playwright/test';
+import { unzipSync } from 'fflate';
+import { screenshot, test, expect } from '../helpers/fixtures.js';
+import { CLASSES, TOTAL_IMAGES, writeImageFolder } from '../helpers/images.js';
+
+/** Training is set up over the API for speed; evaluation and export are driven from the UI. */
+const SETUP_TIMEOUT = 120_000;
+
+interface Envelope<T> {
+  readonly status: string;
+  readonly data: T;
+}
+
+async function api<T>(
+  request: APIRequestContext,
+  method: 'GET' | 'POST',
+  url: string,
+  body?: object,
+): Promise<T> {
+  const res = await request.fetch(url, { method, ...(body === undefined ? {} : { data: body }) });
+  const json = (await res.json()) as Envelope<T>;
+  expect(json.status, `${method} ${url}: ${JSON.stringify(json)}`).toBe('ok');
+  return json.data;
+}
+
+/** A project with the colour-patch images, a split and a few quick epochs of a tiny CNN. */
+async function trainedRun(
+  request: APIRequestContext,
+  base: string,
+  folder: string,
+): Promise<{ pid: string; runId: string }> {
+  const { id: pid } = await api<{ id: string }>(request, 'POST', `${base}/api/projects`, {
+    name: 'Evaluate me',
+  });
+  const job = await api<{ job_id: string }>(
+    request,
+    'POST',
+    `${base}/api/datasets/${pid}/import/local`,
+    { path: folder },
+  );
+  await expect
+    .poll(
+      async () =>
+        (await api<{ status: string }>(request, 'GET', `${base}/api/jobs/${job.job_id}`)).status,
+      {
+        timeout: SETUP_TIMEOUT,
+      },
+    )
+    .toBe('completed');
+  await api(request, 'POST', `${base}/api/splits/${pid}`, {
+    name: 'baseline',
+    ratios: { train: 0.6, val: 0.2, test: 0.2 },
+    seed: 1,
+  });
+  const exp = await api<{ id: string }>(
+    request,
+    'POST',
+    `${base}/api/training/${pid}/experiments`,
+    {
+      name: 'tiny cnn',
+      split_index: 0,
+      config: {
+        architecture: 'small-cnn',
+        input: { width: 16, height: 16, channels: 3 },
+        epochs: 4,
+        batch_size: 8,
+        seed: 7,
+        early_stopping: { enabled: false },
+      },
+    },
+  );
+  const { run_id: runId } = await api<{ run_id: string }>(
+    request,
+    'POST',
+    `${base}/api/training/${pid}/experiments/${exp.id}/run`,
+  );
+  await expect
+    .poll(
+      async () =>
+        (await api<{ status: string }>(request, 'GET', `${base}/api/training/${pid}/runs/${runId}`))
+          .status,
+      { timeout: SETUP_TIMEOUT },
+    )
+    .toMatch(/completed|failed|stopped|interrupted/);
+  const run = await api<{ status: string; message: string | null }>(
+    request,
+    'GET',
+    `${base}/api/training/${pid}/runs/${runId}`,
+  );
+  expect(run.status, run.message ?? '').toBe('completed');
+  return { pid, runId };
+}
+
+/**
+ * Issue 4's path: a trained run evaluated from the UI (metrics, confusion matrix), a cell's items
+ * opened in the gallery, then an ONNX export created from the UI and downloaded as a ZIP.
+ */
+test('evaluate a run, open a confusion cell, export to ONNX and download it', async ({
+  app,
+  scratch,
+}) => {
+  test.setTimeout(SETUP_TIMEOUT * 2 + 60_000);
+  const { page } = app;
+  const folder = await writeImageFolder(`${scratch}/patches`);
+  const { pid, runId } = await trainedRun(page.request, app.url, folder);
+
+  await page.goto(`${app.url}/#/projects/${pid}/evaluation`);
+  await expect(page.locator('body')).toHaveAttribute('data-app-state', 'ready');
+  await expect(page.getByTestId('evaluation-screen')).toBeVisible();
+  await expect(page.getByTestId('eval-run-select')).toHaveValue(runId);
+  await page.getByTestId('eval-checkpoint-select').selectOption('best');
+  await page.getByTestId('eval-subset-select').selectOption('test');
+  await page.getByTestId('eval-start-button').click();
+
+  const view = page.getByTestId('eval-view');
+  await expect(view).toHaveAttribute('data-status', /completed|failed/, { timeout: 60_000 });
+  expect(await view.getAttribute('data-status'), (await view.textContent()) ?? '').toBe(
+    'completed',
+  );
+  await expect(page.getByTestId('eval-row')).toHaveCount(1);
+  await expect(page.getByTestId('eval-accuracy')).toHaveText(/%$/);
+  await expect(page.getByTestId('eval-class-row')).toHaveCount(Object.keys(CLASSES).length);
+  const plot = page.getByTestId('eval-confusion');
+  await expect(plot).toHaveAttribute('data-plot-ready', 'true');
+  await expect(plot.locator('.hm, image').first()).toBeAttached();
+  await screenshot(page, 'evaluation-confusion');
+
+  // The test subset of a stratified 60/20/20 split: a fifth of each class. Click the top-left
+  // cell (true = first class, predicted = first class) through plotly's own drag layer.
+  const testTotal = Math.round(TOTAL_IMAGES * 0.2);
+  const drag = plot.locator('.nsewdrag').first();
+  const box = await drag.boundingBox();
+  if (box === null) throw new Error('the confusion plot has no plot area');
+  const n = Object.keys(CLASSES).length;
+  let opened = false;
+  for (let cell = 0; cell < n && !opened; cell += 1) {
+    // Diagonal cells in turn: a class the tiny model never predicts right would have none.
+    await page.mouse.click(
+      box.x + ((cell + 0.5) * box.width) / n,
+      box.y + ((cell + 0.5) * box.height) / n,
+    );
+    const gallery = page.getByTestId('eval-gallery');
+    await expect(gallery).toHaveAttribute('data-status', 'ready');
+    opened = Number(await page.getByTestId('eval-gallery-total').textContent()) > 0;
+  }
+  expect(opened, 'some diagonal cell has items').toBe(true);
+  const total = Number(await page.getByTestId('eval-gallery-total').textContent());
+  expect(total).toBeLessThanOrEqual(testTotal);
+  await expect(page.getByTestId('eval-gallery-item')).toHaveCount(total);
+  await expect
+    .poll(() =>
+      page
+        .getByTestId('eval-gallery-thumb')
+        .evaluateAll(
+          (imgs) =>
+            (imgs as unknown as { complete: boolean; naturalWidth: number }[]).filter(
+              (i) => i.complete && i.naturalWidth > 0,
+            ).length,
+        ),
+    )
+    .toBe(total);
+  await page.getByTestId('eval-gallery').scrollIntoViewIfNeeded();
+  await screenshot(page, 'evaluation-gallery');
+
+  // Export from the UI: ONNX with its defaults (opset 17, dynamic batch, simplify).
+  await page.getByTestId('nav-export').click();
+  await expect(page.getByTestId('export-screen')).toBeVisible();
+  await expect(page.getByTestId('export-run-select')).toHaveValue(runId);
+  await page.getByTestId('export-format-select').selectOption('onnx');
+  await page.getByTestId('export-opset').fill('99');
+  await expect(page.getByTestId('export-invalid')).toBeVisible();
+  await expect(page.getByTestId('export-create-button')).toBeDisabled();
+  await page.getByTestId('export-opset').fill('17');
+  await page.getByTestId('export-create-button').click();
+  const row = page.getByTestId('export-row');
+  await expect(row).toHaveCount(1);
+  await expect(row).toHaveAttribute('data-status', /completed|failed/, { timeout: 60_000 });
+  expect(await row.getAttribute('data-status'), (await row.textContent()) ?? '').toBe('completed');
+  await screenshot(page, 'export-completed');
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('export-download').click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/\.zip$/);
+  const bytes = await readFile(await download.path());
+  expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK');
+  const files = unzipSync(new Uint8Array(bytes));
+  expect(Object.keys(files)).toContain('model.onnx');
+  expect((files['model.onnx'] ?? new Uint8Array()).length).toBeGreaterThan(100);
+
+  expect(app.errors).toEqual([]);
+});

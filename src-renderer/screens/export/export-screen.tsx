@@ -1,0 +1,125 @@
+import { useEffect } from 'react';
+import type { Export } from '../../../src-shared/contract/index.js';
+import { client } from '../../client/index.js';
+import { EmptyState } from '../../components/empty-state.js';
+import { ProgressBar } from '../../components/progress-bar.js';
+import { formatBytes } from '../../lib/format.js';
+import { useExperimentsStore } from '../../stores/experiments-store.js';
+import { useExportsStore } from '../../stores/exports-store.js';
+import { useRunsStore } from '../../stores/runs-store.js';
+import { ExportForm } from './export-form.js';
+
+/** In a browser the server serves the ZIP; the desktop app has no such route yet. */
+function DownloadCell({ x }: { readonly x: Export }) {
+  if (x.status === 'pending' || x.status === 'running') {
+    return <ProgressBar fraction={null} label="Exporting" testId="export-progress" />;
+  }
+  if (x.status === 'failed') return <span className="field-error">{x.message}</span>;
+  if (x.download_url === null) return null;
+  if (client.kind !== 'http') {
+    return <span className="muted small">Download from the browser UI</span>;
+  }
+  return (
+    <a
+      className="btn btn-sm"
+      href={x.download_url}
+      download={x.filename}
+      data-testid="export-download"
+    >
+      Download
+    </a>
+  );
+}
+
+/** Export a run's checkpoint (ONNX or TensorFlow.js) as a ZIP; the project's exports below. */
+export function ExportScreen({ projectId }: { readonly projectId: string }) {
+  const open = useExportsStore((s) => s.open);
+  const leave = useExportsStore((s) => s.leave);
+  const exports = useExportsStore((s) => s.exports);
+  const status = useExportsStore((s) => s.status);
+  const error = useExportsStore((s) => s.error);
+  const deleting = useExportsStore((s) => s.deleting);
+  const remove = useExportsStore((s) => s.remove);
+  const openRuns = useRunsStore((s) => s.open);
+  const leaveRuns = useRunsStore((s) => s.leave);
+  const openExperiments = useExperimentsStore((s) => s.open);
+
+  useEffect(() => {
+    void open(projectId);
+    void openRuns(projectId);
+    void openExperiments(projectId);
+    return () => {
+      leave();
+      leaveRuns();
+    };
+  }, [projectId, open, openRuns, openExperiments, leave, leaveRuns]);
+
+  if (status === 'error') {
+    return (
+      <EmptyState title="Exports could not be loaded" tone="error">
+        {error}
+      </EmptyState>
+    );
+  }
+  return (
+    <div className="screen export-screen" data-testid="export-screen">
+      <section className="card">
+        <h2 className="card-title">Export a model</h2>
+        <ExportForm />
+      </section>
+      <section className="card">
+        <h2 className="card-title">
+          Exports <span className="count">{exports.length}</span>
+        </h2>
+        {exports.length === 0 ? (
+          <p className="muted">Nothing exported yet.</p>
+        ) : (
+          <table className="table">
+            <thead>
+              <tr>
+                <th>Export</th>
+                <th>Run</th>
+                <th>Checkpoint</th>
+                <th>Format</th>
+                <th>Status</th>
+                <th>Size</th>
+                <th>File</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {exports.map((x) => (
+                <tr key={x.export_id} data-testid="export-row" data-status={x.status}>
+                  <td className="mono">{x.export_id}</td>
+                  <td className="mono">{x.run_id}</td>
+                  <td>{x.checkpoint}</td>
+                  <td>{x.format.toUpperCase()}</td>
+                  <td data-testid="export-status">{x.status}</td>
+                  <td>{x.size_bytes === null ? '—' : formatBytes(x.size_bytes)}</td>
+                  <td>
+                    <DownloadCell x={x} />
+                  </td>
+                  <td className="row-actions">
+                    <button
+                      type="button"
+                      className="btn btn-sm btn-ghost-danger"
+                      disabled={
+                        deleting[x.export_id] === true ||
+                        x.status === 'pending' ||
+                        x.status === 'running'
+                      }
+                      onClick={() => void remove(x.export_id)}
+                      data-testid="export-delete"
+                    >
+                      Delete
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </div>
+  );
+}

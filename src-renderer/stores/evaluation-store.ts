@@ -1,0 +1,209 @@
+import { create } from 'zustand';
+import type {
+  OperationInput,
+  EvalItemResult,
+  Evaluation,
+} from '../../src-shared/contract/index.js';
+import { client } from '../client/index.js';
+import { errorMessage } from '../lib/errors.js';
+import type { LoadStatus } from './projects-store.js';
+import { useToastStore } from './toast-store.js';
+
+/** A clicked confusion-matrix cell: the items whose true class and prediction it counts. */
+export interface EvalCell {
+  readonly trueClass: string;
+  readonly predictedClass: string;
+}
+
+interface EvaluationState {
+  readonly projectId: string | null;
+  /** The project's evaluations, newest first. */
+  readonly evaluations: readonly Evaluation[];
+  readonly status: LoadStatus;
+  readonly error: string | null;
+  /** The evaluation shown under the form. */
+  readonly selectedId: string | null;
+  readonly starting: boolean;
+  readonly cell: EvalCell | null;
+  /** The open cell's items on the current gallery page, with the cell's total. */
+  readonly cellItems: readonly EvalItemResult[];
+  readonly cellTotal: number;
+  readonly cellPage: number;
+  readonly pageStatus: LoadStatus;
+
+  open(projectId: string): Promise<void>;
+  start(input: Omit<OperationInput<'createEvaluation'>, 'project_id'>): Promise<void>;
+  select(evalId: string): void;
+  remove(evalId: string): Promise<void>;
+  openCell(cell: EvalCell | null, page?: number): Promise<void>;
+  leave(): void;
+}
+
+/** Evaluations report no events: an unfinished one is polled at this pace until it settles. */
+const POLL_MS = 500;
+export const GALLERY_PAGE_SIZE = 24;
+/** The API's largest page: an off-diagonal cell is narrowed from its true class's errors. */
+const MAX_PAGE = 1000;
+const toasts = () => useToastStore.getState();
+let pollTimer: ReturnType<typeof setTimeout> | null = null;
+
+const NO_CELL = {
+  cell: null,
+  cellItems: [],
+  cellTotal: 0,
+  cellPage: 1,
+  pageStatus: 'idle',
+} as const;
+
+const settled = (e: Evaluation) => e.status === 'completed' || e.status === 'failed';
+
+export const useEvaluationStore = create<EvaluationState>()((set, get) => {
+  function upsert(ev: Evaluation): void {
+    const { evaluations } = get();
+    const exists = evaluations.some((e) => e.eval_id === ev.eval_id);
+    set({
+      evaluations: exists
+        ? evaluations.map((e) => (e.eval_id === ev.eval_id ? ev : e))
+        : [ev, ...evaluations],
+    });
+  }
+
+  function stopPolling(): void {
+    if (pollTimer !== null) clearTimeout(pollTimer);
+    pollTimer = null;
+  }
+
+  /** Polls every unfinished evaluation of the open project until none is left. */
+  function poll(projectId: string): void {
+    stopPolling();
+    if (!get().evaluations.some((e) => !settled(e))) return;
+    pollTimer = setTimeout(() => {
+      const pending = get().evaluations.filter((e) => !settled(e));
+      void Promise.all(
+        pending.map((e) =>
+          client
+            .getEvaluation({ project_id: projectId, eval_id: e.eval_id })
+            .then((fresh) => {
+              if (get().projectId !== projectId) return;
+              upsert(fresh);
+              if (fresh.status === 'failed')
+                toasts().push('error', `Evaluation failed: ${fresh.message ?? ''}`);
+            })
+            .catch(() => undefined),
+        ),
+      ).then(() => {
+        if (get().projectId === projectId) poll(projectId);
+      });
+    }, POLL_MS);
+  }
+
+  return {
+    projectId: null,
+    evaluations: [],
+    status: 'idle',
+    error: null,
+    selectedId: null,
+    starting: false,
+    ...NO_CELL,
+
+    async open(projectId) {
+      stopPolling();
+      set({ projectId, status: 'loading', error: null, ...NO_CELL });
+      try {
+        const list = await client.listEvaluations({ project_id: projectId });
+        if (get().projectId !== projectId) return;
+        const evaluations = [...list].sort((a, b) => b.created_at.localeCompare(a.created_at));
+        set({
+          evaluations,
+          status: 'ready',
+          selectedId: get().selectedId ?? evaluations[0]?.eval_id ?? null,
+        });
+        poll(projectId);
+      } catch (e) {
+        if (get().projectId === projectId) set({ status: 'error', error: errorMessage(e) });
+      }
+    },
+
+    async start(input) {
+      const projectId = get().projectId;
+      if (projectId === null || get().starting) return;
+      set({ starting: true });
+      try {
+        const ev = await client.createEvaluation({ project_id: projectId, ...input });
+        if (get().projectId !== projectId) return;
+        upsert(ev);
+        set({ selectedId: ev.eval_id, ...NO_CELL });
+        poll(projectId);
+      } catch (e) {
+        toasts().pushError('Could not start the evaluation', e);
+      } finally {
+        set({ starting: false });
+      }
+    },
+
+    select(evalId) {
+      set({ selectedId: evalId, ...NO_CELL });
+    },
+
+    async remove(evalId) {
+      const projectId = get().projectId;
+      if (projectId === null) return;
+      try {
+        await client.deleteEvaluation({ project_id: projectId, eval_id: evalId });
+        const evaluations = get().evaluations.filter((e) => e.eval_id !== evalId);
+        set({
+          evaluations,
+          ...(get().selectedId === evalId
+            ? { selectedId: evaluations[0]?.eval_id ?? null, ...NO_CELL }
+            : {}),
+        });
+      } catch (e) {
+        toasts().pushError('Could not delete the evaluation', e);
+      }
+    },
+
+    async openCell(cell, page = 1) {
+      const { projectId, selectedId } = get();
+      if (cell === null || projectId === null || selectedId === null) {
+        set({ ...NO_CELL });
+        return;
+      }
+      set({ cell, cellPage: page, pageStatus: 'loading' });
+      const diagonal = cell.trueClass === cell.predictedClass;
+      try {
+        // The API filters by true class and correctness, not by prediction: a diagonal cell is
+        // exactly one such filter and pages on the server; an off-diagonal cell is narrowed here
+        // from that class's errors and paged locally.
+        const result = await client.getEvaluationResults({
+          project_id: projectId,
+          eval_id: selectedId,
+          filter_class: cell.trueClass,
+          filter_correct: diagonal ? 'true' : 'false',
+          sort_by: 'confidence',
+          page: diagonal ? page : 1,
+          page_size: diagonal ? GALLERY_PAGE_SIZE : MAX_PAGE,
+        });
+        if (get().cell !== cell) return;
+        if (diagonal) {
+          set({ cellItems: result.items, cellTotal: result.total, pageStatus: 'ready' });
+          return;
+        }
+        const matching = result.items.filter((r) => r.predicted_label === cell.predictedClass);
+        const start = (page - 1) * GALLERY_PAGE_SIZE;
+        set({
+          cellItems: matching.slice(start, start + GALLERY_PAGE_SIZE),
+          cellTotal: matching.length,
+          pageStatus: 'ready',
+        });
+      } catch (e) {
+        if (get().cell === cell) set({ pageStatus: 'error' });
+        toasts().pushError('Could not load the items', e);
+      }
+    },
+
+    leave() {
+      stopPolling();
+      set({ projectId: null, evaluations: [], status: 'idle', ...NO_CELL });
+    },
+  };
+});
