@@ -126,20 +126,23 @@ test('evaluate a run, open a confusion cell, export to ONNX and download it', as
   await expect(plot.locator('.hm, image').first()).toBeAttached();
   await screenshot(page, 'evaluation-confusion');
 
-  // The test subset of a stratified 60/20/20 split: a fifth of each class. Click the top-left
-  // cell (true = first class, predicted = first class) through plotly's own drag layer.
+  // The test subset of a stratified 60/20/20 split: about a fifth of each class.
   const testTotal = Math.round(TOTAL_IMAGES * 0.2);
-  const drag = plot.locator('.nsewdrag').first();
-  const box = await drag.boundingBox();
-  if (box === null) throw new Error('the confusion plot has no plot area');
   const n = Object.keys(CLASSES).length;
+  /** Clicks a cell through plotly's own drag layer, measured afresh (the page may have scrolled). */
+  const clickCell = async (row: number, col: number): Promise<void> => {
+    await plot.scrollIntoViewIfNeeded();
+    const box = await plot.locator('.nsewdrag').first().boundingBox();
+    if (box === null) throw new Error('the confusion plot has no plot area');
+    await page.mouse.click(
+      box.x + ((col + 0.5) * box.width) / n,
+      box.y + ((row + 0.5) * box.height) / n,
+    );
+  };
   let opened = false;
   for (let cell = 0; cell < n && !opened; cell += 1) {
     // Diagonal cells in turn: a class the tiny model never predicts right would have none.
-    await page.mouse.click(
-      box.x + ((cell + 0.5) * box.width) / n,
-      box.y + ((cell + 0.5) * box.height) / n,
-    );
+    await clickCell(cell, cell);
     const gallery = page.getByTestId('eval-gallery');
     await expect(gallery).toHaveAttribute('data-status', 'ready');
     opened = Number(await page.getByTestId('eval-gallery-total').textContent()) > 0;
@@ -162,6 +165,19 @@ test('evaluate a run, open a confusion cell, export to ONNX and download it', as
     .toBe(total);
   await page.getByTestId('eval-gallery').scrollIntoViewIfNeeded();
   await screenshot(page, 'evaluation-gallery');
+
+  // An off-diagonal cell (true first class, predicted second) lists exactly its count's items.
+  const classes = await page
+    .getByTestId('eval-class-row')
+    .locator('td:first-child')
+    .allTextContents();
+  await clickCell(0, 1);
+  await expect(page.getByTestId('eval-gallery-title')).toHaveText(
+    `True ${classes[0]}, predicted ${classes[1]}`,
+  );
+  await expect(page.getByTestId('eval-gallery')).toHaveAttribute('data-status', 'ready');
+  const offTotal = Number(await page.getByTestId('eval-gallery-total').textContent());
+  await expect(page.getByTestId('eval-gallery-item')).toHaveCount(offTotal);
 
   // Export from the UI: ONNX with its defaults (opset 17, dynamic batch, simplify).
   await page.getByTestId('nav-export').click();
@@ -189,6 +205,10 @@ test('evaluate a run, open a confusion cell, export to ONNX and download it', as
   const files = unzipSync(new Uint8Array(bytes));
   expect(Object.keys(files)).toContain('model.onnx');
   expect((files['model.onnx'] ?? new Uint8Array()).length).toBeGreaterThan(100);
+
+  // Deleted from the list.
+  await page.getByTestId('export-delete').click();
+  await expect(page.getByTestId('export-row')).toHaveCount(0);
 
   expect(app.errors).toEqual([]);
 });

@@ -16,6 +16,7 @@ export function EvaluationScreen({ projectId }: { readonly projectId: string }) 
   const openRuns = useRunsStore((s) => s.open);
   const leaveRuns = useRunsStore((s) => s.leave);
   const allRuns = useRunsStore((s) => s.runs);
+  const runsStatus = useRunsStore((s) => s.status);
   const openExperiments = useExperimentsStore((s) => s.open);
   const experiments = useExperimentsStore((s) => s.experiments);
   const open = useEvaluationStore((s) => s.open);
@@ -54,7 +55,9 @@ export function EvaluationScreen({ projectId }: { readonly projectId: string }) 
     <div className="screen evaluation-screen" data-testid="evaluation-screen">
       <section className="card">
         <h2 className="card-title">Evaluate a run</h2>
-        {run === undefined ? (
+        {run === undefined && runsStatus !== 'ready' ? (
+          <p className="muted">Loading runs…</p>
+        ) : run === undefined ? (
           <p className="muted" data-testid="eval-no-runs">
             No run has a checkpoint yet: train one on the Runs screen first.
           </p>

@@ -9,6 +9,7 @@ import { RunPicker, usableRuns, type Checkpoint } from '../evaluation/run-picker
 /** Run, checkpoint, format and (for ONNX) its options; checked here before anything is sent. */
 export function ExportForm() {
   const allRuns = useRunsStore((s) => s.runs);
+  const runsStatus = useRunsStore((s) => s.status);
   const experiments = useExperimentsStore((s) => s.experiments);
   const formats = useExportsStore((s) => s.formats);
   const create = useExportsStore((s) => s.create);
@@ -24,6 +25,7 @@ export function ExportForm() {
   const options = format === 'onnx' ? onnxOptions(draft) : null;
   const edit = (patch: Partial<OnnxDraft>) => setDraft({ ...draft, ...patch });
 
+  if (run === undefined && runsStatus !== 'ready') return <p className="muted">Loading runs…</p>;
   if (run === undefined) {
     return (
       <p className="muted" data-testid="export-no-runs">
