@@ -5,15 +5,13 @@ import type {
   Evaluation,
 } from '../../src-shared/contract/index.js';
 import { client } from '../client/index.js';
+import { offDiagonalPage, type EvalCell } from '../lib/cell-gallery.js';
 import { errorMessage } from '../lib/errors.js';
+import { cellQuery } from '../lib/evaluation-traces.js';
 import type { LoadStatus } from './projects-store.js';
 import { useToastStore } from './toast-store.js';
 
-/** A clicked confusion-matrix cell: the items whose true class and prediction it counts. */
-export interface EvalCell {
-  readonly trueClass: string;
-  readonly predictedClass: string;
-}
+export type { EvalCell };
 
 interface EvaluationState {
   readonly projectId: string | null;
@@ -169,7 +167,8 @@ export const useEvaluationStore = create<EvaluationState>()((set, get) => {
         return;
       }
       set({ cell, cellPage: page, pageStatus: 'loading' });
-      const diagonal = cell.trueClass === cell.predictedClass;
+      const query = cellQuery(cell.trueClass, cell.predictedClass);
+      const diagonal = query.filter_correct;
       try {
         // The API filters by true class and correctness, not by prediction: a diagonal cell is
         // exactly one such filter and pages on the server; an off-diagonal cell is narrowed here
@@ -177,7 +176,7 @@ export const useEvaluationStore = create<EvaluationState>()((set, get) => {
         const result = await client.getEvaluationResults({
           project_id: projectId,
           eval_id: selectedId,
-          filter_class: cell.trueClass,
+          filter_class: query.filter_class,
           filter_correct: diagonal ? 'true' : 'false',
           sort_by: 'confidence',
           page: diagonal ? page : 1,
@@ -188,13 +187,8 @@ export const useEvaluationStore = create<EvaluationState>()((set, get) => {
           set({ cellItems: result.items, cellTotal: result.total, pageStatus: 'ready' });
           return;
         }
-        const matching = result.items.filter((r) => r.predicted_label === cell.predictedClass);
-        const start = (page - 1) * GALLERY_PAGE_SIZE;
-        set({
-          cellItems: matching.slice(start, start + GALLERY_PAGE_SIZE),
-          cellTotal: matching.length,
-          pageStatus: 'ready',
-        });
+        const { items, total } = offDiagonalPage(result.items, cell, page, GALLERY_PAGE_SIZE);
+        set({ cellItems: items, cellTotal: total, pageStatus: 'ready' });
       } catch (e) {
         if (get().cell === cell) set({ pageStatus: 'error' });
         toasts().pushError('Could not load the items', e);
