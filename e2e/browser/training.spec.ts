@@ -6,13 +6,14 @@ import { createProject, waitForImport } from '../helpers/ui.js';
 /**
  * Small enough for CI's two cores, long enough that Stop lands while it trains: at 16×16 these
  * 48 training images take ~25 ms an epoch on wasm, so the run would end before the click. 64×64
- * in batches of 4 takes 0.25–0.5 s an epoch here (8–15 s in all), a wide window for the click.
+ * in batches of 4 takes 0.25–0.5 s an epoch here; 60 of them leave a window of many seconds for
+ * the click even when a loaded machine's UI lags the trainer (30 once ended before the click).
  */
-const EPOCHS = 30;
+const EPOCHS = 60;
 const INPUT_SIZE = '64';
 const BATCH_SIZE = '4';
 /** Training, then stop and resume: allow for slow machines (the engine warms up once). */
-const TRAINING_TIMEOUT = 150_000;
+const TRAINING_TIMEOUT = 240_000;
 
 /**
  * Screenshot without toasts. They are closed one at a time here because the list shifts as each
