@@ -1,23 +1,14 @@
 // Section 5 of the API reference over HTTP, against a real workstation and the real trainer: a
 // run trained for one tiny epoch, evaluated on its split's subsets; metrics checked against the
 // per-item results; paging, sorting and filters; delete; and the 4xx answers for bad input.
-import { mkdtemp, readdir, rm, cp } from 'node:fs/promises';
+import { readdir, rm, cp } from 'node:fs/promises';
 import path from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ImportStarted } from '../../src-shared/contract/datasets.js';
 import { EvalResultsPage, Evaluation } from '../../src-shared/contract/evaluation.js';
-import { Experiment, Run, RunStarted } from '../../src-shared/contract/training.js';
-import {
-  createProject,
-  expectError,
-  okData,
-  openTestApp,
-  waitForJob,
-  type TestApp,
-} from './helpers/test-app.js';
-import { sleep, tinyConfig, writeImageDataset } from './training-helpers.js';
+import { expectError, okData, openTestApp, type TestApp } from './helpers/test-app.js';
+import { sleep, trainTinyRun } from './training-helpers.js';
 
 let t: TestApp;
 let pid: string;
@@ -39,36 +30,11 @@ const results = async (id: string, query = '') =>
 
 beforeAll(async () => {
   t = await openTestApp();
-  pid = (await createProject(t.app, 'Evaluate')).id;
-  const dir = await mkdtemp(path.join(t.root, 'data-'));
-  await writeImageDataset(dir, 8, ['left', 'right']);
-  const started = okData(
-    await request(t.app).post(`/api/datasets/${pid}/import/local`).send({ path: dir }),
-    ImportStarted,
-  );
-  expect((await waitForJob(t.app, started.job_id)).status).toBe('completed');
-  await request(t.app)
-    .post(`/api/splits/${pid}`)
-    .send({ name: 's', ratios: { train: 0.5, val: 0.25, test: 0.25 }, seed: 3 })
-    .expect(200);
-  expId = okData(
-    await request(t.app)
-      .post(`/api/training/${pid}/experiments`)
-      .send({ name: 'tiny', split_index: 0, config: tinyConfig({ epochs: 1 }) }),
-    Experiment,
-  ).id;
-  runId = okData(
-    await request(t.app).post(`/api/training/${pid}/experiments/${expId}/run`),
-    RunStarted,
-  ).run_id;
-  for (;;) {
-    const run = okData(await request(t.app).get(`/api/training/${pid}/runs/${runId}`), Run);
-    if (run.status === 'completed') break;
-    if (['failed', 'interrupted', 'stopped'].includes(run.status)) {
-      throw new Error(run.message ?? run.status);
-    }
-    await sleep(50);
-  }
+  ({ pid, expId, runId } = await trainTinyRun(t, {
+    name: 'Evaluate',
+    perClass: 8,
+    ratios: { train: 0.5, val: 0.25, test: 0.25 },
+  }));
 });
 afterAll(async () => {
   await t?.close();

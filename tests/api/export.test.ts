@@ -1,25 +1,17 @@
 // Section 6 of the API reference over HTTP, against a real workstation and the real trainer: a
 // run trained for two tiny epochs, exported to ONNX and TensorFlow.js, downloaded, checked with
 // onnxruntime-node, deleted; and the 4xx answers for bad input, with nothing written for them.
-import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { cp, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import * as ort from 'onnxruntime-node';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ImportStarted } from '../../src-shared/contract/datasets.js';
 import { Export, ExportFormat } from '../../src-shared/contract/export.js';
-import { Experiment, Run, RunStarted } from '../../src-shared/contract/training.js';
-import {
-  createProject,
-  expectError,
-  okData,
-  openTestApp,
-  waitForJob,
-  type TestApp,
-} from './helpers/test-app.js';
-import { sleep, tinyConfig, writeImageDataset } from './training-helpers.js';
+import { Experiment } from '../../src-shared/contract/training.js';
+import { expectError, okData, openTestApp, type TestApp } from './helpers/test-app.js';
+import { sleep, tinyConfig, trainTinyRun } from './training-helpers.js';
 
 let t: TestApp;
 let pid: string;
@@ -45,36 +37,11 @@ const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => 
 
 beforeAll(async () => {
   t = await openTestApp();
-  pid = (await createProject(t.app, 'Export')).id;
-  const dir = await mkdtemp(path.join(t.root, 'data-'));
-  await writeImageDataset(dir, 6, ['left', 'right']);
-  const started = okData(
-    await request(t.app).post(`/api/datasets/${pid}/import/local`).send({ path: dir }),
-    ImportStarted,
-  );
-  expect((await waitForJob(t.app, started.job_id)).status).toBe('completed');
-  await request(t.app)
-    .post(`/api/splits/${pid}`)
-    .send({ name: 's', ratios: { train: 0.67, val: 0.33, test: 0 }, seed: 3 })
-    .expect(200);
-  const exp = okData(
-    await request(t.app)
-      .post(`/api/training/${pid}/experiments`)
-      .send({ name: 'tiny', split_index: 0, config: tinyConfig({ epochs: 1 }) }),
-    Experiment,
-  );
-  expId = exp.id;
-  runId = okData(
-    await request(t.app).post(`/api/training/${pid}/experiments/${expId}/run`),
-    RunStarted,
-  ).run_id;
-  for (;;) {
-    const run = okData(await request(t.app).get(`/api/training/${pid}/runs/${runId}`), Run);
-    if (run.status === 'completed') break;
-    if (['failed', 'interrupted', 'stopped'].includes(run.status))
-      throw new Error(run.message ?? run.status);
-    await sleep(50);
-  }
+  ({ pid, expId, runId } = await trainTinyRun(t, {
+    name: 'Export',
+    perClass: 6,
+    ratios: { train: 0.67, val: 0.33, test: 0 },
+  }));
 });
 afterAll(async () => {
   await t?.close();

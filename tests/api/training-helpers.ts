@@ -1,10 +1,18 @@
 // Shared by the training API tests: a tiny learnable image dataset, tiny configs, an SSE reader
 // and polling helpers that work over any HTTP base (supertest's app or a spawned server).
 import http from 'node:http';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import type { ExperimentConfigInput } from '../../src-shared/contract/training.js';
+import request from 'supertest';
+import { ImportStarted } from '../../src-shared/contract/datasets.js';
+import {
+  Experiment,
+  Run,
+  RunStarted,
+  type ExperimentConfigInput,
+} from '../../src-shared/contract/training.js';
+import { createProject, okData, waitForJob, type TestApp } from './helpers/test-app.js';
 
 /**
  * Distinct 16×16 grey PNGs in class folders: `left` is bright on its left half, `right` on its
@@ -108,3 +116,47 @@ export function readEventStream(port: number, urlPath: string): Promise<SseStrea
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A project with a tiny two-class image dataset, one split and a one-epoch run trained to
+ * completion through the HTTP API: the starting point of the evaluation and export tests.
+ */
+export async function trainTinyRun(
+  t: TestApp,
+  opts: {
+    readonly name: string;
+    readonly perClass: number;
+    readonly ratios: { readonly train: number; readonly val: number; readonly test: number };
+  },
+): Promise<{ readonly pid: string; readonly expId: string; readonly runId: string }> {
+  const pid = (await createProject(t.app, opts.name)).id;
+  const dir = await mkdtemp(path.join(t.root, 'data-'));
+  await writeImageDataset(dir, opts.perClass, ['left', 'right']);
+  const started = okData(
+    await request(t.app).post(`/api/datasets/${pid}/import/local`).send({ path: dir }),
+    ImportStarted,
+  );
+  const job = await waitForJob(t.app, started.job_id);
+  if (job.status !== 'completed') throw new Error(`import ${job.status}: ${job.error ?? ''}`);
+  await request(t.app)
+    .post(`/api/splits/${pid}`)
+    .send({ name: 's', ratios: opts.ratios, seed: 3 })
+    .expect(200);
+  const expId = okData(
+    await request(t.app)
+      .post(`/api/training/${pid}/experiments`)
+      .send({ name: 'tiny', split_index: 0, config: tinyConfig({ epochs: 1 }) }),
+    Experiment,
+  ).id;
+  const runId = okData(
+    await request(t.app).post(`/api/training/${pid}/experiments/${expId}/run`),
+    RunStarted,
+  ).run_id;
+  for (;;) {
+    const run = okData(await request(t.app).get(`/api/training/${pid}/runs/${runId}`), Run);
+    if (run.status === 'completed') return { pid, expId, runId };
+    if (['failed', 'interrupted', 'stopped'].includes(run.status))
+      throw new Error(run.message ?? run.status);
+    await sleep(50);
+  }
+}
