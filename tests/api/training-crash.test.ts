@@ -13,7 +13,7 @@ import { Run, RunStarted, type EpochMetrics } from '../../src-shared/contract/tr
 import { sleep, tinyConfig, writeImageDataset } from './training-helpers.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const EPOCHS = 8;
+const EPOCHS = 10;
 
 interface Server {
   readonly child: ChildProcess;
@@ -135,17 +135,21 @@ describe('a server killed mid-training', () => {
     );
     const runPath = `/api/training/${pid}/runs/${run_id}`;
 
-    // At least one epoch stored, and the next one under way: then the process dies at once.
+    // At least one epoch stored and the run still going: then the process dies at once. Progress
+    // within an epoch is throttled (250 ms), so on a fast machine an epoch can pass without a
+    // mid-epoch report; the kill lands wherever the trainer is, which is the point of the test.
     let seen: Run;
     for (;;) {
       seen = await api(server, 'GET', runPath, Run);
       expect(seen.status).toBe('running');
       const done = seen.metrics.history.length;
-      const p = seen.progress;
-      if (done >= 1 && p?.phase === 'training' && p.epoch > done && p.batch >= 1) break;
-      expect(done, 'the run finished too quickly to be caught mid-epoch').toBeLessThan(EPOCHS - 1);
-      await sleep(20);
+      if (done >= 1) break;
+      await sleep(10);
     }
+    expect(
+      seen.metrics.history.length,
+      'the run finished too quickly to be caught mid-run',
+    ).toBeLessThan(EPOCHS);
     server.child.kill('SIGKILL');
     expect(await server.exited).toBeNull(); // killed by the signal, no orderly shutdown
 
