@@ -80,7 +80,7 @@ async function waitRun(runId: string, pred: (r: Run) => boolean): Promise<Run> {
     if (['failed', 'interrupted'].includes(run.status) && !pred(run)) {
       throw new Error(`run ${runId} ended ${run.status}: ${run.message}`);
     }
-    await sleep(50);
+    await sleep(10);
   }
 }
 
@@ -224,7 +224,7 @@ describe('runs', () => {
   });
 
   it('stops a run gracefully and resumes it to completion with every epoch once', async () => {
-    const exp = await createExperiment(tinyConfig({ epochs: 12 }));
+    const exp = await createExperiment(tinyConfig({ epochs: 30 }));
     const { run_id } = await startRun(exp.id);
     await waitRun(run_id, (r) => r.metrics.history.length >= 1);
     const stopped = okData(await request(t.app).post(`${base()}/runs/${run_id}/stop`), Run);
@@ -240,7 +240,7 @@ describe('runs', () => {
     );
     expect(['pending', 'running']).toContain(resumed.status);
     const done = await waitRun(run_id, (r) => r.status === 'completed');
-    expect(epochsOf(done.metrics.history)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(epochsOf(done.metrics.history)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
     expect(done.metrics.history.slice(0, before.length)).toEqual(before);
 
     const again = expectError(
