@@ -5,9 +5,10 @@
  * filter gradient — a reduction over every position of the batch — costs more than the
  * arithmetic.
  */
-import { KERNELS_WASM_BASE64 } from './simd/kernels-wasm.js';
+import { KERNELS_WASM_BASE64, KERNELS_WASM_RELAXED_BASE64 } from './simd/kernels-wasm.js';
 import { kernelTuning } from './tuning.js';
 import type { WasmBackend } from './wasm-backend.js';
+import { relaxedSimdAvailable } from './wasm-features.js';
 
 export interface SimdKernels {
   /** C[M,N] += A·B; A as M row byte-pointers at `rows`; M % 4 == 0, N % 8 == 0. */
@@ -51,7 +52,12 @@ export function simdKernels(backend: WasmBackend): SimdKernels | null {
   let k = instances.get(memory);
   if (k) return k;
   try {
-    compiled ??= new WA.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
+    compiled ??= new WA.Module(
+      Buffer.from(
+        relaxedSimdAvailable() ? KERNELS_WASM_RELAXED_BASE64 : KERNELS_WASM_BASE64,
+        'base64',
+      ),
+    );
     const instance = new WA.Instance(compiled, { env: { memory } });
     k = instance.exports as unknown as SimdKernels;
   } catch {
