@@ -7,7 +7,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ImportStarted } from '../../src-shared/contract/datasets.js';
+import { DatasetInfo, ImportStarted } from '../../src-shared/contract/datasets.js';
 import {
   Experiment,
   MetricsJson,
@@ -227,6 +227,16 @@ describe('runs', () => {
     const exp = await createExperiment(tinyConfig({ epochs: 30 }));
     const { run_id } = await startRun(exp.id);
     await waitRun(run_id, (r) => r.metrics.history.length >= 1);
+    // While it trains, its data stays: clearing the dataset or deleting its split is refused.
+    const items = async () =>
+      okData(await request(t.app).get(`/api/datasets/${pid}`), DatasetInfo).total_items;
+    const itemsBefore = await items();
+    const clear = expectError(await request(t.app).delete(`/api/datasets/${pid}`), 409, 'conflict');
+    expect(clear.error.message).toContain(run_id);
+    expect(clear.error.message).toMatch(/stop it first/);
+    expectError(await request(t.app).delete(`/api/splits/${pid}/0`), 409, 'conflict');
+    expect(await items()).toBe(itemsBefore);
+    okData(await request(t.app).get(`/api/splits/${pid}/0`), z.unknown());
     const stopped = okData(await request(t.app).post(`${base()}/runs/${run_id}/stop`), Run);
     expect(stopped.status).toBe('stopped');
     expect(stopped.message).toMatch(/stopped/);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Project } from '../../../src-shared/contract/index.js';
-import { notFound } from '../errors.js';
+import { AppError, notFound } from '../errors.js';
 import type { Store } from '../store/index.js';
 import type { ImportLimits } from '../workspace/import-types.js';
 import type { WorkspaceLayout } from '../workspace/layout.js';
@@ -21,6 +21,32 @@ export function requireProject(ctx: Pick<ServiceContext, 'store'>, id: string): 
   const project = ctx.store.projects.get(id);
   if (!project) throw notFound(`project ${id}`);
   return project;
+}
+
+/**
+ * AppError `conflict` when a run of the project that has not ended (pending or running) would lose
+ * its data to `action`: with `splitId`, only runs on that split count.
+ */
+export function refuseWhileTraining(
+  ctx: Pick<ServiceContext, 'store'>,
+  projectId: string,
+  action: string,
+  splitId?: number,
+): void {
+  const live = ctx.store.runs
+    .listByProject(projectId)
+    .filter(
+      (r) =>
+        (r.status === 'pending' || r.status === 'running') &&
+        (splitId === undefined || r.splitId === splitId),
+    );
+  if (live.length > 0) {
+    const ids = live.map((r) => `${r.id} (${r.status})`).join(', ');
+    throw new AppError(
+      'conflict',
+      `cannot ${action} while ${live.length === 1 ? 'a run uses it' : 'runs use it'}: ${ids}; stop ${live.length === 1 ? 'it' : 'them'} first`,
+    );
+  }
 }
 
 export const nowIso = (ctx: Pick<ServiceContext, 'now'>): string => ctx.now().toISOString();

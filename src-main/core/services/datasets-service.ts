@@ -5,7 +5,7 @@ import { AppError, badRequest, notFound } from '../errors.js';
 import { toDatasetItem, type ItemRow } from '../store/index.js';
 import type { ImportLimits, ImportSource } from '../workspace/import-types.js';
 import { isProjectId, safeJoin } from '../workspace/layout.js';
-import { requireProject, type ServiceContext } from './context.js';
+import { refuseWhileTraining, requireProject, type ServiceContext } from './context.js';
 import type { DatasetJsonWriter } from './dataset-json.js';
 import { buildDatasetJson } from './dataset-json.js';
 import type { ImportJobs } from './import-jobs.js';
@@ -149,6 +149,7 @@ export function createDatasetsService(
 
     clearDataset: async ({ project_id }) => {
       project(project_id);
+      refuseWhileTraining(ctx, project_id, 'clear the dataset');
       return imports.exclusive(project_id, 'clear the dataset', async () => {
         // Splits go with the items: a split of nothing is meaningless, and a re-import starts over.
         const removed = store.transaction(() => {

@@ -2,7 +2,7 @@ import type { OperationHandlers, SplitSummary } from '../../../src-shared/contra
 import { AppError, notFound } from '../errors.js';
 import { computeSplit, summarizeSplit } from '../splits/index.js';
 import type { SplitRecord } from '../store/index.js';
-import { nowIso, requireProject, type ServiceContext } from './context.js';
+import { nowIso, refuseWhileTraining, requireProject, type ServiceContext } from './context.js';
 import type { DatasetJsonWriter } from './dataset-json.js';
 
 export type SplitsService = Pick<
@@ -86,7 +86,8 @@ export function createSplitsService(
     },
 
     deleteSplit: async ({ project_id, split_index }) => {
-      requireSplit(project_id, split_index);
+      const split = requireSplit(project_id, split_index);
+      refuseWhileTraining(ctx, project_id, `delete split ${split_index}`, split.id);
       store.splits.delete(project_id, split_index);
       store.projects.touch(project_id, nowIso(ctx));
       await datasetJson.write(project_id);
