@@ -43,10 +43,16 @@ export function confusionHeatmap(
   };
 }
 
-/** The results query a clicked cell opens: that true class, correct on the diagonal only. */
+/** A confusion-matrix cell: the items of one true class given one predicted class. */
+export interface EvalCell {
+  readonly trueClass: string;
+  readonly predictedClass: string;
+}
+
+/** The results query a clicked cell opens: that true class given that predicted class. */
 export function cellQuery(
   trueClass: string,
   predictedClass: string,
-): { filter_class: string; filter_correct: boolean } {
-  return { filter_class: trueClass, filter_correct: trueClass === predictedClass };
+): { filter_class: string; filter_predicted: string } {
+  return { filter_class: trueClass, filter_predicted: predictedClass };
 }

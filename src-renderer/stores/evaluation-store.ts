@@ -5,9 +5,8 @@ import type {
   Evaluation,
 } from '../../src-shared/contract/index.js';
 import { client } from '../client/index.js';
-import { offDiagonalPage, type EvalCell } from '../lib/cell-gallery.js';
 import { errorMessage } from '../lib/errors.js';
-import { cellQuery } from '../lib/evaluation-traces.js';
+import { cellQuery, type EvalCell } from '../lib/evaluation-traces.js';
 import type { LoadStatus } from './projects-store.js';
 import { useToastStore } from './toast-store.js';
 
@@ -40,8 +39,6 @@ interface EvaluationState {
 /** Evaluations report no events: an unfinished one is polled at this pace until it settles. */
 const POLL_MS = 500;
 export const GALLERY_PAGE_SIZE = 24;
-/** The API's largest page: an off-diagonal cell is narrowed from its true class's errors. */
-const MAX_PAGE = 1000;
 const toasts = () => useToastStore.getState();
 let pollTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -167,28 +164,17 @@ export const useEvaluationStore = create<EvaluationState>()((set, get) => {
         return;
       }
       set({ cell, cellPage: page, pageStatus: 'loading' });
-      const query = cellQuery(cell.trueClass, cell.predictedClass);
-      const diagonal = query.filter_correct;
       try {
-        // The API filters by true class and correctness, not by prediction: a diagonal cell is
-        // exactly one such filter and pages on the server; an off-diagonal cell is narrowed here
-        // from that class's errors and paged locally.
         const result = await client.getEvaluationResults({
           project_id: projectId,
           eval_id: selectedId,
-          filter_class: query.filter_class,
-          filter_correct: diagonal ? 'true' : 'false',
+          ...cellQuery(cell.trueClass, cell.predictedClass),
           sort_by: 'confidence',
-          page: diagonal ? page : 1,
-          page_size: diagonal ? GALLERY_PAGE_SIZE : MAX_PAGE,
+          page,
+          page_size: GALLERY_PAGE_SIZE,
         });
         if (get().cell !== cell) return;
-        if (diagonal) {
-          set({ cellItems: result.items, cellTotal: result.total, pageStatus: 'ready' });
-          return;
-        }
-        const { items, total } = offDiagonalPage(result.items, cell, page, GALLERY_PAGE_SIZE);
-        set({ cellItems: items, cellTotal: total, pageStatus: 'ready' });
+        set({ cellItems: result.items, cellTotal: result.total, pageStatus: 'ready' });
       } catch (e) {
         if (get().cell === cell) set({ pageStatus: 'error' });
         toasts().pushError('Could not load the items', e);

@@ -89,6 +89,11 @@ export const EvalResultsQuery = z.object({
   filter_correct: boolString,
   /** Ground-truth class. */
   filter_class: z.string().min(1).optional(),
+  /**
+   * Predicted class (beyond the reference's parameters): with `filter_class` it selects one cell
+   * of the confusion matrix, paged on the server like any other filter.
+   */
+  filter_predicted: z.string().min(1).optional(),
 });
 
 export const EvalItemResult = z.object({

@@ -99,6 +99,25 @@ describe('evaluation API', () => {
     const wrong = await results(done.eval_id, '?filter_correct=false&page_size=100');
     expect(wrong.total).toBe(all.items.filter((r) => r.correct === false).length);
     expect(wrong.items.every((r) => r.correct === false)).toBe(true);
+    // One confusion-matrix cell per (true, predicted) pair, as the Evaluation screen opens it:
+    // the cells partition the items and each holds exactly its pairs.
+    let cells = 0;
+    for (const truth of ['left', 'right']) {
+      for (const predicted of ['left', 'right']) {
+        const q = `?filter_class=${truth}&filter_predicted=${predicted}&page_size=100`;
+        const cell = await results(done.eval_id, q);
+        const expected = all.items.filter(
+          (r) => r.true_label === truth && r.predicted_label === predicted,
+        );
+        expect(cell.items.map((r) => r.filename).sort()).toEqual(
+          expected.map((r) => r.filename).sort(),
+        );
+        cells += cell.total;
+      }
+    }
+    expect(cells).toBe(all.total);
+    const none = await results(done.eval_id, '?filter_predicted=nosuchclass');
+    expect(none).toMatchObject({ total: 0, items: [] });
 
     const list = okData(await request(t.app).get(base()), z.array(Evaluation));
     expect(list.map((e) => e.eval_id)).toContain(done.eval_id);

@@ -24,8 +24,8 @@ describe('confusion heatmap', () => {
   });
 
   it('a clicked cell opens its true class, correct only on the diagonal', () => {
-    expect(cellQuery('cat', 'cat')).toEqual({ filter_class: 'cat', filter_correct: true });
-    expect(cellQuery('cat', 'dog')).toEqual({ filter_class: 'cat', filter_correct: false });
+    expect(cellQuery('cat', 'cat')).toEqual({ filter_class: 'cat', filter_predicted: 'cat' });
+    expect(cellQuery('cat', 'dog')).toEqual({ filter_class: 'cat', filter_predicted: 'dog' });
   });
 });
 

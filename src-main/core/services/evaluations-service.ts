@@ -224,6 +224,9 @@ export function createEvaluationsService(ctx: ServiceContext): EvaluationsServic
       if (input.filter_class !== undefined) {
         items = items.filter((i) => i.true_label === input.filter_class);
       }
+      if (input.filter_predicted !== undefined) {
+        items = items.filter((i) => i.predicted_label === input.filter_predicted);
+      }
       if (input.filter_correct !== undefined) {
         items = items.filter((i) => i.correct === input.filter_correct);
       }
