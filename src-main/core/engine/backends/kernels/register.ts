@@ -12,6 +12,7 @@ import {
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
 import { makeBatchMatMulConfig } from './batch-matmul.js';
+import { makeConv2DConfig } from './conv2d-simd.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import {
@@ -35,6 +36,7 @@ const STANDALONE: readonly KernelConfig[] = [
 
 /** Kernels we wrap around the backend's own (they call it). */
 const WRAPPERS: Readonly<Record<string, (original: KernelConfig) => KernelConfig>> = {
+  Conv2D: makeConv2DConfig,
   BatchMatMul: makeBatchMatMulConfig,
   Sum: makeSumConfig,
   Mean: makeMeanConfig,
