@@ -81,7 +81,7 @@ for (const [h, w] of [
   [7, 9],
   [8, 8],
   [5, 11],
-])
+] as const)
   for (const inC of [3, 8])
     for (const outC of [4, 8, 13])
       for (const pad of ['same', 'valid'] as const)
