@@ -54,5 +54,30 @@ test('regression: upload a pickle, train, see both plots, predict a value', asyn
   expect(value).toBeGreaterThan(0);
   expect(value).toBeLessThan(35);
   await screenshot(page, '21-regression-predicted');
+
+  // The same run on the Evaluation screen: its test part scored, with predicted-vs-actual and
+  // residual plots drawn from every item.
+  const projects = (await (await page.request.get(`${app.url}/api/projects`)).json()) as {
+    data: { id: string; task: string }[];
+  };
+  const pid = projects.data.find((p) => p.task === 'regression')?.id;
+  expect(pid).toBeDefined();
+  await page.goto(`${app.url}/#/projects/${pid}/evaluation`);
+  await expect(page.getByTestId('evaluation-screen')).toBeVisible();
+  await page.getByTestId('eval-subset-select').selectOption('test');
+  await page.getByTestId('eval-start-button').click();
+  const view = page.getByTestId('eval-view');
+  await expect(view).toHaveAttribute('data-status', /completed|failed/, { timeout: 60_000 });
+  expect(await view.getAttribute('data-status'), (await view.textContent()) ?? '').toBe(
+    'completed',
+  );
+  await expect(page.getByTestId('eval-regression')).toContainText('R²');
+  const scatter = page.getByTestId('eval-regression-scatter');
+  await expect(scatter).toHaveAttribute('data-plot-ready', 'true');
+  await expect(scatter.locator('.scatterlayer .trace').first().locator('.point')).toHaveCount(90);
+  const residuals = page.getByTestId('eval-regression-residuals');
+  await expect(residuals).toHaveAttribute('data-plot-ready', 'true');
+  await expect(residuals.locator('.barlayer .point').first()).toBeAttached();
+  await screenshot(page, '22-regression-evaluation');
   expect(app.errors).toEqual([]);
 });

@@ -5,7 +5,8 @@
 export interface BarTrace {
   readonly type: 'bar';
   readonly name: string;
-  readonly x: readonly string[];
+  /** Categories, or numbers on a linear axis (histogram bins by their centres). */
+  readonly x: readonly string[] | readonly number[];
   readonly y: readonly number[];
   readonly marker: { readonly color: string };
   readonly hovertemplate?: string;
@@ -55,6 +56,7 @@ export type PlotTrace = BarTrace | ScatterTrace | HeatmapTrace;
 
 export interface PlotLayout {
   readonly barmode?: 'stack' | 'group';
+  readonly bargap?: number;
   readonly height?: number;
   readonly margin?: {
     readonly l: number;

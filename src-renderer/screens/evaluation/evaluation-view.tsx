@@ -5,6 +5,7 @@ import { confusionHeatmap } from '../../lib/evaluation-traces.js';
 import { useEvaluationStore } from '../../stores/evaluation-store.js';
 import { CellGallery } from './cell-gallery.js';
 import { MetricsTable, type ClassificationMetrics } from './metrics-table.js';
+import { RegressionReport } from './regression-report.js';
 
 /** The selected evaluation: progress while it runs, then its report and confusion matrix. */
 export function EvaluationView({ projectId }: { readonly projectId: string }) {
@@ -50,10 +51,7 @@ export function EvaluationView({ projectId }: { readonly projectId: string }) {
           </p>
         )}
         {ev.metrics !== null && !('accuracy' in ev.metrics) && (
-          <p data-testid="eval-regression">
-            MSE {ev.metrics.mse.toFixed(4)} · RMSE {ev.metrics.rmse.toFixed(4)} · MAE{' '}
-            {ev.metrics.mae.toFixed(4)} · R² {ev.metrics.r2.toFixed(3)} ({ev.metrics.count} items)
-          </p>
+          <RegressionReport projectId={projectId} evaluation={ev} />
         )}
         {metrics !== null && plot !== null && (
           <div className="eval-report">
