@@ -210,12 +210,15 @@ export async function runTraining(job: TrainJob, ctx: TrainingContext): Promise<
 
       progress.phase('validating', epoch + 1, batches);
       const v0 = performance.now();
+      // A stepper that evaluates itself needs no sync here (recalibration only acts on batch norm).
+      if (!stepper.evaluate) stepper.sync?.();
       recalibrateBatchNorm(step, train, order, bs, data.normalization);
       const valMetrics = val
         ? metricsOf(
             head,
             'val_',
-            evaluate(step, val, bs, data.normalization),
+            stepper.evaluate?.(val, bs, data.normalization) ??
+              evaluate(step, val, bs, data.normalization),
             val.n,
             data.targetStd,
           )
@@ -278,6 +281,7 @@ export async function runTraining(job: TrainJob, ctx: TrainingContext): Promise<
       epochLabel: number,
     ): Promise<boolean> {
       try {
+        stepper?.sync?.();
         await saveCheckpoint(root, names, model, optimizer, s, (file) => hook?.(epochLabel, file));
         return true;
       } catch (err) {

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DataParallel } from '../backends/index.js';
-import type { Batch } from '../data/batches.js';
+import type { Batch, Dataset, Normalization } from '../data/batches.js';
 import { Prng } from '../data/prng.js';
+import { fusedMlpStepper } from './fused-mlp/fused-mlp-stepper.js';
 import type { Optimizer } from './optimizers.js';
 import { gradients, type StepModel, trainStep } from './step.js';
 import type { ModelTarget } from '../zoo/index.js';
@@ -12,6 +13,13 @@ export interface Stepper {
   readonly threads: number;
   /** Applies one update; returns the batch's metric sums. */
   step(batch: Batch, lr: number, prng: Prng): Promise<Float32Array>;
+  /**
+   * Steppers that keep the weights and optimizer slots elsewhere write them back into the tf
+   * variables and the Optimizer; called before anything reads those (checkpoint, evaluation).
+   */
+  sync?(): void;
+  /** Validation sums as step.ts `evaluate` gives them, where the stepper computes them itself. */
+  evaluate?(ds: Dataset, batchSize: number, normalization: Normalization | null): Float64Array;
   close(): Promise<void>;
 }
 
@@ -30,7 +38,8 @@ export interface StepperOptions {
 const SINGLE_CORE_BACKENDS = new Set(['wasm', 'cpu']);
 
 /**
- * The step function for a run. With `threads` > 1 on wasm/cpu, `threads − 1` helper threads
+ * The step function for a run. The zoo's MLP regressor on one thread of wasm/cpu gets the fused
+ * stepper (fused-mlp/), which computes the whole step in our own SIMD code. With `threads` > 1 on wasm/cpu, `threads − 1` helper threads
  * (backends/data-parallel.ts) each compute the gradients of a contiguous part of every batch;
  * the training thread combines them in a fixed order and applies the update, so checkpoints and
  * resume are unchanged and a run is deterministic for a given thread count (not equal to its
@@ -44,6 +53,10 @@ export async function createStepper(o: StepperOptions): Promise<Stepper> {
     close: async () => undefined,
   };
   const threads = o.config.threads;
+  if (threads <= 1 && SINGLE_CORE_BACKENDS.has(o.backend)) {
+    const fused = fusedMlpStepper(o);
+    if (fused) return fused;
+  }
   if (threads <= 1) return single;
   if (!SINGLE_CORE_BACKENDS.has(o.backend)) {
     o.log('info', `threads=${threads} ignored: the ${o.backend} backend uses every core itself`);

@@ -20,6 +20,11 @@ const MODULES = [
     'src-main/core/engine/backends/kernels/simd/kernels-wasm.ts',
     'KERNELS_WASM',
   ],
+  [
+    'src-main/core/engine/trainer/fused-mlp/mlp.wat',
+    'src-main/core/engine/trainer/fused-mlp/mlp-wasm.ts',
+    'MLP_WASM',
+  ],
 ];
 
 /** relaxed_madd over plain operands, as a separate multiply and add. */
