@@ -22,6 +22,7 @@ import {
   IPC_RUN_EVENT,
   IPC_RUN_SUBSCRIBE,
   IPC_RUN_UNSUBSCRIBE,
+  IPC_SAVE_EXPORT,
   IPC_UPLOAD_FILES,
   createBridgeClient,
   runIdOfEvent,
@@ -145,9 +146,13 @@ const regression: RegressionBridge = {
   state: () => ipcRenderer.invoke(IPC_REGRESSION.state),
 };
 
+const saveExport: NonNullable<AssayBridge['saveExport']> = (projectId, exportId) =>
+  ipcRenderer.invoke(IPC_SAVE_EXPORT, { project_id: projectId, export_id: exportId });
+
 const bridge: AssayBridge = {
   ops,
   regression,
+  saveExport,
   uploadFiles,
   subscribeJob,
   subscribeRun,

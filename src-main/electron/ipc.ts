@@ -1,3 +1,4 @@
+import { copyFile, rename, rm } from 'node:fs/promises';
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import type { IpcResult } from '../../src-shared/contract/common.js';
 import {
@@ -7,11 +8,14 @@ import {
   IPC_RUN_EVENT,
   IPC_RUN_SUBSCRIBE,
   IPC_RUN_UNSUBSCRIBE,
+  IPC_SAVE_EXPORT,
   IPC_UPLOAD_FILES,
   JobSubscription,
   RegressionUploadIpcInput,
   RunSubscription,
+  SaveExportInput,
   UploadFilesInput,
+  type SavedExport,
 } from '../../src-shared/contract/ipc.js';
 import {
   IPC_JOB_EVENT,
@@ -35,6 +39,16 @@ import { stageUploads } from './upload-staging.js';
 /** Only what the handlers use of ipcMain, so tests can hand in a plain object. */
 export type IpcMainLike = Pick<IpcMain, 'handle' | 'removeHandler'>;
 
+/** The shell's dialogs the handlers need (Electron's `dialog` in the app, a stand-in in tests). */
+export interface ShellDialogs {
+  /** The path the user picked to save `defaultName` to, or null when they cancelled. */
+  chooseSavePath(sender: WebContents, defaultName: string): Promise<string | null>;
+}
+
+const noDialogs: ShellDialogs = {
+  chooseSavePath: () => Promise.reject(new IpcInputError('conflict', 'no save dialog here')),
+};
+
 /** Calls from anything but our own renderer's page (a navigated-away frame, a stray iframe) are refused. */
 function checkSender(event: IpcMainInvokeEvent): void {
   const url = event.senderFrame?.url ?? '';
@@ -47,7 +61,12 @@ function checkSender(event: IpcMainInvokeEvent): void {
  * resolves to an `IpcResult`; it never rejects, so the renderer sees codes, not stack traces.
  * Returns a function that removes the handlers and drops job subscriptions.
  */
-export function registerIpc(ipcMain: IpcMainLike, ws: Workstation, logger: Logger): () => void {
+export function registerIpc(
+  ipcMain: IpcMainLike,
+  ws: Workstation,
+  logger: Logger,
+  dialogs: ShellDialogs = noDialogs,
+): () => void {
   const guarded = <T>(
     channel: string,
     run: (event: IpcMainInvokeEvent, arg: unknown) => Promise<T>,
@@ -112,6 +131,23 @@ export function registerIpc(ipcMain: IpcMainLike, ws: Workstation, logger: Logge
     return ws.importStaged(input.project_id, staged);
   });
 
+  guarded(IPC_SAVE_EXPORT, async (event, arg): Promise<SavedExport> => {
+    const { project_id, export_id } = parse(SaveExportInput, arg);
+    const file = ws.resolveExport(project_id, export_id); // not_found / conflict before asking
+    const target = await dialogs.chooseSavePath(event.sender, file.filename);
+    if (target === null) return { saved: false, path: null };
+    try {
+      await copyFileAtomic(file.path, target);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      throw new IpcInputError(
+        'unprocessable',
+        `could not save to ${target}: ${e.code ?? e.message}`,
+      );
+    }
+    return { saved: true, path: target };
+  });
+
   // The Regression screen: the same service as /upload, /train, /predict, /reset.
   guarded(IPC_REGRESSION.upload, async (_event, arg) => {
     const input = parse(RegressionUploadIpcInput, arg);
@@ -136,6 +172,7 @@ export function registerIpc(ipcMain: IpcMainLike, ws: Workstation, logger: Logge
     IPC_JOB_UNSUBSCRIBE,
     IPC_RUN_SUBSCRIBE,
     IPC_RUN_UNSUBSCRIBE,
+    IPC_SAVE_EXPORT,
     IPC_UPLOAD_FILES,
   ];
   return () => {
@@ -143,6 +180,21 @@ export function registerIpc(ipcMain: IpcMainLike, ws: Workstation, logger: Logge
     jobs.dispose();
     runs.dispose();
   };
+}
+
+/**
+ * Copies `from` to `to` through a temporary file beside the target, renamed over it at the end:
+ * a cancelled or failed copy never leaves a half-written ZIP under the chosen name.
+ */
+async function copyFileAtomic(from: string, to: string): Promise<void> {
+  const part = `${to}.${process.pid}.${Date.now()}.part`;
+  try {
+    await copyFile(from, part);
+    await rename(part, to);
+  } catch (err) {
+    await rm(part, { force: true });
+    throw err;
+  }
 }
 
 async function callOperation(ws: Workstation, name: OperationName, arg: unknown): Promise<unknown> {

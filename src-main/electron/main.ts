@@ -109,7 +109,20 @@ async function start(options: ShellOptions): Promise<void> {
   logger.info({ workspace: ws.workspaceDir }, 'workspace open');
 
   handleProtocols(ses, path.join(app.getAppPath(), 'dist', 'renderer'), ws, logger);
-  const disposeIpc = registerIpc(ipcMain, ws, logger);
+  const disposeIpc = registerIpc(ipcMain, ws, logger, {
+    async chooseSavePath(sender, defaultName) {
+      const owner = BrowserWindow.fromWebContents(sender);
+      const options = {
+        title: 'Save export',
+        defaultPath: path.join(app.getPath('downloads'), defaultName),
+        filters: [{ name: 'ZIP archive', extensions: ['zip'] }],
+      };
+      const r = owner
+        ? await dialog.showSaveDialog(owner, options)
+        : await dialog.showSaveDialog(options);
+      return r.canceled || !r.filePath ? null : r.filePath;
+    },
+  });
   const api = await startApi(ws, options);
 
   Menu.setApplicationMenu(

@@ -31,6 +31,14 @@ export interface WorkstationClient extends OperationMethods {
   subscribeRun(projectId: string, runId: string, onEvent: (event: RunEvent) => void): () => void;
   /** Electron only: the dropped file's filesystem path; null in a browser. */
   pathForFile(file: File): string | null;
+  /**
+   * Electron only (a browser downloads `download_url`): asks where to save an export's ZIP and
+   * copies it there; `saved` false when the user cancels.
+   */
+  saveExport?(
+    projectId: string,
+    exportId: string,
+  ): Promise<{ readonly saved: boolean; readonly path: string | null }>;
 }
 
 /** Thrown by clients for `{"status":"error"}` replies and IPC errors alike. */

@@ -3,6 +3,7 @@ import { WorkstationError, type WorkstationClient, type OperationMethods } from 
 import type { IpcResult } from './common.js';
 import { ProjectId } from './common.js';
 import type { ImportStarted } from './datasets.js';
+import { ExportId } from './export.js';
 import type { Job } from './jobs.js';
 import { RunId, type RunEvent } from './training.js';
 import type {
@@ -27,6 +28,8 @@ import {
 export const IPC_JOB_SUBSCRIBE = 'assay:job:subscribe';
 export const IPC_JOB_UNSUBSCRIBE = 'assay:job:unsubscribe';
 export const IPC_UPLOAD_FILES = 'assay:uploadFiles';
+/** Saves an export's ZIP where the user picks (the desktop app's download). */
+export const IPC_SAVE_EXPORT = 'assay:saveExport';
 export const IPC_RUN_SUBSCRIBE = 'assay:run:subscribe';
 export const IPC_RUN_UNSUBSCRIBE = 'assay:run:unsubscribe';
 /** Main → renderer: one RunEvent of a run the page subscribed to. */
@@ -52,6 +55,13 @@ export const IPC_MENU_COMMAND = 'assay:menu';
 export type MenuCommand =
   | { readonly command: 'new-project' }
   | { readonly command: 'import-folder'; readonly path: string };
+
+export const SaveExportInput = z.strictObject({ project_id: ProjectId, export_id: ExportId });
+/** `saved` false: the user cancelled the dialog. */
+export interface SavedExport {
+  readonly saved: boolean;
+  readonly path: string | null;
+}
 
 export const JobSubscription = z.strictObject({ job_id: z.string().regex(/^job-[0-9a-f]{8}$/) });
 export const RunSubscription = z.strictObject({ project_id: ProjectId, run_id: RunId });
@@ -141,6 +151,8 @@ export interface AssayBridge {
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
   /** The Regression screen's calls; absent in a shell built before it existed. */
   readonly regression?: RegressionBridge;
+  /** Asks where to save an export's ZIP and copies it there. */
+  saveExport?(projectId: string, exportId: string): Promise<IpcResult<SavedExport>>;
 }
 
 /** /upload, /train, /predict, /reset and the state, over IPC; the error message is the HTTP body's. */
@@ -188,5 +200,16 @@ export function createBridgeClient(bridge: AssayBridge): WorkstationClient {
     subscribeJob: (jobId, onEvent) => bridge.subscribeJob(jobId, onEvent),
     subscribeRun: (projectId, runId, onEvent) => bridge.subscribeRun(projectId, runId, onEvent),
     pathForFile: (file) => bridge.pathForFile(file),
+    ...(bridge.saveExport
+      ? {
+          saveExport: async (projectId: string, exportId: string) =>
+            unwrap(
+              await (bridge.saveExport as NonNullable<AssayBridge['saveExport']>)(
+                projectId,
+                exportId,
+              ),
+            ),
+        }
+      : {}),
   };
 }

@@ -1,11 +1,13 @@
 // The Regression screen's IPC channels over a real workstation (real SQLite, import worker and
-// trainer): the same service and the same messages as the HTTP routes.
-import { mkdtemp, rm } from 'node:fs/promises';
+// trainer): the same service and the same messages as the HTTP routes. Also the desktop app's
+// export download (a save dialog, stood in for here, and the ZIP copied where it points).
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IpcResult } from '../../src-shared/contract/common.js';
-import { IPC_REGRESSION } from '../../src-shared/contract/ipc.js';
+import { IPC_REGRESSION, IPC_SAVE_EXPORT } from '../../src-shared/contract/ipc.js';
 import { silentLogger } from '../../src-main/core/services/logger.js';
 import { openWorkstation, type Workstation } from '../../src-main/core/workstation.js';
 import { registerIpc, type IpcMainLike } from '../../src-main/electron/ipc.js';
@@ -15,6 +17,9 @@ type Handler = (event: unknown, arg: unknown) => Promise<IpcResult<unknown>>;
 let root: string;
 let ws: Workstation;
 let dispose: () => void;
+/** What the stand-in save dialog answers next (null: the user cancels), and what it was asked. */
+let nextSavePath: string | null = null;
+const asked: string[] = [];
 const handlers = new Map<string, Handler>();
 const fakeIpcMain = {
   handle: (channel: string, handler: Handler) => handlers.set(channel, handler),
@@ -42,7 +47,12 @@ function csv(): Uint8Array {
 beforeAll(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'assay-ipc-regression-'));
   ws = await openWorkstation({ workspaceDir: root, version: '0.0.0-test', logger: silentLogger });
-  dispose = registerIpc(fakeIpcMain, ws, silentLogger);
+  dispose = registerIpc(fakeIpcMain, ws, silentLogger, {
+    chooseSavePath: async (_sender, defaultName) => {
+      asked.push(defaultName);
+      return nextSavePath;
+    },
+  });
 });
 
 afterAll(async () => {
@@ -77,6 +87,56 @@ describe('regression over IPC', () => {
     expect(predicted).toMatchObject({ ok: true, value: { status: 'success' } });
     const state = await invoke(IPC_REGRESSION.state);
     expect(state).toMatchObject({ ok: true, value: { dataset: { filename: 'grid.csv' } } });
+
+    // The trained run exported to ONNX, then saved as the desktop app saves it.
+    const pid = (await ws.ops.listProjects({})).find((p) => p.task === 'regression')!.id;
+    const run = (await ws.ops.listRuns({ project_id: pid }))[0]!;
+    let exp = await ws.ops.createExport({
+      project_id: pid,
+      experiment_id: run.experiment_id,
+      run_id: run.run_id,
+      checkpoint: 'best',
+      format: 'onnx',
+    });
+    while (exp.status === 'pending' || exp.status === 'running') {
+      await new Promise((r) => setTimeout(r, 50));
+      exp = await ws.ops.getExport({ project_id: pid, export_id: exp.export_id });
+    }
+    expect(exp.status, exp.message ?? '').toBe('completed');
+    const zip = ws.resolveExport(pid, exp.export_id);
+    const outDir = await mkdtemp(path.join(root, 'saved-'));
+    const ids = { project_id: pid, export_id: exp.export_id };
+
+    nextSavePath = null;
+    expect(await invoke(IPC_SAVE_EXPORT, ids)).toEqual({
+      ok: true,
+      value: { saved: false, path: null },
+    });
+    expect(await readdir(outDir)).toEqual([]);
+    nextSavePath = path.join(outDir, 'model.zip');
+    expect(await invoke(IPC_SAVE_EXPORT, ids)).toEqual({
+      ok: true,
+      value: { saved: true, path: nextSavePath },
+    });
+    expect(asked).toEqual([zip.filename, zip.filename]);
+    expect(Buffer.compare(await readFile(nextSavePath), await readFile(zip.path))).toBe(0);
+    expect(await readdir(outDir)).toEqual(['model.zip']); // no temporary file left beside it
+    // A folder that does not exist: the copy fails with an error, nothing half-written anywhere.
+    nextSavePath = path.join(outDir, 'missing', 'model.zip');
+    expect(await invoke(IPC_SAVE_EXPORT, ids)).toMatchObject({
+      ok: false,
+      error: {
+        code: 'unprocessable',
+        message: expect.stringMatching(/could not save to .*ENOENT/),
+      },
+    });
+    expect(existsSync(path.join(outDir, 'missing'))).toBe(false);
+    const unknown = await invoke(IPC_SAVE_EXPORT, { project_id: pid, export_id: 'xpt-00000000' });
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await invoke(IPC_SAVE_EXPORT, { project_id: pid })).toMatchObject({
+      ok: false,
+      error: { code: 'validation_error' },
+    });
 
     expect(await invoke(IPC_REGRESSION.reset)).toMatchObject({
       ok: true,

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import type { Export } from '../../../src-shared/contract/index.js';
 import { client } from '../../client/index.js';
 import { EmptyState } from '../../components/empty-state.js';
@@ -7,9 +7,43 @@ import { formatBytes } from '../../lib/format.js';
 import { useExperimentsStore } from '../../stores/experiments-store.js';
 import { useExportsStore } from '../../stores/exports-store.js';
 import { useRunsStore } from '../../stores/runs-store.js';
+import { useToastStore } from '../../stores/toast-store.js';
 import { ExportForm } from './export-form.js';
 
-/** In a browser the server serves the ZIP; the desktop app has no such route yet. */
+/** Electron: a save dialog, then the ZIP copied where the user chose. */
+function SaveButton({
+  x,
+  save,
+}: {
+  readonly x: Export;
+  readonly save: NonNullable<typeof client.saveExport>;
+}) {
+  const [busy, setBusy] = useState(false);
+  const onClick = async (): Promise<void> => {
+    setBusy(true);
+    try {
+      const r = await save(x.project_id, x.export_id);
+      if (r.saved) useToastStore.getState().push('success', `Saved ${r.path ?? x.filename}`);
+    } catch (e) {
+      useToastStore.getState().pushError('Could not save the export', e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <button
+      type="button"
+      className="btn btn-sm"
+      disabled={busy}
+      onClick={() => void onClick()}
+      data-testid="export-save"
+    >
+      {busy ? 'Saving…' : 'Save…'}
+    </button>
+  );
+}
+
+/** In a browser the server serves the ZIP; in the desktop app it is saved through a dialog. */
 function DownloadCell({ x }: { readonly x: Export }) {
   if (x.status === 'pending' || x.status === 'running') {
     return <ProgressBar fraction={null} label="Exporting" testId="export-progress" />;
@@ -17,7 +51,11 @@ function DownloadCell({ x }: { readonly x: Export }) {
   if (x.status === 'failed') return <span className="field-error">{x.message}</span>;
   if (x.download_url === null) return null;
   if (client.kind !== 'http') {
-    return <span className="muted small">Download from the browser UI</span>;
+    return client.saveExport ? (
+      <SaveButton x={x} save={client.saveExport} />
+    ) : (
+      <span className="muted small">Download from the browser UI</span>
+    );
   }
   return (
     <a
