@@ -1,5 +1,6 @@
 import type { EvalItemResult } from '../../src-shared/contract/index.js';
 import type { BarTrace, PlotLayout, ScatterTrace } from './plot-types.js';
+import { PREDICTIONS_LAYOUT, predictedVsActualTraces } from './regression-traces.js';
 
 /** A regression evaluation's items that carry both numbers. */
 export interface RegressionPoint {
@@ -16,45 +17,21 @@ export function regressionPoints(items: readonly EvalItemResult[]): RegressionPo
   );
 }
 
-/**
- * Predicted against actual, one marker per item, with the y = x line a perfect model would lie
- * on (drawn over the range both axes share, so the eye reads the spread around it directly).
- */
+/** Predicted against actual over every item, as the Regression screen draws its test part. */
 export function predictedVsActual(points: readonly RegressionPoint[]): {
-  traces: ScatterTrace[];
+  traces: readonly ScatterTrace[];
   layout: PlotLayout;
 } {
-  const all = points.flatMap((p) => [p.target, p.prediction]);
-  const lo = all.length > 0 ? Math.min(...all) : 0;
-  const hi = all.length > 0 ? Math.max(...all) : 1;
   return {
-    traces: [
-      {
-        type: 'scatter',
-        mode: 'markers',
-        name: 'items',
-        x: points.map((p) => p.target),
-        y: points.map((p) => p.prediction),
-        marker: { color: '#2563eb', size: 5 },
-        hovertemplate: 'actual %{x:.4g}<br>predicted %{y:.4g}<extra></extra>',
-      },
-      {
-        type: 'scatter',
-        mode: 'lines',
-        name: 'predicted = actual',
-        x: [lo, hi],
-        y: [lo, hi],
-        line: { color: '#9ca3af', width: 1.5, dash: 'dash' },
-        hovertemplate: '<extra></extra>',
-      },
-    ],
+    traces: predictedVsActualTraces(
+      points.map((p) => p.target),
+      points.map((p) => p.prediction),
+    ),
     layout: {
+      ...PREDICTIONS_LAYOUT,
       height: 340,
-      margin: { l: 60, r: 20, t: 20, b: 50 },
-      xaxis: { title: { text: 'Actual' }, zeroline: false },
-      yaxis: { title: { text: 'Predicted' }, zeroline: false },
       showlegend: false,
-      hovermode: 'closest',
+      uirevision: 'eval-predictions',
     },
   };
 }
