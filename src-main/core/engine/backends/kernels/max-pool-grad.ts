@@ -46,7 +46,10 @@ function maxPoolGrad(args: {
     // Windows do not overlap: the SIMD kernel routes four channels at a time.
     const dx = alloc(backend, [...input.shape]);
     const geo = alloc(backend, [10], 'int32');
-    f32(backend, dx).fill(0);
+    // The kernel writes every pixel of every window (dy or 0): only pixels no window covers
+    // need zeroing first.
+    const tiled = top === 0 && left === 0 && outHeight * kh === h && outWidth * kw === w;
+    if (!tiled) f32(backend, dx).fill(0);
     new Int32Array(f32(backend, geo).buffer, offsetOf(backend, geo), 10).set([
       batchSize,
       h,

@@ -4,9 +4,9 @@
  *   copies the memory; tensors are immutable (a Variable's assign swaps the data id, kernels never
  *   write into inputs), so sharing the buffer with a reference count is enough — what the cpu
  *   backend does.
- * - Sum over all axes but the last (a bias gradient: Σ over batch, rows, columns). The backend
- *   transposes the whole tensor to make the reduced axes innermost, then sums; summing rows into
- *   one channel vector reads the tensor once.
+ * - Sum (and Mean) over all axes but the last (a bias gradient: Σ over batch, rows, columns), or
+ *   over the spatial axes (global average pooling). The backend transposes the whole tensor to
+ *   make the reduced axes innermost, then sums; summing rows into channel vectors reads it once.
  */
 import {
   type KernelConfig,
@@ -34,7 +34,11 @@ export const identityConfig: KernelConfig = {
 /** Rows per float32 SIMD partial sum (the partials are added in float64). */
 const SUM_BLOCK_ROWS = 64;
 
-/** Sum over every axis but the last, when that is what was asked; null otherwise. */
+/**
+ * Sum over a run of axes that ends just before the last one, when that is what was asked (every
+ * axis but the last: a bias gradient; the spatial axes of NHWC: global average pooling); null
+ * otherwise. The tensor is read as [outer, rows, C]: each outer slice's rows summed into C.
+ */
 function sumLeadingAxes(args: {
   inputs: { x: TensorInfo };
   attrs: { axis: number | number[]; keepDims: boolean };
@@ -44,33 +48,41 @@ function sumLeadingAxes(args: {
   const rank = x.shape.length;
   if (x.dtype !== 'float32' || rank < 2) return null;
   const axes = util.parseAxisParam(args.attrs.axis, x.shape).sort((a, b) => a - b);
-  if (axes.length !== rank - 1 || axes.some((a, i) => a !== i)) return null;
+  const first = axes[0] ?? 0;
+  if (axes.length === 0 || axes.some((a, i) => a !== first + i) || axes.at(-1) !== rank - 2) {
+    return null;
+  }
   const backend = asWasm(args.backend);
   const c = x.shape[rank - 1] as number;
-  const outShape = args.attrs.keepDims ? backend_util.expandShapeToKeepDim([c], axes) : [c];
+  const kept = x.shape.filter((_, i) => !axes.includes(i));
+  const outShape = args.attrs.keepDims ? backend_util.expandShapeToKeepDim(kept, axes) : kept;
   const out = alloc(backend, outShape);
-  const acc = new Float64Array(c);
-  const rows = x.shape.slice(0, -1).reduce((a, b) => a * b, 1);
+  const outer = x.shape.slice(0, first).reduce((a, b) => a * b, 1);
+  const rows = x.shape.slice(first, -1).reduce((a, b) => a * b, 1);
+  const acc = new Float64Array(outer * c);
   const simd = simdKernels(backend);
   if (simd && c % 4 === 0) {
     // SIMD column sums over blocks of rows, the blocks added in float64 (as the cpu backend sums).
     const part = alloc(backend, [c]);
     const base = offsetOf(backend, x);
-    for (let r = 0; r < rows; r += SUM_BLOCK_ROWS) {
-      simd.col_sum(
-        base + r * c * 4,
-        Math.min(SUM_BLOCK_ROWS, rows - r),
-        c,
-        offsetOf(backend, part),
-      );
-      const p = f32(backend, part);
-      for (let k = 0; k < c; k++) acc[k] = (acc[k] as number) + (p[k] as number);
+    for (let o = 0; o < outer; o++) {
+      for (let r = 0; r < rows; r += SUM_BLOCK_ROWS) {
+        simd.col_sum(
+          base + (o * rows + r) * c * 4,
+          Math.min(SUM_BLOCK_ROWS, rows - r),
+          c,
+          offsetOf(backend, part),
+        );
+        const p = f32(backend, part);
+        for (let k = 0; k < c; k++) acc[o * c + k] = (acc[o * c + k] as number) + (p[k] as number);
+      }
     }
     free(backend, part);
   } else {
     const src = f32(backend, x);
     for (let i = 0; i < src.length; i += c) {
-      for (let k = 0; k < c; k++) acc[k] = (acc[k] as number) + (src[i + k] as number);
+      const o = Math.floor(i / (rows * c)) * c;
+      for (let k = 0; k < c; k++) acc[o + k] = (acc[o + k] as number) + (src[i + k] as number);
     }
   }
   f32(backend, out).set(acc);
@@ -83,13 +95,15 @@ export function makeSumConfig(original: KernelConfig): KernelConfig {
   return { ...original, kernelFunc: kernelFunc as unknown as KernelFunc };
 }
 
-/** Mean over every axis but the last (BatchNorm's batch statistics): the sum above, divided. */
+/** Mean over the same axes (BatchNorm's batch statistics, global average pooling): the sum, divided. */
 export function makeMeanConfig(original: KernelConfig): KernelConfig {
   const kernelFunc = (args: Parameters<typeof sumLeadingAxes>[0]): TensorInfo => {
     const out = sumLeadingAxes(args);
     if (!out) return original.kernelFunc(args as never) as TensorInfo;
     const { x } = args.inputs;
-    const count = x.shape.slice(0, -1).reduce((a, b) => a * b, 1);
+    const count = util
+      .parseAxisParam(args.attrs.axis, x.shape)
+      .reduce((a, axis) => a * (x.shape[axis] as number), 1);
     const v = f32(asWasm(args.backend), out);
     for (let i = 0; i < v.length; i++) v[i] = (v[i] as number) / count;
     return out;

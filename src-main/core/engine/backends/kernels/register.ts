@@ -13,6 +13,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { makeBatchMatMulConfig } from './batch-matmul.js';
 import { makeConv2DConfig } from './conv2d-simd.js';
+import { makeAddConfig, makeCastConfig, makeStepConfig } from './elementwise.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import {
@@ -37,6 +38,9 @@ const STANDALONE: readonly KernelConfig[] = [
 /** Kernels we wrap around the backend's own (they call it). */
 const WRAPPERS: Readonly<Record<string, (original: KernelConfig) => KernelConfig>> = {
   Conv2D: makeConv2DConfig,
+  Add: makeAddConfig,
+  Cast: makeCastConfig,
+  Step: makeStepConfig,
   BatchMatMul: makeBatchMatMulConfig,
   Sum: makeSumConfig,
   Mean: makeMeanConfig,

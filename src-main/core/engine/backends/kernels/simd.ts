@@ -23,7 +23,7 @@ export interface SimdKernels {
     segs: number,
     nseg: number,
   ): void;
-  /** Non-overlapping max-pool gradient into a zeroed dx; geo = 10 int32 (n h w c oh ow kh kw top left). */
+  /** Non-overlapping max-pool gradient into dx (zero where no window covers it); geo = 10 int32 (n h w c oh ow kh kw top left). */
   max_pool_grad(x: number, dy: number, dx: number, geo: number): void;
   /** dst[c] = column sums of a [rows, c] block; c % 4 == 0. */
   col_sum(src: number, rows: number, c: number, dst: number): void;
@@ -31,6 +31,10 @@ export interface SimdKernels {
   depthwise_filter_grad(x: number, dy: number, acc: number, geo: number): void;
   /** Depthwise (multiplier 1) input gradient into a zeroed dx; same geo. */
   depthwise_input_grad(w: number, dy: number, dx: number, geo: number): void;
+  /** out[r·c + j] = x[r·c + j] + bias[j] for r < rows; c % 4 == 0. */
+  add_bias(x: number, bias: number, rows: number, c: number, out: number): void;
+  /** out[i] = x[i] > 0 ? 1 : alpha (NaN stays NaN) for i < n; n % 4 == 0. */
+  step(x: number, n: number, alpha: number, out: number): void;
 }
 
 /** The bits of the WebAssembly JS API used here (this project's TS libs do not declare it). */

@@ -207,7 +207,8 @@
   )
 
   ;; Max-pool gradient for non-overlapping windows (stride = window), channels % 4 == 0, NHWC.
-  ;; $dx must be zero on entry. For each window and channel, dy goes to the first maximum in
+  ;; Every pixel of every window is written (dy or 0); pixels outside all windows must be zero on
+  ;; entry. For each window and channel, dy goes to the first maximum in
   ;; row-major window order (strictly greater replaces; NaN never does), as on the cpu backend.
   ;; $geo points at 10 i32: n h w c oh ow kh kw top left (stride = window).
   (func (export "max_pool_grad") (param $x i32) (param $dy i32) (param $dx i32) (param $geo i32)
@@ -460,5 +461,43 @@
         (br $oiloop)))
       (local.set $bi (i32.add (local.get $bi) (i32.const 1)))
       (br $bloop)))
+  )
+
+  ;; out[r·c + j] = x[r·c + j] + bias[j] for r < $rows (a bias add); c % 4 == 0.
+  (func (export "add_bias") (param $x i32) (param $bias i32) (param $rows i32) (param $c i32) (param $out i32)
+    (local $end i32) (local $j i32) (local $cb i32)
+    (local.set $cb (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $end (i32.add (local.get $x) (i32.mul (local.get $rows) (local.get $cb))))
+    (block $rdone (loop $rloop
+      (br_if $rdone (i32.ge_u (local.get $x) (local.get $end)))
+      (local.set $j (i32.const 0))
+      (block $jdone (loop $jloop
+        (br_if $jdone (i32.ge_u (local.get $j) (local.get $cb)))
+        (v128.store (i32.add (local.get $out) (local.get $j))
+          (f32x4.add (v128.load (i32.add (local.get $x) (local.get $j)))
+                     (v128.load (i32.add (local.get $bias) (local.get $j)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $jloop)))
+      (local.set $x (i32.add (local.get $x) (local.get $cb)))
+      (local.set $out (i32.add (local.get $out) (local.get $cb)))
+      (br $rloop)))
+  )
+
+  ;; out[i] = x[i] > 0 ? 1 : alpha (NaN stays NaN), for i < $n, $n % 4 == 0 (tfjs's Step).
+  (func (export "step") (param $x i32) (param $n i32) (param $alpha f32) (param $out i32)
+    (local $end i32) (local $v v128) (local $a v128) (local $one v128)
+    (local.set $a (f32x4.splat (local.get $alpha)))
+    (local.set $one (f32x4.splat (f32.const 1)))
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+      (local.set $v (v128.load (local.get $x)))
+      (v128.store (local.get $out)
+        (v128.bitselect (local.get $v)
+          (v128.bitselect (local.get $one) (local.get $a) (f32x4.gt (local.get $v) (f32x4.splat (f32.const 0))))
+          (f32x4.ne (local.get $v) (local.get $v))))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (local.set $out (i32.add (local.get $out) (i32.const 16)))
+      (br $l)))
   )
 )

@@ -1,0 +1,182 @@
+/**
+ * The element-wise and reduction kernels a convolution layer's training step runs, on wasm against
+ * the cpu backend: bias adds (either operand order, any leading ones, channel counts the SIMD path
+ * does not take), same-dtype casts (shared buffer, still correct after the source is disposed),
+ * Step (NaN, alpha, sizes that are not a multiple of 4), sums and means over the spatial axes
+ * (global average pooling), and max-pool gradients whose windows tile the input or do not.
+ */
+import '@tensorflow/tfjs-backend-cpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-layers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { registerWasmKernels, wasmBinaryDir } from '../../src-main/core/engine/backends/index.js';
+
+function values(n: number, seed: number): Float32Array {
+  const v = new Float32Array(n);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    v[i] = (s >>> 0) / 2 ** 32 - 0.5;
+  }
+  return v;
+}
+
+function tensor(shape: number[], seed: number): tf.Tensor {
+  return tf.tensor(
+    values(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+    ),
+    shape,
+  );
+}
+
+async function on(
+  backend: 'cpu' | 'wasm',
+  f: () => tf.Tensor,
+): Promise<{ shape: number[]; v: Float32Array }> {
+  await tf.setBackend(backend);
+  return tf.tidy(() => {
+    const t = f();
+    return { shape: t.shape, v: Float32Array.from(t.dataSync() as Float32Array) };
+  });
+}
+
+async function sameOnBoth(f: () => tf.Tensor, tol = 1e-6): Promise<void> {
+  const want = await on('cpu', f);
+  const got = await on('wasm', f);
+  expect(got.shape).toEqual(want.shape);
+  expect(got.v.length).toBe(want.v.length);
+  for (let i = 0; i < want.v.length; i++) {
+    const w = want.v[i] as number;
+    const g = got.v[i] as number;
+    if (Number.isNaN(w)) expect(g).toBeNaN();
+    else expect(Math.abs(w - g)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(w)));
+  }
+}
+
+beforeAll(async () => {
+  setWasmPaths(wasmBinaryDir());
+  tf.env().set('PROD', true);
+  registerWasmKernels();
+  expect(await tf.setBackend('wasm')).toBe(true);
+});
+
+describe('bias add on wasm equals cpu', () => {
+  it.each([
+    [[2, 5, 3, 16], [16]],
+    [
+      [2, 5, 3, 8],
+      [1, 1, 8],
+    ],
+    [
+      [7, 12],
+      [1, 12],
+    ],
+    [[3, 4, 6], [6]],
+    [[3, 4, 5], [5]],
+    [[4], [4]],
+  ])('%j + %j, both orders', async (xs, bs) => {
+    await sameOnBoth(() => tf.add(tensor(xs, 1), tensor(bs, 2)));
+    await sameOnBoth(() => tf.add(tensor(bs, 3), tensor(xs, 4)));
+  });
+
+  it('a bias add and its gradients', async () => {
+    await sameOnBoth(() =>
+      tf.grad((b: tf.Tensor) => tf.sum(tf.sin(tf.add(tensor([2, 3, 3, 12], 5), b))))(
+        tensor([12], 6),
+      ),
+    );
+  });
+});
+
+describe('same-dtype cast and Step on wasm equal cpu', () => {
+  it('a cast to its own dtype is equal and outlives its source', async () => {
+    await tf.setBackend('wasm');
+    const x = tensor([3, 5], 7);
+    const want = Float32Array.from(x.dataSync() as Float32Array);
+    const y = tf.cast(x, 'float32');
+    x.dispose();
+    expect(Float32Array.from(y.dataSync() as Float32Array)).toEqual(want);
+    y.dispose();
+    const i = tf.tensor1d([1, -2, 3], 'int32');
+    const j = tf.cast(i, 'int32');
+    i.dispose();
+    expect(Array.from(j.dataSync())).toEqual([1, -2, 3]);
+    j.dispose();
+  });
+
+  it.each([0, 0.25])(
+    'Step with alpha %d, NaN and a tail that is not a multiple of 4',
+    async (alpha) => {
+      const data = [-1, 0, -0, 2, NaN, 1e-30, -1e-30, Infinity, -Infinity, 3, -4];
+      await sameOnBoth(() => tf.step(tf.tensor1d(data), alpha));
+      await sameOnBoth(() => tf.step(tensor([4, 7, 9], 8), alpha));
+    },
+  );
+
+  it('the ReLU gradient (Step, cast, multiply)', async () => {
+    await sameOnBoth(() =>
+      tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.relu(x), tensor([2, 5, 5, 8], 9))))(
+        tensor([2, 5, 5, 8], 10),
+      ),
+    );
+  });
+});
+
+describe('sums and means over the spatial axes on wasm equal cpu', () => {
+  it.each([
+    [
+      [3, 5, 7, 8],
+      [1, 2],
+    ],
+    [
+      [3, 5, 7, 6],
+      [1, 2],
+    ],
+    [
+      [2, 3, 4, 5, 8],
+      [2, 3],
+    ],
+    [
+      [2, 3, 4, 5, 8],
+      [1, 2, 3],
+    ],
+    [[4, 9, 12], [1]],
+    [
+      [4, 9, 12],
+      [0, 1],
+    ],
+  ])('%j over axes %j, keepDims or not', async (shape, axes) => {
+    for (const keep of [false, true]) {
+      await sameOnBoth(() => tf.sum(tensor(shape, 11), axes, keep), 1e-5);
+      await sameOnBoth(() => tf.mean(tensor(shape, 12), axes, keep), 1e-5);
+    }
+  });
+
+  it('global average pooling and its gradient', async () => {
+    await sameOnBoth(
+      () =>
+        tf.grad((x: tf.Tensor) => tf.sum(tf.sin(tf.mean(x, [1, 2]))))(tensor([3, 7, 7, 16], 13)),
+      1e-5,
+    );
+  });
+});
+
+describe('max-pool gradients on wasm equal cpu', () => {
+  it.each([
+    [[2, 8, 8, 16], 'valid'],
+    [[2, 7, 9, 8], 'valid'],
+    [[2, 7, 9, 8], 'same'],
+    [[1, 6, 6, 4], 'same'],
+  ] as const)('%j, 2×2 windows, %s', async (shape, pad) => {
+    await sameOnBoth(() =>
+      tf.grad((x: tf.Tensor) =>
+        tf.sum(tf.mul(tf.maxPool(x as tf.Tensor4D, 2, 2, pad), tf.scalar(3))),
+      )(tensor([...shape], 14)),
+    );
+  });
+});
