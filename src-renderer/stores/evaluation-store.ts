@@ -8,6 +8,7 @@ import { client } from '../client/index.js';
 import { errorMessage } from '../lib/errors.js';
 import { cellQuery, type EvalCell } from '../lib/evaluation-traces.js';
 import type { LoadStatus } from './projects-store.js';
+import { createSettlePoller, upsertBy } from './settle-poller.js';
 import { useToastStore } from './toast-store.js';
 
 export type { EvalCell };
@@ -40,7 +41,6 @@ interface EvaluationState {
 const POLL_MS = 500;
 export const GALLERY_PAGE_SIZE = 24;
 const toasts = () => useToastStore.getState();
-let pollTimer: ReturnType<typeof setTimeout> | null = null;
 
 const NO_CELL = {
   cell: null,
@@ -53,44 +53,21 @@ const NO_CELL = {
 const settled = (e: Evaluation) => e.status === 'completed' || e.status === 'failed';
 
 export const useEvaluationStore = create<EvaluationState>()((set, get) => {
-  function upsert(ev: Evaluation): void {
-    const { evaluations } = get();
-    const exists = evaluations.some((e) => e.eval_id === ev.eval_id);
-    set({
-      evaluations: exists
-        ? evaluations.map((e) => (e.eval_id === ev.eval_id ? ev : e))
-        : [ev, ...evaluations],
-    });
-  }
-
-  function stopPolling(): void {
-    if (pollTimer !== null) clearTimeout(pollTimer);
-    pollTimer = null;
-  }
-
-  /** Polls every unfinished evaluation of the open project until none is left. */
-  function poll(projectId: string): void {
-    stopPolling();
-    if (!get().evaluations.some((e) => !settled(e))) return;
-    pollTimer = setTimeout(() => {
-      const pending = get().evaluations.filter((e) => !settled(e));
-      void Promise.all(
-        pending.map((e) =>
-          client
-            .getEvaluation({ project_id: projectId, eval_id: e.eval_id })
-            .then((fresh) => {
-              if (get().projectId !== projectId) return;
-              upsert(fresh);
-              if (fresh.status === 'failed')
-                toasts().push('error', `Evaluation failed: ${fresh.message ?? ''}`);
-            })
-            .catch(() => undefined),
-        ),
-      ).then(() => {
-        if (get().projectId === projectId) poll(projectId);
-      });
-    }, POLL_MS);
-  }
+  const upsert = (ev: Evaluation): void =>
+    set({ evaluations: upsertBy(get().evaluations, ev, (e) => e.eval_id) });
+  const poller = createSettlePoller<Evaluation>({
+    intervalMs: POLL_MS,
+    pending: () => get().evaluations.filter((e) => !settled(e)),
+    refresh: (projectId, e) => client.getEvaluation({ project_id: projectId, eval_id: e.eval_id }),
+    isCurrent: (projectId) => get().projectId === projectId,
+    onFresh: (fresh) => {
+      upsert(fresh);
+      if (fresh.status === 'failed')
+        toasts().push('error', `Evaluation failed: ${fresh.message ?? ''}`);
+    },
+  });
+  const poll = poller.start;
+  const stopPolling = poller.stop;
 
   return {
     projectId: null,

@@ -3,6 +3,7 @@ import type { Export, ExportFormat, OperationInput } from '../../src-shared/cont
 import { client } from '../client/index.js';
 import { errorMessage } from '../lib/errors.js';
 import type { LoadStatus } from './projects-store.js';
+import { createSettlePoller, upsertBy } from './settle-poller.js';
 import { useToastStore } from './toast-store.js';
 
 interface ExportsState {
@@ -26,47 +27,26 @@ interface ExportsState {
 /** Exports report no events: unfinished ones are polled at this pace until they settle. */
 const POLL_MS = 500;
 const toasts = () => useToastStore.getState();
-let pollTimer: ReturnType<typeof setTimeout> | null = null;
 
 const settled = (x: Export) => x.status === 'completed' || x.status === 'failed';
 
 export const useExportsStore = create<ExportsState>()((set, get) => {
-  function upsert(x: Export): void {
-    const { exports } = get();
-    const exists = exports.some((e) => e.export_id === x.export_id);
-    set({
-      exports: exists ? exports.map((e) => (e.export_id === x.export_id ? x : e)) : [x, ...exports],
-    });
-  }
-
-  function stopPolling(): void {
-    if (pollTimer !== null) clearTimeout(pollTimer);
-    pollTimer = null;
-  }
-
-  function poll(projectId: string): void {
-    stopPolling();
-    if (!get().exports.some((x) => !settled(x))) return;
-    pollTimer = setTimeout(() => {
-      const pending = get().exports.filter((x) => !settled(x));
-      void Promise.all(
-        pending.map((x) =>
-          client
-            .getExport({ project_id: projectId, export_id: x.export_id })
-            .then((fresh) => {
-              if (get().projectId !== projectId) return;
-              upsert(fresh);
-              if (fresh.status === 'failed') {
-                toasts().push('error', `Export failed: ${fresh.message ?? 'no reason given'}`);
-              }
-            })
-            .catch(() => undefined),
-        ),
-      ).then(() => {
-        if (get().projectId === projectId) poll(projectId);
-      });
-    }, POLL_MS);
-  }
+  const upsert = (x: Export): void =>
+    set({ exports: upsertBy(get().exports, x, (e) => e.export_id) });
+  const poller = createSettlePoller<Export>({
+    intervalMs: POLL_MS,
+    pending: () => get().exports.filter((x) => !settled(x)),
+    refresh: (projectId, x) => client.getExport({ project_id: projectId, export_id: x.export_id }),
+    isCurrent: (projectId) => get().projectId === projectId,
+    onFresh: (fresh) => {
+      upsert(fresh);
+      if (fresh.status === 'failed') {
+        toasts().push('error', `Export failed: ${fresh.message ?? 'no reason given'}`);
+      }
+    },
+  });
+  const poll = poller.start;
+  const stopPolling = poller.stop;
 
   return {
     projectId: null,
