@@ -1,4 +1,4 @@
-import { Router, type Response } from 'express';
+import { Router } from 'express';
 import {
   RunParams,
   type Run,
@@ -6,6 +6,7 @@ import {
   type RunStatus,
 } from '../../src-shared/contract/training.js';
 import type { Workstation } from '../core/workstation.js';
+import { serveEventStream } from './event-stream.js';
 import { flattenParams, parseWith } from './operation-router.js';
 
 /** A run in one of these states gets no more events until it is resumed (a new stream then). */
@@ -19,9 +20,11 @@ export interface RunEventsOptions {
 }
 
 /** `event: <type>` (status, progress, epoch, log), `data: <the RunEvent as JSON>`. */
-function writeEvent(res: Response, event: RunEvent): void {
-  res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-}
+const frame = (event: RunEvent): string =>
+  `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+
+/** The status event that settles the run ends its stream. */
+const ends = (event: RunEvent): boolean => event.type === 'status' && isSettledRun(event.run);
 
 /**
  * `GET /api/training/:project_id/runs/:run_id/stream`: a `status` event with the run as it is
@@ -34,55 +37,16 @@ export function runEventsRouter(ws: Workstation, opts: RunEventsOptions = {}): R
   router.get('/api/training/:project_id/runs/:run_id/stream', async (req, res) => {
     const { project_id, run_id } = parseWith(RunParams, flattenParams(req.params), 'path');
 
-    // Subscribe before reading the current state so no update falls between the two.
-    let started = false;
-    let closed = false;
-    let missedEnd: RunEvent | null = null;
-    let heartbeat: NodeJS.Timeout | undefined = undefined;
-    const finish = (): void => {
-      if (closed) return;
-      closed = true;
-      unsubscribe();
-      clearInterval(heartbeat);
-      res.end();
-    };
-    const unsubscribe = ws.onRun(run_id, (event) => {
-      if (closed) return;
-      const ends = event.type === 'status' && isSettledRun(event.run);
-      if (!started) {
-        // The run read below is at least this new; only its end must not be lost.
-        if (ends) missedEnd = event;
-        return;
-      }
-      writeEvent(res, event);
-      if (ends) finish();
+    await serveEventStream(req, res, {
+      subscribe: (listener) => ws.onRun(run_id, listener),
+      current: async (): Promise<RunEvent> => ({
+        type: 'status',
+        run: await ws.ops.getRun({ project_id, run_id }),
+      }),
+      ends,
+      frame,
+      heartbeatMs,
     });
-    let current: Run;
-    try {
-      current = await ws.ops.getRun({ project_id, run_id });
-    } catch (err) {
-      unsubscribe();
-      throw err;
-    }
-
-    res.status(200);
-    res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
-    res.setHeader('Cache-Control', 'no-cache, no-transform');
-    res.setHeader('Connection', 'keep-alive');
-    res.setHeader('X-Accel-Buffering', 'no');
-    res.flushHeaders();
-    res.write('retry: 2000\n\n');
-    started = true;
-    req.on('close', finish);
-
-    writeEvent(res, { type: 'status', run: current });
-    if (isSettledRun(current) || missedEnd) {
-      if (missedEnd && !isSettledRun(current)) writeEvent(res, missedEnd);
-      finish();
-      return;
-    }
-    heartbeat = setInterval(() => res.write(': heartbeat\n\n'), heartbeatMs);
-    heartbeat.unref();
   });
   return router;
 }
