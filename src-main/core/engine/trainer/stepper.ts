@@ -39,12 +39,12 @@ const SINGLE_CORE_BACKENDS = new Set(['wasm', 'cpu']);
 
 /**
  * The step function for a run. The zoo's MLP regressor on one thread of wasm/cpu gets the fused
- * stepper (fused-mlp/), which computes the whole step in our own SIMD code. With `threads` > 1 on wasm/cpu, `threads − 1` helper threads
- * (backends/data-parallel.ts) each compute the gradients of a contiguous part of every batch;
- * the training thread combines them in a fixed order and applies the update, so checkpoints and
- * resume are unchanged and a run is deterministic for a given thread count (not equal to its
- * one-thread twin: summation order, per-part dropout seeds and batch-norm statistics differ).
- * Helpers that fail to start leave the run on one thread, with a warning.
+ * stepper (fused-mlp/), which computes the whole step in our own SIMD code. With `threads` > 1
+ * on wasm/cpu, `threads − 1` helper threads (backends/data-parallel.ts) each compute the
+ * gradients of a contiguous part of every batch; the training thread combines them in a fixed
+ * order and applies the update, so checkpoints and resume are unchanged and a run is
+ * deterministic for a given thread count (not equal to its one-thread twin: summation order,
+ * per-part dropout seeds and batch-norm statistics differ). Helpers that fail to start leave the run on one thread, with a warning.
  */
 export async function createStepper(o: StepperOptions): Promise<Stepper> {
   const single: Stepper = {
