@@ -179,4 +179,16 @@ describe('max-pool gradients on wasm equal cpu', () => {
       )(tensor([...shape], 14)),
     );
   });
+  it.each(['valid', 'same'] as const)('ties, NaN and −inf inside 2×2 windows (%s)', async (pad) => {
+    // Values from a small set (many ties), with NaN and −inf at fixed places.
+    const shape = [2, 6, 8, 8] as const;
+    const v = values(2 * 6 * 8 * 8, 15).map((x, i) =>
+      i % 37 === 0 ? NaN : i % 41 === 0 ? -Infinity : Math.round(x * 3),
+    );
+    await sameOnBoth(() =>
+      tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(x as tf.Tensor4D, 2, 2, pad), 2)))(
+        tf.tensor4d(v, [...shape]),
+      ),
+    );
+  });
 });

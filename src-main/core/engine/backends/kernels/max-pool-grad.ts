@@ -42,13 +42,25 @@ function maxPoolGrad(args: {
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const { top, left } = info.padInfo;
   const simd = simdKernels(backend);
+  // Windows that tile the input: every pixel of every window is written (dy or 0).
+  const tiled = top === 0 && left === 0 && outHeight * kh === h && outWidth * kw === w;
+  if (simd && kh === 2 && kw === 2 && sh === 2 && sw === 2 && tiled && c % 4 === 0) {
+    const dx = alloc(backend, [...input.shape]);
+    simd.max_pool_grad_2x2(
+      offsetOf(backend, input),
+      offsetOf(backend, dy),
+      offsetOf(backend, dx),
+      batchSize * outHeight,
+      outWidth,
+      c,
+    );
+    return dx;
+  }
   if (simd && kh === sh && kw === sw && c % 4 === 0) {
-    // Windows do not overlap: the SIMD kernel routes four channels at a time.
+    // Windows do not overlap: the SIMD kernel routes four channels at a time; only pixels no
+    // window covers need zeroing first.
     const dx = alloc(backend, [...input.shape]);
     const geo = alloc(backend, [10], 'int32');
-    // The kernel writes every pixel of every window (dy or 0): only pixels no window covers
-    // need zeroing first.
-    const tiled = top === 0 && left === 0 && outHeight * kh === h && outWidth * kw === w;
     if (!tiled) f32(backend, dx).fill(0);
     new Int32Array(f32(backend, geo).buffer, offsetOf(backend, geo), 10).set([
       batchSize,

@@ -25,6 +25,8 @@ export interface SimdKernels {
   ): void;
   /** Non-overlapping max-pool gradient into dx (zero where no window covers it); geo = 10 int32 (n h w c oh ow kh kw top left). */
   max_pool_grad(x: number, dy: number, dx: number, geo: number): void;
+  /** The same for 2×2 windows at stride 2 tiling the input (h = 2·oh, w = 2·ow); rows = n·oh. */
+  max_pool_grad_2x2(x: number, dy: number, dx: number, rows: number, ow: number, c: number): void;
   /** dst[c] = column sums of a [rows, c] block; c % 4 == 0. */
   col_sum(src: number, rows: number, c: number, dst: number): void;
   /** Depthwise (multiplier 1) filter gradient into a zeroed acc; geo = 14 int32 (see kernels.wat). */
