@@ -36,7 +36,7 @@ export function backpropFilterSimd(
   // Views after the last allocation (an allocation may grow and move the heap).
   fillPhaseFrame(f32(backend, x), g, f, f32(backend, frame), inC);
   if (padded) padColumns(f32(backend, dy), f32(backend, padded), outC, nPad);
-  f32(backend, c).fill(0);
+  if (nseg === 0) f32(backend, c).fill(0); // the GEMM overwrites C only where it sums
 
   const heap = f32(backend, c).buffer;
   const seg = new Int32Array(heap, offsetOf(backend, segs), nseg * 3);
@@ -72,6 +72,7 @@ export function backpropFilterSimd(
     offsetOf(backend, c),
     offsetOf(backend, segs),
     nseg,
+    0,
   );
 
   const cv = f32(backend, c);

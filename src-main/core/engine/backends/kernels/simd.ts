@@ -13,7 +13,10 @@ import { relaxedSimdAvailable } from './wasm-features.js';
 export interface SimdKernels {
   /** C[M,N] += A·B; A as M row byte-pointers at `rows`; M % 4 == 0, N % 8 == 0. */
   gemm_rows(rows: number, m: number, b: number, n: number, k: number, c: number): void;
-  /** C[M,N] += Σ segments (aOff, bRow, len) of A[:, aOff..+len)·B[bRow..+len, :]; same padding. */
+  /**
+   * C[M,N] (+)= Σ segments (aOff, bRow, len) of A[:, aOff..+len)·B[bRow..+len, :]; same padding.
+   * acc = 0 overwrites C (no need to zero it first); otherwise the sum is added.
+   */
   gemm_rows_seg(
     rows: number,
     m: number,
@@ -22,6 +25,7 @@ export interface SimdKernels {
     c: number,
     segs: number,
     nseg: number,
+    acc: number,
   ): void;
   /** Non-overlapping max-pool gradient into dx (zero where no window covers it); geo = 10 int32 (n h w c oh ow kh kw top left). */
   max_pool_grad(x: number, dy: number, dx: number, geo: number): void;

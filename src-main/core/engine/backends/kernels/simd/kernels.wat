@@ -97,12 +97,14 @@
         (br $kloop)))
   )
 
-  ;; C[M,N] += Σ over segments of A-segment · B-segment, for filter gradients over the output
-  ;; positions only (no frame margins). Segment s (at $segs: three i32 each) = (aOff, bRow, len):
+  ;; C[M,N] (+)= Σ over segments of A-segment · B-segment: filter gradients over the output
+  ;; positions only (no frame margins), and forward convolutions (a segment per filter row).
+  ;; $acc = 0: C is overwritten (need not be initialised); otherwise the sum is added to C.
+  ;; Segment s (at $segs: three i32 each) = (aOff, bRow, len):
   ;; rows r contribute A[r, aOff .. aOff+len) (floats from rows[r]) times B rows bRow .. bRow+len.
   ;; Segments are taken in groups of ≥ 256 positions so a B panel stays in L1 across row quads.
   (func (export "gemm_rows_seg") (param $rows i32) (param $m i32) (param $b i32) (param $n i32)
-        (param $c i32) (param $segs i32) (param $nseg i32)
+        (param $c i32) (param $segs i32) (param $nseg i32) (param $acc i32)
     (local $g0 i32) (local $g1 i32) (local $tot i32) (local $s i32) (local $sp i32) (local $len i32)
     (local $j i32) (local $i i32) (local $kk i32) (local $aoff i32)
     (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32)
@@ -142,14 +144,26 @@
                 (local.set $r3 (i32.load offset=12 (local.get $rp)))
                 (local.set $cp (i32.add (local.get $c)
                   (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 2))))
-                (local.set $c00 (v128.load (local.get $cp)))
-                (local.set $c01 (v128.load offset=16 (local.get $cp)))
-                (local.set $c10 (v128.load (i32.add (local.get $cp) (local.get $ldb))))
-                (local.set $c11 (v128.load offset=16 (i32.add (local.get $cp) (local.get $ldb))))
-                (local.set $c20 (v128.load (i32.add (local.get $cp) (i32.shl (local.get $ldb) (i32.const 1)))))
-                (local.set $c21 (v128.load offset=16 (i32.add (local.get $cp) (i32.shl (local.get $ldb) (i32.const 1)))))
-                (local.set $c30 (v128.load (i32.add (local.get $cp) (i32.mul (local.get $ldb) (i32.const 3)))))
-                (local.set $c31 (v128.load offset=16 (i32.add (local.get $cp) (i32.mul (local.get $ldb) (i32.const 3)))))
+                ;; C so far, or zeros on the first group when C is to be overwritten
+                (if (i32.or (local.get $acc) (local.get $g0))
+                  (then
+                  (local.set $c00 (v128.load (local.get $cp)))
+                  (local.set $c01 (v128.load offset=16 (local.get $cp)))
+                  (local.set $c10 (v128.load (i32.add (local.get $cp) (local.get $ldb))))
+                  (local.set $c11 (v128.load offset=16 (i32.add (local.get $cp) (local.get $ldb))))
+                  (local.set $c20 (v128.load (i32.add (local.get $cp) (i32.shl (local.get $ldb) (i32.const 1)))))
+                  (local.set $c21 (v128.load offset=16 (i32.add (local.get $cp) (i32.shl (local.get $ldb) (i32.const 1)))))
+                  (local.set $c30 (v128.load (i32.add (local.get $cp) (i32.mul (local.get $ldb) (i32.const 3)))))
+                  (local.set $c31 (v128.load offset=16 (i32.add (local.get $cp) (i32.mul (local.get $ldb) (i32.const 3))))))
+                  (else
+                  (local.set $c00 (v128.const i32x4 0 0 0 0))
+                  (local.set $c01 (v128.const i32x4 0 0 0 0))
+                  (local.set $c10 (v128.const i32x4 0 0 0 0))
+                  (local.set $c11 (v128.const i32x4 0 0 0 0))
+                  (local.set $c20 (v128.const i32x4 0 0 0 0))
+                  (local.set $c21 (v128.const i32x4 0 0 0 0))
+                  (local.set $c30 (v128.const i32x4 0 0 0 0))
+                  (local.set $c31 (v128.const i32x4 0 0 0 0))))
                 (local.set $s (local.get $g0))
                 (block $sdone
                   (loop $sloop
