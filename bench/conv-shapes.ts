@@ -35,13 +35,16 @@ for (const [name, xs, cout] of layers) {
   const dy = tf.randomNormal([xs[0], xs[1], xs[2], cout]) as tf.Tensor4D;
   const fwd = median(() => tf.conv2d(x, w, 1, 'same'));
   const dx = median(() => tf.conv2dTranspose(dy, w, xs, 1, 'same'));
-  const dw = median(() =>
-    tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
-      strides: 1,
-      pad: 'same',
-      filterShape: [3, 3, xs[3], cout],
-      dataFormat: 'NHWC',
-    } as never) as tf.Tensor,
+  const dw = median(
+    () =>
+      tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
+        strides: 1,
+        pad: 'same',
+        filterShape: [3, 3, xs[3], cout],
+        dataFormat: 'NHWC',
+      } as never) as tf.Tensor,
   );
-  console.log(`${name}: forward ${fwd.toFixed(2)} ms, dX ${dx.toFixed(2)} ms, dW ${dw.toFixed(2)} ms`);
+  console.log(
+    `${name}: forward ${fwd.toFixed(2)} ms, dX ${dx.toFixed(2)} ms, dW ${dw.toFixed(2)} ms`,
+  );
 }
