@@ -173,15 +173,6 @@ export class FusedMlp {
     return total;
   }
 
-  /** Predictions of the output unit for a batch (inference). */
-  predict(batch: Batch): Float32Array {
-    const rows = this.load(batch);
-    this.forward(rows);
-    const out = this.lastLayer();
-    const p = out.out >> 2;
-    return Float32Array.from({ length: batch.size }, (_, r) => this.f32[p + r * out.np] as number);
-  }
-
   private layer(l: number): Layer {
     const L = this.layers[l];
     if (!L) throw new Error(`no layer ${l}`);
