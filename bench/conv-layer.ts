@@ -1,8 +1,9 @@
 /**
  * Assay's side of the conv-layer microbenchmark (issue 3): one 3×3 'same' convolution, batch 64,
  * 32×32×16 → 32 by default, on the wasm backend: forward, input gradient (dX) and filter gradient
- * (dW), with tfjs-backend-wasm's own kernels ("stock": its Conv2DBackpropInput, and for dW — which
- * it lacks — the batch-as-channels composition from its conv2d and transposes) and with ours.
+ * (dW), with tfjs-backend-wasm's own kernels ("stock": XNNPACK's forward convolution, its
+ * Conv2DBackpropInput, and for dW — which it lacks — the batch-as-channels composition from its
+ * conv2d and transposes) and with ours (`forward` is ours: our GEMM since it beat XNNPACK).
  * Prints one JSON object (ms, min and median of --repeats runs, stock and ours interleaved).
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -75,6 +76,7 @@ function once(f: () => tf.Tensor): number {
 
 const samples: Record<string, number[]> = {
   forward: [],
+  forward_stock: [],
   dx_stock: [],
   dx_ours: [],
   dw_stock: [],
@@ -85,6 +87,7 @@ for (let i = -2; i < repeats; i++) {
   const keep = (k: string, ms: number) => i >= 0 && samples[k]?.push(ms);
   keep('forward', once(forward));
   unregisterWasmKernels();
+  keep('forward_stock', once(forward));
   keep('dx_stock', once(dX));
   if (stockDw) keep('dw_stock', once(dWstock));
   registerWasmKernels();
@@ -105,7 +108,7 @@ console.log(
     threads: 1,
     shape: { batch: n, size, cin, cout, kernel: 3, stride, padding: 'same' },
     ...out,
-    forward_backward_stock_median_ms: total(['forward', 'dx_stock', 'dw_stock']),
+    forward_backward_stock_median_ms: total(['forward_stock', 'dx_stock', 'dw_stock']),
     forward_backward_ours_median_ms: total(['forward', 'dx_ours', 'dw_ours']),
   }),
 );
