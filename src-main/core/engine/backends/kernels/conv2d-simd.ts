@@ -118,17 +118,25 @@ export function conv2dSimd(
   return out;
 }
 
-/** x into a zeroed [batch, hs, ws, C] frame at (padTop, padLeft), cropped to the frame. */
+/** x into a [batch, hs, ws, C] frame at (padTop, padLeft), cropped to it; only margins zeroed. */
 function padInput(x: Float32Array, frame: Float32Array, g: ConvGeometry, hs: number, ws: number) {
   const { batch, inH, inW, inC, padTop, padLeft } = g;
-  frame.fill(0);
-  const cols = Math.min(inW, ws - padLeft) * inC;
-  if (cols <= 0) return;
+  const rowFloats = ws * inC;
+  const left = Math.min(padLeft, ws) * inC;
+  const cols = Math.max(0, Math.min(inW, ws - padLeft)) * inC;
+  const h0 = Math.min(padTop, hs);
+  const h1 = Math.min(padTop + inH, hs);
   for (let n = 0; n < batch; n++) {
-    for (let ih = 0; ih < inH && ih + padTop < hs; ih++) {
-      const from = (n * inH + ih) * inW * inC;
-      frame.set(x.subarray(from, from + cols), ((n * hs + ih + padTop) * ws + padLeft) * inC);
+    const image = n * hs * rowFloats;
+    frame.fill(0, image, image + h0 * rowFloats);
+    for (let ph = h0; ph < h1; ph++) {
+      const row = image + ph * rowFloats;
+      const from = (n * inH + ph - padTop) * inW * inC;
+      frame.fill(0, row, row + left);
+      if (cols > 0) frame.set(x.subarray(from, from + cols), row + left);
+      frame.fill(0, row + left + cols, row + rowFloats);
     }
+    frame.fill(0, image + h1 * rowFloats, image + hs * rowFloats);
   }
 }
 
