@@ -17,6 +17,7 @@ export function backpropFilterSimd(
   dy: TensorInfo,
   g: ConvGeometry,
 ): TensorInfo {
+  if (g.strideH === 1 && g.strideW === 1) return backpropFilterShifted(backend, kernels, x, dy, g);
   const f = phaseFrameShape(g);
   const { kH, kW, inC, outC, strideH: sH, strideW: sW } = g;
   const rows = kH * kW * inC;
@@ -80,6 +81,91 @@ export function backpropFilterSimd(
   if (nPad === outC) ov.set(cv.subarray(0, rows * outC));
   else for (let r = 0; r < rows; r++) ov.set(cv.subarray(r * nPad, r * nPad + outC), r * outC);
   free(backend, frame, c, rowPtr, segs);
+  if (padded) free(backend, padded);
+  return out;
+}
+
+/**
+ * Stride 1: planes (kw, ci) of x shifted by kw columns and cut to the output width (shift_planes),
+ * so that the im2colᵀ row (kh, kw, ci) over one image's output positions is ONE contiguous run
+ * (the plane from row kh·dilH on): one GEMM segment per image instead of one per output row,
+ * which short rows (7 or 14 pixels) make costly.
+ */
+export function backpropFilterShifted(
+  backend: WasmBackend,
+  kernels: SimdKernels,
+  x: TensorInfo,
+  dy: TensorInfo,
+  g: ConvGeometry,
+): TensorInfo {
+  const { batch, kH, kW, inC, outC, outH, outW } = g;
+  const rows = kH * kW * inC;
+  const mPad = Math.ceil(rows / 4) * 4;
+  const nPad = Math.ceil(outC / 8) * 8;
+  const hp = outH + (kH - 1) * g.dilH;
+  const plane = batch * hp * outW;
+  const positions = batch * outH * outW;
+  const planes = alloc(backend, [kW * inC * plane]);
+  const padded = nPad !== outC ? alloc(backend, [positions, nPad]) : null;
+  const c = alloc(backend, [mPad, nPad]);
+  const rowPtr = alloc(backend, [mPad], 'int32');
+  const segs = alloc(backend, [batch * 3], 'int32');
+  const geo = alloc(backend, [10], 'int32');
+  const out = alloc(backend, [kH, kW, inC, outC]);
+  // Views after the last allocation (an allocation may grow and move the heap).
+  const heap = f32(backend, c).buffer;
+  new Int32Array(heap, offsetOf(backend, geo), 10).set([
+    batch,
+    g.inH,
+    g.inW,
+    inC,
+    hp,
+    outW,
+    kW,
+    g.dilW,
+    g.padTop,
+    g.padLeft,
+  ]);
+  kernels.shift_planes(
+    offsetOf(backend, x),
+    offsetOf(backend, planes),
+    plane,
+    offsetOf(backend, geo),
+  );
+  if (padded) padColumns(f32(backend, dy), f32(backend, padded), outC, nPad);
+  const seg = new Int32Array(heap, offsetOf(backend, segs), batch * 3);
+  for (let n = 0; n < batch; n++) {
+    seg[3 * n] = n * hp * outW;
+    seg[3 * n + 1] = n * outH * outW;
+    seg[3 * n + 2] = outH * outW;
+  }
+  const base = offsetOf(backend, planes);
+  const ptrs = new Int32Array(heap, offsetOf(backend, rowPtr), mPad);
+  for (let kh = 0; kh < kH; kh++) {
+    for (let kw = 0; kw < kW; kw++) {
+      for (let ci = 0; ci < inC; ci++) {
+        ptrs[(kh * kW + kw) * inC + ci] = base + 4 * ((kw * inC + ci) * plane + kh * g.dilH * outW);
+      }
+    }
+  }
+  for (let r = rows; r < mPad; r++) ptrs[r] = ptrs[0] as number;
+  if (batch > 0) {
+    kernels.gemm_rows_seg(
+      offsetOf(backend, rowPtr),
+      mPad,
+      offsetOf(backend, padded ?? dy),
+      nPad,
+      offsetOf(backend, c),
+      offsetOf(backend, segs),
+      batch,
+      0,
+    );
+  } else f32(backend, c).fill(0);
+  const cv = f32(backend, c);
+  const ov = f32(backend, out);
+  if (nPad === outC) ov.set(cv.subarray(0, rows * outC));
+  else for (let r = 0; r < rows; r++) ov.set(cv.subarray(r * nPad, r * nPad + outC), r * outC);
+  free(backend, planes, c, rowPtr, segs, geo);
   if (padded) free(backend, padded);
   return out;
 }

@@ -31,6 +31,8 @@ export interface SimdKernels {
   max_pool_grad(x: number, dy: number, dx: number, geo: number): void;
   /** The same for 2×2 windows at stride 2 tiling the input (h = 2·oh, w = 2·ow); rows = n·oh. */
   max_pool_grad_2x2(x: number, dy: number, dx: number, rows: number, ow: number, c: number): void;
+  /** Column-shifted channel planes of x for stride-1 filter gradients; geo = 10 int32 (see kernels.wat). */
+  shift_planes(x: number, out: number, plane: number, geo: number): void;
   /** dst[c] = column sums of a [rows, c] block; c % 4 == 0. */
   col_sum(src: number, rows: number, c: number, dst: number): void;
   /** Depthwise (multiplier 1) filter gradient into a zeroed acc; geo = 14 int32 (see kernels.wat). */

@@ -575,4 +575,91 @@
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $rloop)))
   )
+
+  ;; Column-shifted channel planes of an NHWC x for stride-1 filter gradients: plane (kw, ci) is
+  ;; [n][i][o] = x[n, i − top, o + kw·dilw − left, ci] (zero outside x), i < hp, o < ow, planes
+  ;; $plane floats apart. Row (kh, kw, ci) of im2colᵀ over one image's output positions is then
+  ;; one contiguous run of the plane, starting at row kh·dilh. $geo: 10 i32
+  ;; n h w c hp ow kw dilw top left.
+  (func (export "shift_planes") (param $x i32) (param $out i32) (param $plane i32) (param $geo i32)
+    (local $n i32) (local $h i32) (local $w i32) (local $c i32) (local $hp i32) (local $ow i32)
+    (local $kw i32) (local $dilw i32) (local $top i32) (local $left i32)
+    (local $k i32) (local $ci i32) (local $b i32) (local $i i32) (local $o i32) (local $ih i32)
+    (local $iw i32) (local $dst i32) (local $src i32) (local $o0 i32) (local $o1 i32) (local $cb i32)
+    (local.set $n (i32.load (local.get $geo)))
+    (local.set $h (i32.load offset=4 (local.get $geo)))
+    (local.set $w (i32.load offset=8 (local.get $geo)))
+    (local.set $c (i32.load offset=12 (local.get $geo)))
+    (local.set $hp (i32.load offset=16 (local.get $geo)))
+    (local.set $ow (i32.load offset=20 (local.get $geo)))
+    (local.set $kw (i32.load offset=24 (local.get $geo)))
+    (local.set $dilw (i32.load offset=28 (local.get $geo)))
+    (local.set $top (i32.load offset=32 (local.get $geo)))
+    (local.set $left (i32.load offset=36 (local.get $geo)))
+    (local.set $cb (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $k (i32.const 0))
+    (block $kdone (loop $kloop
+      (br_if $kdone (i32.ge_s (local.get $k) (local.get $kw)))
+      ;; output columns o0 ≤ o < o1 read inside x: 0 ≤ o + k·dilw − left < w
+      (local.set $o0 (i32.sub (local.get $left) (i32.mul (local.get $k) (local.get $dilw))))
+      (if (i32.lt_s (local.get $o0) (i32.const 0)) (then (local.set $o0 (i32.const 0))))
+      (if (i32.gt_s (local.get $o0) (local.get $ow)) (then (local.set $o0 (local.get $ow))))
+      (local.set $o1 (i32.add (i32.sub (local.get $w) (i32.mul (local.get $k) (local.get $dilw))) (local.get $left)))
+      (if (i32.gt_s (local.get $o1) (local.get $ow)) (then (local.set $o1 (local.get $ow))))
+      (if (i32.lt_s (local.get $o1) (local.get $o0)) (then (local.set $o1 (local.get $o0))))
+      (local.set $ci (i32.const 0))
+      (block $cdone (loop $cloop
+        (br_if $cdone (i32.ge_s (local.get $ci) (local.get $c)))
+        (local.set $dst (i32.add (local.get $out)
+          (i32.shl (i32.mul (i32.add (i32.mul (local.get $k) (local.get $c)) (local.get $ci)) (local.get $plane)) (i32.const 2))))
+        (local.set $b (i32.const 0))
+        (block $bdone (loop $bloop
+          (br_if $bdone (i32.ge_s (local.get $b) (local.get $n)))
+          (local.set $i (i32.const 0))
+          (block $idone (loop $iloop
+            (br_if $idone (i32.ge_s (local.get $i) (local.get $hp)))
+            (local.set $ih (i32.sub (local.get $i) (local.get $top)))
+            (if (i32.and (i32.ge_s (local.get $ih) (i32.const 0)) (i32.lt_s (local.get $ih) (local.get $h)))
+              (then
+                ;; x[b, ih, o0 + k·dilw − left, ci]
+                (local.set $iw (i32.sub (i32.add (local.get $o0) (i32.mul (local.get $k) (local.get $dilw))) (local.get $left)))
+                (local.set $src (i32.add (local.get $x)
+                  (i32.shl (i32.add (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (local.get $ih)) (local.get $w)) (local.get $iw)) (local.get $c)) (local.get $ci)) (i32.const 2))))
+                (local.set $o (i32.const 0))
+                (block $z0 (loop $z0l
+                  (br_if $z0 (i32.ge_s (local.get $o) (local.get $o0)))
+                  (f32.store (local.get $dst) (f32.const 0))
+                  (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+                  (local.set $o (i32.add (local.get $o) (i32.const 1)))
+                  (br $z0l)))
+                (block $cp (loop $cpl
+                  (br_if $cp (i32.ge_s (local.get $o) (local.get $o1)))
+                  (f32.store (local.get $dst) (f32.load (local.get $src)))
+                  (local.set $src (i32.add (local.get $src) (local.get $cb)))
+                  (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+                  (local.set $o (i32.add (local.get $o) (i32.const 1)))
+                  (br $cpl)))
+                (block $z1 (loop $z1l
+                  (br_if $z1 (i32.ge_s (local.get $o) (local.get $ow)))
+                  (f32.store (local.get $dst) (f32.const 0))
+                  (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+                  (local.set $o (i32.add (local.get $o) (i32.const 1)))
+                  (br $z1l))))
+              (else
+                (local.set $o (i32.const 0))
+                (block $zr (loop $zrl
+                  (br_if $zr (i32.ge_s (local.get $o) (local.get $ow)))
+                  (f32.store (local.get $dst) (f32.const 0))
+                  (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+                  (local.set $o (i32.add (local.get $o) (i32.const 1)))
+                  (br $zrl)))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $iloop)))
+          (local.set $b (i32.add (local.get $b) (i32.const 1)))
+          (br $bloop)))
+        (local.set $ci (i32.add (local.get $ci) (i32.const 1)))
+        (br $cloop)))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br $kloop)))
+  )
 )
