@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { Task } from '../../src-shared/contract/projects.js';
 import type { ExperimentConfigInput } from '../../src-shared/contract/training.js';
 import { resolveExperimentConfig } from '../../src-main/core/engine/config.js';
-import { runTraining } from '../../src-main/core/engine/trainer/run-training.js';
+import { checkpointTuning, runTraining } from '../../src-main/core/engine/trainer/run-training.js';
 import type {
   TrainData,
   TrainerEvent,
@@ -48,23 +48,41 @@ export function makeJob(
  * Runs a job in this thread (the worker's own code path minus the thread). `stopAfter` asks for a
  * graceful stop once `epochs` epochs were announced in this call, plus `batches` batches of the
  * next epoch (0: right after that epoch's checkpoint, at the loop's between-epochs check).
+ * Those positions hold when each checkpoint is written before training goes on, so a run with
+ * `stopAfter` has pipelined checkpoints off unless `pipelined` says otherwise (with them, an
+ * epoch is announced while the next one trains, and the stop lands wherever that is).
+ * `onEvent` sees each event as it is emitted.
  */
 export async function runInline(
   job: TrainJob,
-  opts: { stopAfter?: { epochs: number; batches: number }; testOptions?: TrainingTestOptions } = {},
+  opts: {
+    stopAfter?: { epochs: number; batches: number };
+    testOptions?: TrainingTestOptions;
+    pipelined?: boolean;
+    onEvent?: (e: TrainerEvent) => void;
+  } = {},
 ): Promise<TrainerEvent[]> {
   const events: TrainerEvent[] = [];
   let polls = 0;
   const stop = opts.stopAfter;
-  await runTraining(job, {
-    emit: (e) => events.push(e),
-    stopRequested: () => {
-      if (!stop || epochs(events).length < stop.epochs) return false;
-      // Poll 1 after the epoch is the between-epochs check, poll 2 precedes the next batch 1, …
-      return ++polls >= (stop.batches === 0 ? 1 : stop.batches + 2);
-    },
-    testOptions: opts.testOptions ?? {},
-  });
+  const before = checkpointTuning.pipelined;
+  checkpointTuning.pipelined = opts.pipelined ?? (stop === undefined && before);
+  try {
+    await runTraining(job, {
+      emit: (e) => {
+        events.push(e);
+        opts.onEvent?.(e);
+      },
+      stopRequested: () => {
+        if (!stop || epochs(events).length < stop.epochs) return false;
+        // Poll 1 after the epoch is the between-epochs check, poll 2 precedes the next batch 1, …
+        return ++polls >= (stop.batches === 0 ? 1 : stop.batches + 2);
+      },
+      testOptions: opts.testOptions ?? {},
+    });
+  } finally {
+    checkpointTuning.pipelined = before;
+  }
   return events;
 }
 

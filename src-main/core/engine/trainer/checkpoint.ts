@@ -10,7 +10,7 @@ import {
   type CheckpointName,
   type WriteHook,
   recoverCheckpointDir,
-  writeCheckpointDir,
+  writeCheckpointDirs,
 } from './checkpoint-dir.js';
 import type { Optimizer, OptimizerState } from './optimizers.js';
 import type { BestState, EarlyStoppingState } from './schedule.js';
@@ -119,7 +119,7 @@ async function modelFiles(
 }
 
 /**
- * Writes the checkpoint folders named (each atomically, see writeCheckpointDir): model.json +
+ * Writes the checkpoint folders named (atomically, see writeCheckpointDirs): model.json +
  * weights.bin (layers format), optimizer.bin (slots back to back, float32) and state.json
  * (everything else a resumed run needs to continue exactly).
  */
@@ -131,6 +131,18 @@ export async function saveCheckpoint(
   state: TrainingState,
   hook?: WriteHook,
 ): Promise<void> {
+  await writeCheckpointDirs(root, names, await checkpointFiles(model, optimizer, state), hook);
+}
+
+/**
+ * A checkpoint's files as bytes of their own: once this settles, training may go on changing the
+ * model and the optimizer while the files are written.
+ */
+export async function checkpointFiles(
+  model: tfl.LayersModel,
+  optimizer: Optimizer,
+  state: TrainingState,
+): Promise<Map<string, Uint8Array>> {
   const files = await modelFiles(model, state.meta);
   const opt = optimizer.getState();
   const total = opt.slots.reduce((n, s) => n + s.length, 0);
@@ -148,7 +160,7 @@ export async function saveCheckpoint(
   };
   files.set('optimizer.bin', bytes(packed));
   files.set('state.json', Buffer.from(JSON.stringify(stateFile)));
-  for (const name of names) await writeCheckpointDir(root, name, files, hook);
+  return files;
 }
 
 export interface LoadedCheckpoint {

@@ -7,10 +7,11 @@ import { classWeightsFor } from '../config.js';
 import { batchCount, epochOrder, makeBatch } from '../data/batches.js';
 import { Prng } from '../data/prng.js';
 import { buildModel, type ModelTarget } from '../zoo/index.js';
+import { writeCheckpointDirs } from './checkpoint-dir.js';
 import {
+  checkpointFiles,
   loadCheckpoint,
   restoreWeights,
-  saveCheckpoint,
   type TrainingState,
 } from './checkpoint.js';
 import { Optimizer } from './optimizers.js';
@@ -36,14 +37,25 @@ export interface TrainingContext {
   readonly testOptions: TrainingTestOptions;
 }
 
+/**
+ * Pipelined checkpoints: an epoch's checkpoint files are taken as bytes at the end of the epoch,
+ * then written while the next epoch trains; the epoch's event goes out once they are durable.
+ * `ASSAY_PIPELINED_CHECKPOINTS=0` (or `pipelined = false`, for tests that stop at an exact
+ * batch) writes each checkpoint before training goes on.
+ */
+export const checkpointTuning = { pipelined: process.env['ASSAY_PIPELINED_CHECKPOINTS'] !== '0' };
+
 /** Lets the thread's message handler run (a stop request arrives that way). */
 const yieldToEvents = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * One run, start or resume to the end: exactly one terminal event (`completed`, `stopped` or
  * `failed`) is emitted, or this throws and the worker reports `failed`. Each `epoch` event
- * follows its durable checkpoint. A graceful stop finishes the batch in flight, checkpoints
- * `last` mid-epoch (sample order, running sums, PRNG), so resuming continues from the next batch.
+ * follows its durable checkpoint; with pipelined checkpoints (see {@link checkpointTuning}) the
+ * write of epoch k's overlaps the training of epoch k + 1, one write at a time, and every
+ * terminal event waits for the write in flight. A graceful stop finishes the batch in flight,
+ * checkpoints `last` mid-epoch (sample order, running sums, PRNG), so resuming continues from
+ * the next batch.
  */
 export async function runTraining(job: TrainJob, ctx: TrainingContext): Promise<void> {
   const { config } = job;
@@ -99,6 +111,16 @@ export async function runTraining(job: TrainJob, ctx: TrainingContext): Promise<
       ? classWeightsFor(config.class_weights, job.classes, Array.from(train.y))
       : null;
   let stepper: Stepper | null = null;
+  /** The checkpoint write in flight (its epoch event follows it); false once it failed. */
+  let pending: Promise<boolean> | null = null;
+  /** A write failed: `failed` is emitted and the loop ends at its next check. */
+  let writeFailed = false;
+  /** Waits for the write in flight; false when it (or an earlier one) failed. */
+  const settle = async (): Promise<boolean> => {
+    const ok = pending ? await pending : true;
+    pending = null;
+    return ok && !writeFailed;
+  };
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const optimizer = Optimizer.fromConfig(config, vars);
   const step: StepModel = {
@@ -161,6 +183,7 @@ export async function runTraining(job: TrainJob, ctx: TrainingContext): Promise<
       progress.phase('training', epoch + 1, batches);
 
       for (let b = partial?.batch ?? 0; b < batches; b++) {
+        if (writeFailed) return;
         if (ctx.stopRequested()) {
           const stopState: TrainingState = {
             ...state,
@@ -174,7 +197,7 @@ export async function runTraining(job: TrainJob, ctx: TrainingContext): Promise<
             lr_schedule: { epoch, learning_rate: lr },
             prng: prng.state(),
           };
-          if (!(await checkpoint(['last'], stopState, epoch))) return;
+          if (!(await settle()) || !(await checkpoint(['last'], stopState, epoch))) return;
           ctx.emit({ type: 'stopped' });
           return;
         }
@@ -186,6 +209,7 @@ export async function runTraining(job: TrainJob, ctx: TrainingContext): Promise<
         });
         const r = await stepper.step(batch, lr, prng);
         if (!Number.isFinite(r[0])) {
+          if (!(await settle())) return;
           ctx.emit({
             type: 'failed',
             message: `the loss became ${r[0]} in epoch ${epoch + 1}, batch ${b + 1}: training diverged; try a lower learning rate`,
@@ -252,9 +276,19 @@ export async function runTraining(job: TrainJob, ctx: TrainingContext): Promise<
         finished: es.stop ? 'early_stopped' : epoch + 1 === config.epochs ? 'finished' : null,
       };
       progress.phase('checkpointing', epoch + 1, batches);
-      if (!(await checkpoint(isBest ? ['best', 'last'] : ['last'], state, epoch + 1))) return;
-      ctx.emit({ type: 'epoch', metrics, isBest });
+      // Taken before waiting for the previous write, which goes on meanwhile.
+      const files = await snapshot(state);
+      if (!(await settle())) return;
+      if (files instanceof Error) return fail(files, epoch + 1);
+      const names: ('best' | 'last')[] = isBest ? ['best', 'last'] : ['last'];
+      const durable = write(names, files, epoch + 1).then((ok) => {
+        if (ok) ctx.emit({ type: 'epoch', metrics, isBest });
+        return ok;
+      });
+      pending = durable;
+      if (!checkpointTuning.pipelined && !(await settle())) return;
       if (es.stop) {
+        if (!(await settle())) return;
         ctx.emit({
           type: 'completed',
           reason: 'early_stopped',
@@ -263,10 +297,12 @@ export async function runTraining(job: TrainJob, ctx: TrainingContext): Promise<
         return;
       }
       if (ctx.stopRequested() && epoch + 1 < config.epochs) {
+        if (!(await settle())) return;
         ctx.emit({ type: 'stopped' });
         return;
       }
     }
+    if (!(await settle())) return;
     progress.phase('done', config.epochs, batches);
     ctx.emit({
       type: 'completed',
@@ -280,24 +316,53 @@ export async function runTraining(job: TrainJob, ctx: TrainingContext): Promise<
       s: TrainingState,
       epochLabel: number,
     ): Promise<boolean> {
+      const files = await snapshot(s);
+      if (files instanceof Error) {
+        fail(files, epochLabel);
+        return false;
+      }
+      return write(names, files, epochLabel);
+    }
+
+    /** The checkpoint's files as bytes (the error when they cannot be made). */
+    async function snapshot(s: TrainingState): Promise<Map<string, Uint8Array> | Error> {
       try {
         stepper?.sync?.();
-        await saveCheckpoint(root, names, model, optimizer, s, (file) => hook?.(epochLabel, file));
+        return await checkpointFiles(model, optimizer, s);
+      } catch (err) {
+        return err instanceof Error ? err : new Error(String(err));
+      }
+    }
+
+    async function write(
+      names: ('best' | 'last')[],
+      files: ReadonlyMap<string, Uint8Array>,
+      epochLabel: number,
+    ): Promise<boolean> {
+      try {
+        await writeCheckpointDirs(root, names, files, (file) => hook?.(epochLabel, file));
         return true;
       } catch (err) {
-        const e = err as NodeJS.ErrnoException;
-        const why =
-          e.code === 'ENOSPC'
-            ? 'the disk is full (ENOSPC)'
-            : `${e.code ? `${e.code}: ` : ''}${e.message}`;
-        ctx.emit({
-          type: 'failed',
-          message: `could not write the checkpoint after epoch ${epochLabel}: ${why}; the previous checkpoint is kept`,
-        });
+        fail(err, epochLabel);
         return false;
       }
     }
+
+    function fail(err: unknown, epochLabel: number): void {
+      writeFailed = true;
+      const e = err as NodeJS.ErrnoException;
+      const why =
+        e.code === 'ENOSPC'
+          ? 'the disk is full (ENOSPC)'
+          : `${e.code ? `${e.code}: ` : ''}${e.message}`;
+      ctx.emit({
+        type: 'failed',
+        message: `could not write the checkpoint after epoch ${epochLabel}: ${why}; the previous checkpoint is kept`,
+      });
+    }
   } finally {
+    // A write in flight finishes (and reports its epoch) before the thread reports anything else.
+    await pending;
     await stepper?.close();
     // Frees the backend's memory when this runs in a long-lived thread (tests run it inline).
     model.dispose();
