@@ -54,6 +54,7 @@ async function sameOnBoth(f: () => tf.Tensor, tol = 1e-6): Promise<void> {
     const w = want.v[i] as number;
     const g = got.v[i] as number;
     if (Number.isNaN(w)) expect(g).toBeNaN();
+    else if (!Number.isFinite(w)) expect(g).toBe(w);
     else expect(Math.abs(w - g)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(w)));
   }
 }
@@ -115,6 +116,18 @@ describe('same-dtype cast and Step on wasm equal cpu', () => {
       const data = [-1, 0, -0, 2, NaN, 1e-30, -1e-30, Infinity, -Infinity, 3, -4];
       await sameOnBoth(() => tf.step(tf.tensor1d(data), alpha));
       await sameOnBoth(() => tf.step(tensor([4, 7, 9], 8), alpha));
+    },
+  );
+
+  it.each([[[4, 7, 9, 5]], [[3, 343]], [[1031]], [[8, 16]]])(
+    'same-shape multiply %j (SIMD body and scalar tail; small ones stay on the backend)',
+    async (shape) => {
+      await sameOnBoth(() => tf.mul(tensor(shape, 16), tensor(shape, 17)));
+      // NaN, infinities and signed zeros spread through a tensor large enough for the SIMD path.
+      const special = [NaN, Infinity, -Infinity, -0, 0, 3];
+      const a = values(2051, 18).map((v, i) => (i % 7 === 0 ? (special[i % 6] as number) : v));
+      const b = values(2051, 19).map((v, i) => (i % 5 === 0 ? (special[i % 6] as number) : v));
+      await sameOnBoth(() => tf.mul(tf.tensor1d(a), tf.tensor1d(b)));
     },
   );
 

@@ -6,6 +6,8 @@
  * - Cast to the dtype the tensor already has (ReLU's gradient casts its step mask): shares the
  *   buffer with a reference count, as Identity does, instead of copying.
  * - Step (ReLU's gradient mask): four lanes at a time.
+ * - Multiply of two float32 tensors of one shape (ReLU's gradient, dy · mask): a plain SIMD loop
+ *   (the backend's goes through XNNPACK's broadcasting operator, slower on large tensors).
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { simdKernels } from './simd.js';
@@ -91,6 +93,39 @@ export function makeStepConfig(original: KernelConfig): KernelConfig {
         const v = xv[i] as number;
         ov[i] = Number.isNaN(v) ? NaN : v > 0 ? 1 : alpha;
       }
+    }
+    return out;
+  };
+  return { ...original, kernelFunc: kernelFunc as unknown as KernelFunc };
+}
+
+/** Below this many elements the backend's own multiply is as fast (and handles everything). */
+const MIN_MUL = 1024;
+
+export function makeMultiplyConfig(original: KernelConfig): KernelConfig {
+  const kernelFunc = (args: {
+    inputs: { a: TensorInfo; b: TensorInfo };
+    backend: unknown;
+  }): TensorInfo => {
+    const { a, b } = args.inputs;
+    const n = size(a);
+    const same =
+      a.dtype === 'float32' &&
+      b.dtype === 'float32' &&
+      n >= MIN_MUL &&
+      a.shape.length === b.shape.length &&
+      a.shape.every((d, i) => d === b.shape[i]);
+    const backend = asWasm(args.backend);
+    const simd = same ? simdKernels(backend) : null;
+    if (!simd) return original.kernelFunc(args as never) as TensorInfo;
+    const body = n - (n % 4);
+    const out = alloc(backend, [...a.shape]);
+    simd.mul(offsetOf(backend, a), offsetOf(backend, b), body, offsetOf(backend, out));
+    if (body < n) {
+      const av = f32(backend, a);
+      const bv = f32(backend, b);
+      const ov = f32(backend, out);
+      for (let i = body; i < n; i++) ov[i] = (av[i] as number) * (bv[i] as number);
     }
     return out;
   };

@@ -13,7 +13,12 @@ import {
 } from '@tensorflow/tfjs-core';
 import { makeBatchMatMulConfig } from './batch-matmul.js';
 import { makeConv2DConfig } from './conv2d-simd.js';
-import { makeAddConfig, makeCastConfig, makeStepConfig } from './elementwise.js';
+import {
+  makeAddConfig,
+  makeCastConfig,
+  makeMultiplyConfig,
+  makeStepConfig,
+} from './elementwise.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import {
@@ -41,6 +46,7 @@ const WRAPPERS: Readonly<Record<string, (original: KernelConfig) => KernelConfig
   Add: makeAddConfig,
   Cast: makeCastConfig,
   Step: makeStepConfig,
+  Multiply: makeMultiplyConfig,
   BatchMatMul: makeBatchMatMulConfig,
   Sum: makeSumConfig,
   Mean: makeMeanConfig,

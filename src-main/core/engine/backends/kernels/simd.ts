@@ -41,6 +41,8 @@ export interface SimdKernels {
   depthwise_input_grad(w: number, dy: number, dx: number, geo: number): void;
   /** out[r·c + j] = x[r·c + j] + bias[j] for r < rows; c % 4 == 0. */
   add_bias(x: number, bias: number, rows: number, c: number, out: number): void;
+  /** out[i] = a[i] · b[i] for i < n; n % 4 == 0. */
+  mul(a: number, b: number, n: number, out: number): void;
   /** out[i] = x[i] > 0 ? 1 : alpha (NaN stays NaN) for i < n; n % 4 == 0. */
   step(x: number, n: number, alpha: number, out: number): void;
 }

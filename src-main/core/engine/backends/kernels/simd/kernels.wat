@@ -662,4 +662,17 @@
       (local.set $k (i32.add (local.get $k) (i32.const 1)))
       (br $kloop)))
   )
+
+  ;; out[i] = a[i] · b[i] for i < $n, $n % 4 == 0.
+  (func (export "mul") (param $a i32) (param $b i32) (param $n i32) (param $out i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $a) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $a) (local.get $end)))
+      (v128.store (local.get $out) (f32x4.mul (v128.load (local.get $a)) (v128.load (local.get $b))))
+      (local.set $a (i32.add (local.get $a) (i32.const 16)))
+      (local.set $b (i32.add (local.get $b) (i32.const 16)))
+      (local.set $out (i32.add (local.get $out) (i32.const 16)))
+      (br $l)))
+  )
 )
