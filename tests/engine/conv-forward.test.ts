@@ -1,5 +1,6 @@
 /**
- * Forward Conv2D on wasm through our SIMD GEMM (conv2d-simd.ts) against the cpu backend: strides,
+ * Forward Conv2D on wasm through our SIMD GEMM (conv2d-simd.ts; the direct conv_taps kernel where
+ * patch runs are short, as on 1–2 channel inputs) against the cpu backend: strides,
  * same/valid/explicit padding, dilations (one patch run per filter row, or per tap), odd sizes,
  * output channels that are not a multiple of 8 and position counts that are not a multiple of 4;
  * and the stride-1 input gradient, which runs through the same kernel with the flipped filter.
@@ -91,6 +92,9 @@ cases.push(
   [2, 9, 7, 1, 3, 3, 16, [1, 1], 'same', [1, 1]],
   [3, 8, 9, 1, 3, 3, 8, [2, 2], 'valid', [1, 1]],
   [2, 9, 7, 2, 3, 3, 12, [1, 1], 'same', [1, 2]],
+  [3, 7, 9, 2, 3, 3, 20, [2, 2], 'valid', [1, 1]],
+  [1, 5, 7, 3, 1, 2, 16, [1, 1], 'same', [1, 1]],
+  [2, 6, 5, 1, 5, 5, 32, [1, 2], 'same', [2, 1]],
   [3, 10, 9, 5, 3, 5, 16, [1, 2], 'same', [1, 1]],
   [3, 10, 9, 5, 5, 3, 16, [2, 1], 'valid', [1, 1]],
   [1, 12, 12, 8, 3, 3, 8, [1, 1], 'same', [2, 2]],

@@ -13,10 +13,10 @@ import { type SimdKernels, simdKernels } from './simd.js';
 import { type WasmBackend, alloc, asWasm, f32, free, offsetOf } from './wasm-backend.js';
 
 /**
- * Below this many floats per patch run, the GEMM's per-run overhead outweighs FMA and XNNPACK
- * wins (measured: a 3-float run — 3×3 on one channel, small-cnn's first layer — still wins).
+ * Below this many floats per patch run the GEMM's per-run overhead dominates: those convolutions
+ * (the first layer on a 1-channel image: runs of 3) take the direct conv_taps kernel instead.
  */
-const MIN_RUN = 3;
+const TAPS_BELOW = 8;
 
 export function makeConv2DConfig(original: KernelConfig): KernelConfig {
   const kernelFunc = (args: {
@@ -29,9 +29,7 @@ export function makeConv2DConfig(original: KernelConfig): KernelConfig {
     const kernels = x.dtype === 'float32' ? simdKernels(backend) : null;
     if (kernels && x.shape.length === 4 && filter.shape.length === 4) {
       const g = convGeometry(x.shape, filter.shape, args.attrs, false);
-      const run = g.dilW === 1 ? g.kW * g.inC : g.inC;
-      if (run >= MIN_RUN && g.outH > 0 && g.outW > 0)
-        return conv2dSimd(backend, kernels, x, filter, g);
+      if (g.outH > 0 && g.outW > 0) return conv2dSimd(backend, kernels, x, filter, g);
     }
     return original.kernelFunc(args as never) as TensorInfo;
   };
@@ -55,17 +53,18 @@ export function conv2dSimd(
   const ws = direct ? inW : needW;
   const positions = batch * outH * outW;
   const mPad = Math.ceil(positions / 4) * 4;
-  const nPad = Math.ceil(outC / 8) * 8;
   const k = kH * kW * inC;
   const rowwise = dilW === 1; // one run per filter row; else one per tap
-  const nseg = rowwise ? kH : kH * kW;
+  const taps = (rowwise ? kW * inC : inC) < TAPS_BELOW; // conv_taps: one "run" per tap and channel
+  const nPad = Math.ceil(outC / (taps ? 16 : 8)) * (taps ? 16 : 8);
+  const nseg = taps ? k : rowwise ? kH : kH * kW;
 
   const frame = direct ? null : alloc(backend, [batch, hs, ws, inC]);
   const b = nPad !== outC ? alloc(backend, [k, nPad]) : null;
   const out = alloc(backend, [batch, outH, outW, outC]);
   const c = mPad !== positions || b ? alloc(backend, [mPad, nPad]) : null;
   const rowPtr = alloc(backend, [mPad], 'int32');
-  const segs = alloc(backend, [nseg * 3], 'int32');
+  const segs = alloc(backend, [taps ? k : nseg * 3], 'int32');
   // Views after the last allocation (an allocation may grow and move the heap).
   if (frame) padInput(f32(backend, x), f32(backend, frame), g, hs, ws);
   if (b) padColumns(f32(backend, filter), f32(backend, b), outC, nPad);
@@ -81,25 +80,42 @@ export function conv2dSimd(
     }
   }
   for (let r = positions; r < mPad; r++) ptrs[r] = ptrs[0] as number;
-  const seg = new Int32Array(heap, offsetOf(backend, segs), nseg * 3);
-  for (let kh = 0, s = 0; kh < kH; kh++) {
-    for (let kw = 0; kw < (rowwise ? 1 : kW); kw++, s += 3) {
-      seg[s] = (kh * dilH * ws + kw * dilW) * inC;
-      seg[s + 1] = (kh * kW + kw) * inC;
-      seg[s + 2] = rowwise ? kW * inC : inC;
+  if (taps) {
+    const at = new Int32Array(heap, offsetOf(backend, segs), k);
+    for (let kh = 0, t = 0; kh < kH; kh++) {
+      for (let kw = 0; kw < kW; kw++) {
+        for (let ci = 0; ci < inC; ci++, t++) at[t] = 4 * ((kh * dilH * ws + kw * dilW) * inC + ci);
+      }
     }
+    kernels.conv_taps(
+      offsetOf(backend, rowPtr),
+      mPad,
+      offsetOf(backend, b ?? filter),
+      nPad,
+      offsetOf(backend, c ?? out),
+      offsetOf(backend, segs),
+      k,
+    );
+  } else {
+    const seg = new Int32Array(heap, offsetOf(backend, segs), nseg * 3);
+    for (let kh = 0, s = 0; kh < kH; kh++) {
+      for (let kw = 0; kw < (rowwise ? 1 : kW); kw++, s += 3) {
+        seg[s] = (kh * dilH * ws + kw * dilW) * inC;
+        seg[s + 1] = (kh * kW + kw) * inC;
+        seg[s + 2] = rowwise ? kW * inC : inC;
+      }
+    }
+    kernels.gemm_rows_seg(
+      offsetOf(backend, rowPtr),
+      mPad,
+      offsetOf(backend, b ?? filter),
+      nPad,
+      offsetOf(backend, c ?? out),
+      offsetOf(backend, segs),
+      nseg,
+      0,
+    );
   }
-
-  kernels.gemm_rows_seg(
-    offsetOf(backend, rowPtr),
-    mPad,
-    offsetOf(backend, b ?? filter),
-    nPad,
-    offsetOf(backend, c ?? out),
-    offsetOf(backend, segs),
-    nseg,
-    0,
-  );
 
   if (c) {
     const cv = f32(backend, c);
