@@ -31,7 +31,15 @@ export interface SimdKernels {
    * C[M,N] = Σ_t A(r,t)·W[t,:], A(r,t) = f32 at rows[r] + taps[t] (byte offsets): a direct
    * convolution for few input channels; M % 2 == 0, N % 16 == 0; C is overwritten.
    */
-  conv_taps(rows: number, m: number, w: number, n: number, c: number, taps: number, ntaps: number): void;
+  conv_taps(
+    rows: number,
+    m: number,
+    w: number,
+    n: number,
+    c: number,
+    taps: number,
+    ntaps: number,
+  ): void;
   /** Non-overlapping max-pool gradient into dx (zero where no window covers it); geo = 10 int32 (n h w c oh ow kh kw top left). */
   max_pool_grad(x: number, dy: number, dx: number, geo: number): void;
   /** The same for 2×2 windows at stride 2 tiling the input (h = 2·oh, w = 2·ow); rows = n·oh. */
