@@ -8,6 +8,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmKernels, wasmBinaryDir } from '../../src-main/core/engine/backends/index.js';
 import { kernelTuning } from '../../src-main/core/engine/backends/kernels/tuning.js';
@@ -178,4 +179,24 @@ describe.each([true, false])('forward Conv2D on wasm equals cpu (SIMD kernels: %
       );
     },
   );
+});
+
+describe('stride-1 filter gradients on wasm equal cpu: per-row segments and shifted planes', () => {
+  // outW > 12 with ≥ 4 channels: one GEMM segment per output row; narrow rows or few channels:
+  // column-shifted planes, one segment per image.
+  it.each([
+    [[2, 5, 17, 8], 'same'],
+    [[2, 6, 19, 4], 'valid'],
+    [[2, 9, 7, 8], 'same'],
+    [[3, 8, 11, 5], 'valid'],
+    [[2, 10, 20, 1], 'same'],
+    [[1, 6, 15, 3], 'valid'],
+  ] as const)('x %j, 3×3 → 12, %s', async (xs, pad) => {
+    await sameOnBoth(() =>
+      tf.grad((w: tf.Tensor) => {
+        const y = tf.conv2d(tensor4([...xs], 5), w as tf.Tensor4D, 1, pad);
+        return tf.sum(tf.mul(tf.sin(y), tensor4(y.shape, 7)));
+      })(tensor4([3, 3, xs[3], 12], 6)),
+    );
+  });
 });

@@ -10,6 +10,9 @@ import type { ConvGeometry } from './conv-geometry.js';
 import type { SimdKernels } from './simd.js';
 import { type WasmBackend, alloc, f32, free, offsetOf } from './wasm-backend.js';
 
+/** Output widths up to which stride-1 filter gradients use shifted planes. */
+const SHIFT_MAX_OUT_W = 12;
+
 export function backpropFilterSimd(
   backend: WasmBackend,
   kernels: SimdKernels,
@@ -17,7 +20,12 @@ export function backpropFilterSimd(
   dy: TensorInfo,
   g: ConvGeometry,
 ): TensorInfo {
-  if (g.strideH === 1 && g.strideW === 1) return backpropFilterShifted(backend, kernels, x, dy, g);
+  // Shifted planes cost kW copies of x; they pay where output rows are short (a GEMM segment per
+  // row is then mostly overhead) or x has few channels (measured: outW 7 and 1-channel 28×28
+  // gain ~25 %; outW 14 breaks even; 32×32×16 loses ~30 %).
+  if (g.strideH === 1 && g.strideW === 1 && (g.outW <= SHIFT_MAX_OUT_W || g.inC < 4)) {
+    return backpropFilterShifted(backend, kernels, x, dy, g);
+  }
   const f = phaseFrameShape(g);
   const { kH, kW, inC, outC, strideH: sH, strideW: sW } = g;
   const rows = kH * kW * inC;
