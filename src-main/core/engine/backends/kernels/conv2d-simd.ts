@@ -27,7 +27,9 @@ export function makeConv2DConfig(original: KernelConfig): KernelConfig {
     const backend = asWasm(args.backend);
     const { x, filter } = args.inputs;
     const kernels = x.dtype === 'float32' ? simdKernels(backend) : null;
-    if (kernels && x.shape.length === 4 && filter.shape.length === 4) {
+    const format = args.attrs.dataFormat;
+    const nhwc = format == null || format === 'NHWC' || format === 'channelsLast';
+    if (kernels && nhwc && x.shape.length === 4 && filter.shape.length === 4) {
       const g = convGeometry(x.shape, filter.shape, args.attrs, false);
       if (g.outH > 0 && g.outW > 0) return conv2dSimd(backend, kernels, x, filter, g);
     }
