@@ -191,6 +191,8 @@ describe('stride-1 filter gradients on wasm equal cpu: per-row segments and shif
     [[3, 8, 11, 5], 'valid'],
     [[2, 10, 20, 1], 'same'],
     [[1, 6, 15, 3], 'valid'],
+    [[2, 4, 16, 12], 'same'],
+    [[2, 3, 13, 4], 'same'],
   ] as const)('x %j, 3×3 → 12, %s', async (xs, pad) => {
     await sameOnBoth(() =>
       tf.grad((w: tf.Tensor) => {

@@ -41,9 +41,30 @@ export function backpropFilterSimd(
   const c = alloc(backend, [mPad, nPad]);
   const rowPtr = alloc(backend, [mPad], 'int32');
   const segs = alloc(backend, [nseg * 3], 'int32');
+  // Stride 1 (4k channels): the frame is x's channels as zero-margined planes, by SIMD transposes.
+  const planeGeo = sH === 1 && sW === 1 && inC % 4 === 0 ? alloc(backend, [8], 'int32') : null;
   const out = alloc(backend, [kH, kW, inC, outC]);
   // Views after the last allocation (an allocation may grow and move the heap).
-  fillPhaseFrame(f32(backend, x), g, f, f32(backend, frame), inC);
+  if (planeGeo) {
+    f32(backend, frame).fill(0);
+    new Int32Array(f32(backend, planeGeo).buffer, offsetOf(backend, planeGeo), 8).set([
+      g.batch,
+      g.inH,
+      g.inW,
+      inC,
+      f.hq,
+      f.wq,
+      g.padTop,
+      g.padLeft,
+    ]);
+    kernels.to_planes(
+      offsetOf(backend, x),
+      offsetOf(backend, frame),
+      f.planeStride,
+      offsetOf(backend, planeGeo),
+    );
+    free(backend, planeGeo);
+  } else fillPhaseFrame(f32(backend, x), g, f, f32(backend, frame), inC);
   if (padded) padColumns(f32(backend, dy), f32(backend, padded), outC, nPad);
   if (nseg === 0) f32(backend, c).fill(0); // the GEMM overwrites C only where it sums
 
