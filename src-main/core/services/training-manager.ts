@@ -19,7 +19,15 @@ import {
 
 export { INTERRUPTED_AT_START } from './training-view.js';
 
-export type StartTraining = (job: TrainJob, onEvent: (e: TrainerEvent) => void) => TrainingHandle;
+export type StartTraining = ((
+  job: TrainJob,
+  onEvent: (e: TrainerEvent) => void,
+) => TrainingHandle) & {
+  /** Gets a trainer ready ahead of the next run (training-runner.ts: a warm spare thread). */
+  readonly prewarm?: () => void;
+  /** Ends what `prewarm` started. */
+  readonly release?: () => Promise<void>;
+};
 
 export interface RunManagerOptions {
   /** How often live progress is copied into the run's row (it is in memory all the time). */
@@ -65,6 +73,7 @@ export class RunManager implements LiveRunState {
   private readonly progressPersistMs: number;
   private readonly stopTimeoutMs: number;
   private readonly closeTimeoutMs: number;
+  private readonly prewarmTimer: NodeJS.Timeout;
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -75,6 +84,19 @@ export class RunManager implements LiveRunState {
     this.progressPersistMs = opts.progressPersistMs ?? 3000;
     this.stopTimeoutMs = opts.stopTimeoutMs ?? 60_000;
     this.closeTimeoutMs = opts.closeTimeoutMs ?? 15_000;
+    // The first run need not wait for the trainer to load: it loads while nothing trains.
+    this.prewarmTimer = setTimeout(() => this.prewarmIfIdle(), 0);
+    this.prewarmTimer.unref();
+  }
+
+  /** A trainer for the next run, while none trains (it would take a core from the run). */
+  private prewarmIfIdle(): void {
+    if (this.closed || this.active) return;
+    try {
+      this.startTraining.prewarm?.();
+    } catch (err) {
+      this.ctx.logger.warn({ err }, 'could not start a trainer ahead of the next run');
+    }
   }
 
   /** Marks every run a previous process left pending/running as interrupted; returns their ids. */
@@ -159,6 +181,7 @@ export class RunManager implements LiveRunState {
   async close(): Promise<void> {
     if (this.closed) return this.active?.finished;
     this.closed = true;
+    clearTimeout(this.prewarmTimer);
     for (const entry of this.queue.splice(0)) {
       this.settleRow(entry.projectId, entry.runId, {
         status: 'interrupted',
@@ -166,6 +189,7 @@ export class RunManager implements LiveRunState {
       });
     }
     if (this.active) await this.stop(this.active.runId, 'close');
+    await this.startTraining.release?.().catch(() => undefined);
   }
 
   private pump(): void {
@@ -292,6 +316,7 @@ export class RunManager implements LiveRunState {
     if (this.active === a) this.active = null;
     a.markFinished();
     this.pump();
+    this.prewarmIfIdle();
   }
 
   private settle(

@@ -30,6 +30,9 @@ export interface Batch {
   readonly size: number;
 }
 
+/** Samples up to this many values are copied value by value (see makeBatch). */
+const SMALL_SAMPLE = 64;
+
 /**
  * Gathers the samples `indices` into one batch, copying each, augmenting the copy (samples in
  * index order, so the PRNG stream does not depend on timing) and normalising it.
@@ -40,14 +43,24 @@ export function makeBatch(
   opts: { augment?: Augment | null; prng?: Prng; normalization?: Normalization | null } = {},
 ): Batch {
   const size = ds.sampleSize;
-  const x = new Float32Array(indices.length * size);
-  const y = new Float32Array(indices.length);
-  indices.forEach((idx, b) => {
-    const sample = x.subarray(b * size, (b + 1) * size);
-    sample.set(ds.x.subarray(idx * size, (idx + 1) * size));
-    if (opts.augment && opts.prng) opts.augment(sample, opts.prng);
+  const n = indices.length;
+  const x = new Float32Array(n * size);
+  const y = new Float32Array(n);
+  const src = ds.x;
+  const augment = opts.augment && opts.prng ? opts.augment : null;
+  for (let b = 0; b < n; b++) {
+    const idx = indices[b] as number;
+    const from = idx * size;
+    const to = b * size;
+    if (size <= SMALL_SAMPLE) {
+      // A table row: copying its few values beats making two views of it.
+      for (let i = 0; i < size; i++) x[to + i] = src[from + i] as number;
+    } else {
+      x.set(src.subarray(from, from + size), to);
+    }
+    if (augment) augment(x.subarray(to, to + size), opts.prng as Prng);
     y[b] = ds.y[idx] as number;
-  });
+  }
   const norm = opts.normalization;
   if (norm && (norm.mean !== 0 || norm.std !== 1)) {
     const inv = 1 / norm.std;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { fsyncDir } from '../../workspace/atomic-write.js';
 
 export type CheckpointName = 'best' | 'last';
 
@@ -27,11 +27,15 @@ export function writeCheckpointDir(
  * written once; the other names' folders hold hard links to those same files, which are never
  * modified in place, or copies where links are refused), then each old folder is renamed aside
  * (`.<name>.old-*`), the new one renamed in, the parent fsynced, and only then the old ones
- * removed. The fsyncs of the files and of the temp folders run side by side: one pass costs
- * about one checkpoint's worth of fsyncs whatever the number of names. Any failure (ENOSPC,
- * EIO, …) removes the temp folders, puts every old folder back, and rethrows: the previous
- * checkpoints stay intact. A crash between the renames leaves only `.<name>.old-*`:
- * {@link recoverCheckpointDir} renames it back.
+ * removed. Any failure (ENOSPC, EIO, …) removes the temp folders, puts every old folder back,
+ * and rethrows: the previous checkpoints stay intact. A crash between the renames leaves only
+ * `.<name>.old-*`: {@link recoverCheckpointDir} renames it back.
+ *
+ * Cost: the metadata calls (mkdir, open, write into the page cache, link, rename, unlink) take
+ * microseconds and are made synchronously; only the fsyncs wait for the disk, and they are
+ * asynchronous in two rounds: every file and temp folder side by side, then the parent. So a
+ * write in flight needs the thread's event loop twice, not once per call, and training that
+ * goes on meanwhile (pipelined checkpoints) barely slows it.
  */
 export async function writeCheckpointDirs(
   root: string,
@@ -40,10 +44,8 @@ export async function writeCheckpointDirs(
   hook?: WriteHook,
 ): Promise<void> {
   if (names.length === 0) return;
-  await fsp.mkdir(root, { recursive: true });
   const suffix = randomBytes(4).toString('hex');
   const dirs = names.map((name) => ({
-    name,
     tmp: path.join(root, `.${name}.tmp-${suffix}`),
     target: path.join(root, name),
     old: path.join(root, `.${name}.old-${suffix}`),
@@ -52,78 +54,109 @@ export async function writeCheckpointDirs(
     installed: false,
   }));
   const [first, ...others] = dirs as [(typeof dirs)[number], ...typeof dirs];
-  const handles: fsp.FileHandle[] = [];
+  const fds: number[] = [];
   try {
+    fs.mkdirSync(root, { recursive: true });
     for (const d of dirs) {
-      await fsp.mkdir(d.tmp);
+      fs.mkdirSync(d.tmp);
       d.made = true;
     }
-    await settleAll(
-      [...files].map(async ([file, data]) => {
-        const handle = await fsp.open(path.join(first.tmp, file), 'wx', 0o644);
-        handles.push(handle);
-        await handle.writeFile(data);
-        hook?.(file);
-      }),
-    );
-    await settleAll(
-      others.flatMap((d) =>
-        [...files.keys()].map(async (file) => {
-          const copy = await shareFile(first.tmp, d.tmp, file);
-          if (copy) handles.push(copy);
-        }),
-      ),
-    );
-    await settleAll(handles.map((h) => h.sync()));
-    await settleAll(handles.splice(0).map((h) => h.close()));
-    await settleAll(dirs.map((d) => fsyncDir(d.tmp)));
+    for (const [file, data] of files) {
+      const fd = fs.openSync(path.join(first.tmp, file), 'wx', 0o644);
+      fds.push(fd);
+      fs.writeFileSync(fd, data);
+      hook?.(file);
+    }
+    for (const d of others) {
+      for (const file of files.keys()) {
+        const copy = shareFile(first.tmp, d.tmp, file);
+        if (copy !== null) fds.push(copy);
+      }
+    }
+    const dirFds = dirs.flatMap((d) => openDir(d.tmp));
+    try {
+      await settleAll([...fds.map((fd) => fsync(fd)), ...dirFds.map((fd) => fsyncDirFd(fd))]);
+    } finally {
+      for (const fd of dirFds) fs.closeSync(fd);
+    }
+    for (const fd of fds.splice(0)) fs.closeSync(fd);
     for (const d of dirs) {
       try {
-        await fsp.rename(d.target, d.old);
+        fs.renameSync(d.target, d.old);
         d.moved = true;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       }
-      await fsp.rename(d.tmp, d.target);
+      fs.renameSync(d.tmp, d.target);
       d.made = false;
       d.installed = true;
     }
-    await fsyncDir(root);
+    for (const fd of openDir(root)) {
+      try {
+        await fsyncDirFd(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+    }
   } catch (err) {
-    await Promise.all(handles.splice(0).map((h) => h.close().catch(() => undefined)));
+    for (const fd of fds.splice(0)) quietly(() => fs.closeSync(fd));
     for (const d of [...dirs].reverse()) {
       // A folder already renamed in goes back to its temp name and away with the others.
-      if (d.installed) {
-        d.made = await fsp.rename(d.target, d.tmp).then(
-          () => true,
-          () => false,
-        );
-      }
-      if (d.made) await fsp.rm(d.tmp, { recursive: true, force: true }).catch(() => undefined);
-      if (d.moved) await fsp.rename(d.old, d.target).catch(() => undefined);
+      if (d.installed) d.made = quietly(() => fs.renameSync(d.target, d.tmp));
+      if (d.made) quietly(() => fs.rmSync(d.tmp, { recursive: true, force: true }));
+      if (d.moved) quietly(() => fs.renameSync(d.old, d.target));
     }
     throw err;
   }
-  await Promise.all(
-    dirs.filter((d) => d.moved).map((d) => fsp.rm(d.old, { recursive: true, force: true })),
-  ).catch(() => undefined);
+  for (const d of dirs) {
+    if (d.moved) quietly(() => fs.rmSync(d.old, { recursive: true, force: true }));
+  }
 }
 
 /**
- * Puts `<from>/<file>` into `<to>` as a hard link (one inode: syncing the first name's handle
- * makes it durable), or as a copy where the filesystem refuses links, whose handle comes back to
- * be synced too.
+ * Puts `<from>/<file>` into `<to>` as a hard link (one inode: syncing the first name's file
+ * makes it durable), or as a copy where the filesystem refuses links, whose descriptor comes
+ * back to be synced too.
  */
-async function shareFile(from: string, to: string, file: string): Promise<fsp.FileHandle | null> {
+function shareFile(from: string, to: string, file: string): number | null {
   try {
-    await fsp.link(path.join(from, file), path.join(to, file));
+    fs.linkSync(path.join(from, file), path.join(to, file));
     return null;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV' && code !== 'EMLINK') throw err;
   }
-  await fsp.copyFile(path.join(from, file), path.join(to, file), fsp.constants.COPYFILE_EXCL);
-  return fsp.open(path.join(to, file), 'r+');
+  fs.copyFileSync(path.join(from, file), path.join(to, file), fs.constants.COPYFILE_EXCL);
+  return fs.openSync(path.join(to, file), 'r+');
+}
+
+const fsync = (fd: number): Promise<void> =>
+  new Promise((resolve, reject) => fs.fsync(fd, (err) => (err ? reject(err) : resolve())));
+
+/**
+ * A folder's descriptor for fsync, or none where it cannot be had: Windows cannot open folders
+ * and some filesystems refuse to (there the step is best-effort, as in atomic-write.ts).
+ */
+function openDir(dir: string): number[] {
+  if (process.platform === 'win32') return [];
+  try {
+    return [fs.openSync(dir, 'r')];
+  } catch {
+    return [];
+  }
+}
+
+/** fsync of a folder; filesystems that refuse it (EINVAL/EISDIR) have their data synced anyway. */
+const fsyncDirFd = (fd: number): Promise<void> => fsync(fd).catch(() => undefined);
+
+/** Runs a clean-up step, ignoring its failure; true when it worked. */
+function quietly(f: () => void): boolean {
+  try {
+    f();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Waits for every promise (none is left running on a failure), then throws the first error. */

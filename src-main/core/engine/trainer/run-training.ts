@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs-core';
 import type { EpochMetrics } from '../../../../src-shared/contract/training.js';
-import { selectBackend } from '../backends/index.js';
+import { activateBackend, selectBackend } from '../backends/index.js';
 import { classWeightsFor } from '../config.js';
 import { batchCount, epochOrder, makeBatch } from '../data/batches.js';
 import { Prng } from '../data/prng.js';
@@ -44,6 +44,15 @@ export interface TrainingContext {
  * batch) writes each checkpoint before training goes on.
  */
 export const checkpointTuning = { pipelined: process.env['ASSAY_PIPELINED_CHECKPOINTS'] !== '0' };
+
+/**
+ * Work a trainer thread can do before it knows its job: the wasm backend (the one our kernels
+ * are for) is loaded and initialised; selectBackend later finds it ready. Best-effort: a backend
+ * that cannot start here is reported by the run's own selection.
+ */
+export async function warmUpTrainer(): Promise<void> {
+  await activateBackend('wasm').catch(() => undefined);
+}
 
 /** Lets the thread's message handler run (a stop request arrives that way). */
 const yieldToEvents = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

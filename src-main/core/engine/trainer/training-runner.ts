@@ -5,7 +5,7 @@ import type {
   ExperimentConfig,
   RunProgress,
 } from '../../../../src-shared/contract/training.js';
-import type { TrainingWorkerData, WorkerCommand } from './training-worker.js';
+import type { WorkerCommand } from './training-worker.js';
 
 export interface TrainItem {
   /** Content hash of the item's file: names its cached features. */
@@ -85,7 +85,8 @@ export function startTraining(
   onEvent: (e: TrainerEvent) => void,
   testOptions: TrainingTestOptions = {},
 ): TrainingHandle {
-  const worker = spawnWorker({ job, testOptions });
+  const worker = takeSpare() ?? spawnWorker();
+  worker.postMessage({ type: 'job', job, testOptions } satisfies WorkerCommand);
   let open = true;
   let terminal = false;
 
@@ -141,14 +142,74 @@ export function startTraining(
   };
 }
 
+/** Off switch for comparisons: `ASSAY_WARM_TRAINER=0` starts every run's thread cold. */
+export const trainerWarmTuning = {
+  enabled: process.env['ASSAY_WARM_TRAINER'] !== '0',
+  /** A spare nobody takes is ended after this long. */
+  idleMs: 10 * 60_000,
+};
+
+/** A trainer thread started ahead of its run, loading the trainer while nothing trains. */
+let spare: { readonly worker: Worker; readonly timer: NodeJS.Timeout } | null = null;
+
+/**
+ * Starts a trainer thread for the next run, unless one is waiting already: tfjs, our kernels and
+ * the wasm backend (~0.4 s of a core) load now instead of when the run is asked for. Each run
+ * still has a thread of its own; the spare only starts earlier. It does not keep the process
+ * alive, and ends when unused for `idleMs`, or on {@link releaseTrainer}.
+ */
+export function prewarmTrainer(): void {
+  if (spare || !trainerWarmTuning.enabled) return;
+  const worker = spawnWorker();
+  worker.unref();
+  const timer = setTimeout(() => void releaseTrainer(), trainerWarmTuning.idleMs);
+  timer.unref();
+  const mine = { worker, timer };
+  const gone = (): void => {
+    if (spare !== mine) return;
+    clearTimeout(timer);
+    spare = null;
+  };
+  worker.once('exit', gone);
+  worker.once('error', gone);
+  spare = mine;
+}
+
+/** Whether a spare thread is waiting for the next run. */
+export const hasSpareTrainer = (): boolean => spare !== null;
+
+/** Ends the waiting spare thread, if any. */
+export async function releaseTrainer(): Promise<void> {
+  const s = spare;
+  spare = null;
+  if (!s) return;
+  clearTimeout(s.timer);
+  await s.worker.terminate();
+}
+
+/** The spare thread for a run that starts now, or null when there is none (or it died). */
+function takeSpare(): Worker | null {
+  const s = spare;
+  spare = null;
+  if (!s) return null;
+  clearTimeout(s.timer);
+  s.worker.removeAllListeners();
+  if (s.worker.threadId < 0) return null;
+  s.worker.ref();
+  return s.worker;
+}
+
+startTraining.prewarm = prewarmTrainer;
+startTraining.release = releaseTrainer;
+
 /**
  * The worker file beside this one: `.js` from dist. From sources (vitest, tsx) it is `.ts`, and
  * Node 20 ignores `--import tsx` in a Worker's execArgv, so a tiny eval'd bootstrap registers
  * tsx's loader inside the thread first (as core/jobs/import-runner.ts does).
  */
-function spawnWorker(workerData: TrainingWorkerData): Worker {
+function spawnWorker(): Worker {
   if (!import.meta.url.endsWith('.ts')) {
-    return new Worker(new URL('./training-worker.js', import.meta.url), { workerData });
+    return new Worker(new URL('./training-worker.js', import.meta.url));
   }
   const entry = new URL('./training-worker.ts', import.meta.url).href;
   let tsxApi = 'tsx/esm/api';
@@ -158,5 +219,5 @@ function spawnWorker(workerData: TrainingWorkerData): Worker {
     /* fall back to a bare specifier */
   }
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData });
+  return new Worker(bootstrap, { eval: true });
 }
