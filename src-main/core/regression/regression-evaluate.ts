@@ -1,4 +1,4 @@
-import { fitStandardizer, readTables, splitRows } from '../engine/features/table.js';
+import { fitStandardizer, readTables, splitRows, type Table } from '../engine/features/table.js';
 import { loadCheckpoint } from '../engine/trainer/checkpoint.js';
 import { layersFromWeights, predictOne, type RegressionModel } from './model-file.js';
 
@@ -23,16 +23,34 @@ export function r2Score(actual: readonly number[], predicted: readonly number[])
   return tot === 0 ? (res === 0 ? 1 : 0) : 1 - res / tot;
 }
 
+/** The rows of the table the run trains on, split as the trainer splits them. */
+export interface SplitTable {
+  readonly table: Table;
+  readonly rows: ReturnType<typeof splitRows>;
+}
+
+/**
+ * Reads and splits the table (same table, ratios and seed → the same rows as the trainer's). The
+ * regression flow starts this while the run trains, so the evaluation after it has the rows.
+ */
+export async function readSplitTable(opts: {
+  readonly table: string;
+  readonly ratios: { readonly train: number; readonly val: number; readonly test: number };
+  readonly seed: number;
+}): Promise<SplitTable> {
+  const table = await readTables([opts.table], null);
+  return { table, rows: splitRows(table.rows, opts.ratios, opts.seed) };
+}
+
 /**
  * The run's best checkpoint as a plain model file, scored on the test part of the same rows the
- * trainer split (same table, ratios and seed → the same rows), in the target's own units.
+ * trainer split, in the target's own units.
  */
 export async function evaluateRun(opts: {
   readonly runDir: string;
   readonly runId: string;
-  readonly table: string;
-  readonly ratios: { readonly train: number; readonly val: number; readonly test: number };
-  readonly seed: number;
+  /** The table, read and split by {@link readSplitTable}. */
+  readonly split: SplitTable | Promise<SplitTable>;
 }): Promise<Evaluation> {
   const ckpt =
     (await loadCheckpoint(`${opts.runDir}/checkpoints`, 'best')) ??
@@ -56,9 +74,8 @@ export async function evaluateRun(opts: {
     layers: layersFromWeights(ckpt.weights),
     run_id: opts.runId,
   };
-  const t = await readTables([opts.table], null);
+  const { table: t, rows } = await opts.split;
   const cols = t.featureNames.length;
-  const rows = splitRows(t.rows, opts.ratios, opts.seed);
   // The trainer fitted its standardiser on these train rows; a mismatch means another table.
   const check = fitStandardizer(t.x, cols, rows.train);
   if (

@@ -7,7 +7,7 @@ import { runDirOf } from '../services/training-data.js';
 import { writeFileAtomic } from '../workspace/atomic-write.js';
 import { safeJoin } from '../workspace/layout.js';
 import { learningCurveSvg, predictionsSvg, svgToPng } from './charts.js';
-import { type Evaluation, evaluateRun } from './regression-evaluate.js';
+import { type Evaluation, evaluateRun, readSplitTable } from './regression-evaluate.js';
 import type { RegressionDeps } from './regression-service.js';
 
 const TERMINAL = new Set<Run['status']>(['completed', 'failed', 'stopped', 'interrupted']);
@@ -96,6 +96,13 @@ export async function trainOnProject(
   }
   const started = await deps.ops.startRun({ project_id: projectId, exp_id: exp.id });
   opts.onProgress(started.run_id, 0, null);
+  // The test rows are read while the run trains (in its own thread): the evaluation waits less.
+  const splitTable = readSplitTable({
+    table: safeJoin(ctx.layout.projectDir(projectId), table.blobPath),
+    ratios: split.ratios,
+    seed: split.seed,
+  });
+  splitTable.catch(() => undefined); // awaited by the evaluation, which reports its failure
   const run = await waitRun(deps, projectId, started.run_id, (e, eta) =>
     opts.onProgress(started.run_id, e, eta),
   );
@@ -105,37 +112,41 @@ export async function trainOnProject(
       `Training failed: ${run.message ?? `the run ended ${run.status}`}`,
     );
   }
-  let evaluation: Evaluation;
-  try {
-    evaluation = await evaluateRun({
-      runDir: runDirOf(ctx, projectId, run.run_id),
-      runId: run.run_id,
-      table: safeJoin(ctx.layout.projectDir(projectId), table.blobPath),
-      ratios: split.ratios,
-      seed: split.seed,
-    });
-  } catch (err) {
-    throw new AppError('internal', `Training failed: ${(err as Error).message}`);
-  }
   const history = run.metrics.history.map((m) => ({
     epoch: m.epoch,
     loss: m.loss,
     val_loss: typeof m.val_loss === 'number' ? m.val_loss : null,
   }));
   const seconds = run.metrics.history.reduce((s, m) => s + m.duration_seconds, 0);
-  await writeFileAtomic(
-    path.join(opts.outputs, 'learning_curve.png'),
-    await svgToPng(
-      learningCurveSvg(
-        history.map((h) => h.loss),
-        history.map((h) => h.val_loss),
-      ),
+  const plot = async (name: string, svg: string): Promise<void> =>
+    writeFileAtomic(path.join(opts.outputs, name), await svgToPng(svg));
+  // The learning curve needs only the history: it is drawn (sharp works off this thread) while
+  // the test part is scored, then the predictions plot.
+  const curve = plot(
+    'learning_curve.png',
+    learningCurveSvg(
+      history.map((h) => h.loss),
+      history.map((h) => h.val_loss),
     ),
   );
-  await writeFileAtomic(
-    path.join(opts.outputs, 'predictions_plot.png'),
-    await svgToPng(predictionsSvg(evaluation.actual, evaluation.predicted, evaluation.r2)),
-  );
+  let evaluation: Evaluation;
+  try {
+    evaluation = await evaluateRun({
+      runDir: runDirOf(ctx, projectId, run.run_id),
+      runId: run.run_id,
+      split: splitTable,
+    });
+  } catch (err) {
+    await curve.catch(() => undefined);
+    throw new AppError('internal', `Training failed: ${(err as Error).message}`);
+  }
+  await Promise.all([
+    curve,
+    plot(
+      'predictions_plot.png',
+      predictionsSvg(evaluation.actual, evaluation.predicted, evaluation.r2),
+    ),
+  ]);
   return {
     evaluation,
     info: {
