@@ -168,13 +168,16 @@ function referenceGrads(
 
 describe('Conv2D gradient kernels with dilation (tfjs-core refuses dilated conv gradients)', () => {
   it.each([
-    [1, 'same', 1],
-    [2, 'same', 1],
-    [2, 'valid', 1],
-    [1, 'valid', 2],
-  ] as const)('dilation %i, %s, stride %i', async (dil, pad, stride) => {
-    const xs = [3, 9, 7, 3];
-    const ws = [3, 3, 3, 5];
+    [1, 'same', 1, 3],
+    [2, 'same', 1, 3],
+    [2, 'valid', 1, 3],
+    [1, 'valid', 2, 3],
+    [2, 'same', 1, 4],
+    [3, 'valid', 1, 8],
+    [1, 'same', 2, 4],
+  ] as const)('dilation %i, %s, stride %i, %i channels', async (dil, pad, stride, channels) => {
+    const xs = [3, 9, 7, channels];
+    const ws = [3, 3, channels, 5];
     await tf.setBackend('wasm');
     const x = tensor(xs, 5);
     const w = tensor(ws, 6);

@@ -42,12 +42,12 @@ export function backpropFilterSimd(
   const rowPtr = alloc(backend, [mPad], 'int32');
   const segs = alloc(backend, [nseg * 3], 'int32');
   // Stride 1 (4k channels): the frame is x's channels as zero-margined planes, by SIMD transposes.
-  const planeGeo = sH === 1 && sW === 1 && inC % 4 === 0 ? alloc(backend, [8], 'int32') : null;
+  const planeGeo = sH === 1 && sW === 1 && inC % 4 === 0 ? alloc(backend, [10], 'int32') : null;
   const out = alloc(backend, [kH, kW, inC, outC]);
   // Views after the last allocation (an allocation may grow and move the heap).
   if (planeGeo) {
     f32(backend, frame).fill(0);
-    new Int32Array(f32(backend, planeGeo).buffer, offsetOf(backend, planeGeo), 8).set([
+    new Int32Array(f32(backend, planeGeo).buffer, offsetOf(backend, planeGeo), 10).set([
       g.batch,
       g.inH,
       g.inW,
@@ -56,6 +56,8 @@ export function backpropFilterSimd(
       f.wq,
       g.padTop,
       g.padLeft,
+      0,
+      g.inW,
     ]);
     kernels.to_planes(
       offsetOf(backend, x),
@@ -155,12 +157,31 @@ export function backpropFilterShifted(
     g.padTop,
     g.padLeft,
   ]);
-  kernels.shift_planes(
-    offsetOf(backend, x),
-    offsetOf(backend, planes),
-    plane,
-    offsetOf(backend, geo),
-  );
+  if (inC % 4 === 0) {
+    // Plane (kw, ci) is x's channel ci, shifted kw·dilW columns and cut to the output width.
+    f32(backend, planes).fill(0);
+    const gv = new Int32Array(heap, offsetOf(backend, geo), 10);
+    for (let kw = 0; kw < kW; kw++) {
+      const left = g.padLeft - kw * g.dilW;
+      const w0 = Math.max(0, -left);
+      const w1 = Math.min(g.inW, outW - left);
+      if (w1 <= w0) continue;
+      gv.set([batch, g.inH, g.inW, inC, hp, outW, g.padTop, left, w0, w1]);
+      kernels.to_planes(
+        offsetOf(backend, x),
+        offsetOf(backend, planes) + 4 * kw * inC * plane,
+        plane,
+        offsetOf(backend, geo),
+      );
+    }
+  } else {
+    kernels.shift_planes(
+      offsetOf(backend, x),
+      offsetOf(backend, planes),
+      plane,
+      offsetOf(backend, geo),
+    );
+  }
   if (padded) padColumns(f32(backend, dy), f32(backend, padded), outC, nPad);
   const seg = new Int32Array(heap, offsetOf(backend, segs), batch * 3);
   for (let n = 0; n < batch; n++) {

@@ -46,7 +46,7 @@ export interface SimdKernels {
   max_pool_grad_2x2(x: number, dy: number, dx: number, rows: number, ow: number, c: number): void;
   /** Column-shifted channel planes of x for stride-1 filter gradients; geo = 10 int32 (see kernels.wat). */
   shift_planes(x: number, out: number, plane: number, geo: number): void;
-  /** NHWC x into zero-margined channel planes (4×4 SIMD transposes); geo = 8 int32 (see kernels.wat). */
+  /** NHWC x (columns w0..w1) into channel planes (4×4 SIMD transposes); geo = 10 int32 (kernels.wat). */
   to_planes(x: number, out: number, plane: number, geo: number): void;
   /** dst[c] = column sums of a [rows, c] block; c % 4 == 0. */
   col_sum(src: number, rows: number, c: number, dst: number): void;

@@ -744,13 +744,15 @@
   )
 
   ;; NHWC x into channel planes: out[ci·plane + (b·hs + ih + top)·ws + iw + left] = x[b, ih, iw, ci]
-  ;; (the caller zeroes the margins first), four pixels × four channels per 4×4 SIMD transpose;
-  ;; c % 4 == 0. $geo: 8 i32 n h w c hs ws top left.
+  ;; for input columns w0 ≤ iw < w1 (the caller keeps iw + left inside [0, ws) and zeroes the
+  ;; rest), four pixels × four channels per 4×4 SIMD transpose; c % 4 == 0.
+  ;; $geo: 10 i32 n h w c hs ws top left w0 w1.
   (func (export "to_planes") (param $x i32) (param $out i32) (param $plane i32) (param $geo i32)
     (local $n i32) (local $h i32) (local $w i32) (local $c i32) (local $hs i32) (local $ws i32)
     (local $top i32) (local $left i32)
     (local $b i32) (local $ih i32) (local $iw i32) (local $cg i32) (local $src i32) (local $dst i32)
-    (local $pb i32) (local $cb i32) (local $d i32) (local $j i32)
+    (local $pb i32) (local $cb i32) (local $d i32) (local $j i32) (local $w0 i32) (local $w1 i32)
+    (local $row i32)
     (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
     (local $a v128) (local $e v128) (local $f v128) (local $g v128)
     (local.set $n (i32.load (local.get $geo)))
@@ -761,22 +763,27 @@
     (local.set $ws (i32.load offset=20 (local.get $geo)))
     (local.set $top (i32.load offset=24 (local.get $geo)))
     (local.set $left (i32.load offset=28 (local.get $geo)))
+    (local.set $w0 (i32.load offset=32 (local.get $geo)))
+    (local.set $w1 (i32.load offset=36 (local.get $geo)))
     (local.set $pb (i32.shl (local.get $plane) (i32.const 2)))
     (local.set $cb (i32.shl (local.get $c) (i32.const 2)))
-    (local.set $src (local.get $x))
     (local.set $b (i32.const 0))
     (block $bdone (loop $bloop
       (br_if $bdone (i32.ge_s (local.get $b) (local.get $n)))
       (local.set $ih (i32.const 0))
       (block $hdone (loop $hloop
         (br_if $hdone (i32.ge_s (local.get $ih) (local.get $h)))
-        ;; dst: plane 0 at (b, ih + top, left)
+        ;; dst: plane 0 at (b, ih + top, w0 + left); src: x[b, ih, w0, 0]
         (local.set $dst (i32.add (local.get $out) (i32.shl
-          (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $hs)) (i32.add (local.get $ih) (local.get $top))) (local.get $ws)) (local.get $left))
+          (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $hs)) (i32.add (local.get $ih) (local.get $top))) (local.get $ws))
+                   (i32.add (local.get $w0) (local.get $left)))
           (i32.const 2))))
-        (local.set $iw (i32.const 0))
+        (local.set $row (i32.add (i32.mul (local.get $b) (local.get $h)) (local.get $ih)))
+        (local.set $src (i32.add (local.get $x)
+          (i32.mul (i32.add (i32.mul (local.get $row) (local.get $w)) (local.get $w0)) (local.get $cb))))
+        (local.set $iw (local.get $w0))
         (block $wdone (loop $wloop
-          (br_if $wdone (i32.gt_s (i32.add (local.get $iw) (i32.const 4)) (local.get $w)))
+          (br_if $wdone (i32.gt_s (i32.add (local.get $iw) (i32.const 4)) (local.get $w1)))
           (local.set $cg (i32.const 0))
           (local.set $d (local.get $dst))
           (block $cdone (loop $cloop
@@ -800,9 +807,9 @@
           (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
           (local.set $iw (i32.add (local.get $iw) (i32.const 4)))
           (br $wloop)))
-        ;; the last w % 4 pixels, one float at a time
+        ;; the last (w1 − w0) % 4 pixels, one float at a time
         (block $tdone (loop $tloop
-          (br_if $tdone (i32.ge_s (local.get $iw) (local.get $w)))
+          (br_if $tdone (i32.ge_s (local.get $iw) (local.get $w1)))
           (local.set $j (i32.const 0))
           (local.set $d (local.get $dst))
           (block $jdone (loop $jloop
