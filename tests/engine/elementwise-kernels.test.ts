@@ -131,6 +131,30 @@ describe('same-dtype cast and Step on wasm equal cpu', () => {
     },
   );
 
+  it('the ReLU gradient with NaN, infinities and signed zeros in x and dy (one kernel on wasm)', async () => {
+    const special = [NaN, Infinity, -Infinity, -0, 0, 3, -2];
+    const x = values(1027, 20).map((v, i) => (i % 5 === 0 ? (special[i % 7] as number) : v));
+    const c = values(1027, 21).map((v, i) => (i % 3 === 0 ? (special[(i + 2) % 7] as number) : v));
+    await sameOnBoth(() =>
+      tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.relu(t), tf.tensor1d(c))))(tf.tensor1d(x)),
+    );
+  });
+
+  it('second derivatives through the fused ReLU gradient', async () => {
+    const x = tensor([3, 5, 8], 22);
+    const d = tensor([3, 5, 8], 23);
+    await sameOnBoth(() =>
+      tf.grad((c: tf.Tensor) =>
+        tf.sum(tf.mul(tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.relu(t), c)))(x), d)),
+      )(tensor([3, 5, 8], 24)),
+    );
+    await sameOnBoth(() =>
+      tf.grad((t: tf.Tensor) =>
+        tf.sum(tf.mul(tf.grad((u: tf.Tensor) => tf.sum(tf.mul(tf.relu(u), d)))(t), d)),
+      )(x),
+    );
+  });
+
   it('the ReLU gradient (Step, cast, multiply)', async () => {
     await sameOnBoth(() =>
       tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.relu(x), tensor([2, 5, 5, 8], 9))))(

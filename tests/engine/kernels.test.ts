@@ -544,10 +544,21 @@ describe('registration', () => {
       );
     const ours = conv() as Float32Array;
     const ourKernel = tf.getKernel('Conv2DBackpropInput', 'wasm');
+    const ourReluGrad = tf.getGradient('Relu');
+    const reluGrad = () =>
+      tf.tidy(() =>
+        tf
+          .grad((a: tf.Tensor) => tf.sum(tf.relu(a)))(tensor([2, 9], 27))
+          .dataSync(),
+      );
+    const fusedRelu = reluGrad() as Float32Array;
     unregisterWasmKernels();
     try {
       expect(tf.getKernel('Conv2DBackpropInput', 'wasm')).not.toBe(ourKernel);
       expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeUndefined();
+      expect(tf.getKernel('AssayReluGrad', 'wasm')).toBeUndefined();
+      expect(tf.getGradient('Relu')).not.toBe(ourReluGrad);
+      expect(Array.from(reluGrad())).toEqual(Array.from(fusedRelu));
       expect(relErr(ours, conv() as Float32Array)).toBeLessThan(TOLERANCE);
       const pooled = tf.tidy(() =>
         tf
@@ -561,5 +572,6 @@ describe('registration', () => {
       registerWasmKernels();
     }
     expect(tf.getKernel('Conv2DBackpropInput', 'wasm')).toBe(ourKernel);
+    expect(tf.getGradient('Relu')).toBe(ourReluGrad);
   });
 });

@@ -1,14 +1,19 @@
 /**
  * Registers our wasm kernels: the ones tfjs-backend-wasm lacks (filter gradients, depthwise
  * gradients, FFT and complex plumbing) and replacements where its own is slow
- * (Conv2DBackpropInput, transposed BatchMatMul). Idempotent, callable before or after the backend
+ * (Conv2D, Conv2DBackpropInput, transposed BatchMatMul, element-wise ops), and Relu's gradient as
+ * one kernel on wasm (relu-grad.ts). Idempotent, callable before or after the backend
  * initialises; `unregisterWasmKernels` restores the backend's originals (the benchmark compares).
  */
 import {
+  type GradConfig,
   type KernelConfig,
   findBackend,
+  getGradient,
   getKernel,
+  registerGradient,
   registerKernel,
+  unregisterGradient,
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
 import { makeBatchMatMulConfig } from './batch-matmul.js';
@@ -28,6 +33,7 @@ import {
 import { complexKernelConfigs } from './fft.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { identityConfig, makeMeanConfig, makeSumConfig } from './reductions.js';
+import { reluGradGradientConfig, reluGradKernelConfig, reluGradientConfig } from './relu-grad.js';
 import { makeTileConfig } from './tile.js';
 
 const STANDALONE: readonly KernelConfig[] = [
@@ -37,8 +43,14 @@ const STANDALONE: readonly KernelConfig[] = [
   depthwiseBackpropFilterConfig,
   maxPoolGradConfig,
   identityConfig,
+  reluGradKernelConfig,
   ...complexKernelConfigs,
 ];
+
+/** Gradients we replace (they pick our kernels on wasm, the original formula elsewhere). */
+const GRADIENTS: readonly GradConfig[] = [reluGradientConfig, reluGradGradientConfig];
+/** The gradient each of those had before (undefined: none). */
+const originalGradients = new Map<string, GradConfig | undefined>();
 
 /** Kernels we wrap around the backend's own (they call it). */
 const WRAPPERS: Readonly<Record<string, (original: KernelConfig) => KernelConfig>> = {
@@ -74,6 +86,12 @@ export function registerWasmKernels(): void {
   for (const [name, wrap] of Object.entries(WRAPPERS)) {
     install(name, (original) => (original ? wrap(original) : null));
   }
+  for (const config of GRADIENTS) {
+    const current = getGradient(config.kernelName) as GradConfig | undefined;
+    if (current === config) continue;
+    originalGradients.set(config.kernelName, current);
+    registerGradient(config);
+  }
 }
 
 /** Puts the backend's own kernels back (and removes the ones it never had). */
@@ -90,6 +108,13 @@ export function unregisterWasmKernels(): void {
     if (backend && original.setupFunc) original.setupFunc(backend);
   }
   ours.clear();
+  for (const config of GRADIENTS) {
+    if ((getGradient(config.kernelName) as GradConfig | undefined) !== config) continue;
+    const original = originalGradients.get(config.kernelName);
+    unregisterGradient(config.kernelName);
+    if (original) registerGradient(original);
+  }
+  originalGradients.clear();
 }
 
 /** Every kernel we provide, and whether it replaces one the backend had. */

@@ -58,6 +58,8 @@ export interface SimdKernels {
   add_bias(x: number, bias: number, rows: number, c: number, out: number): void;
   /** out[i] = a[i] · b[i] for i < n; n % 4 == 0. */
   mul(a: number, b: number, n: number, out: number): void;
+  /** out[i] = dy[i] · step(x[i]) (NaN kept) for i < n; n % 4 == 0. */
+  relu_grad(dy: number, x: number, n: number, out: number): void;
   /** out[i] = x[i] > 0 ? 1 : alpha (NaN stays NaN) for i < n; n % 4 == 0. */
   step(x: number, n: number, alpha: number, out: number): void;
 }

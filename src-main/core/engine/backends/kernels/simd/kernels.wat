@@ -827,4 +827,24 @@
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br $bloop)))
   )
+
+  ;; ReLU's gradient in one pass: out[i] = dy[i] · step(x[i]) with step = x > 0 ? 1 : 0 and NaN
+  ;; kept (the same products as tfjs's mul(dy, step(x))), for i < $n, $n % 4 == 0.
+  (func (export "relu_grad") (param $dy i32) (param $x i32) (param $n i32) (param $out i32)
+    (local $end i32) (local $v v128) (local $one v128)
+    (local.set $one (f32x4.splat (f32.const 1)))
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+      (local.set $v (v128.load (local.get $x)))
+      (v128.store (local.get $out)
+        (f32x4.mul (v128.load (local.get $dy))
+          (v128.bitselect (local.get $v)
+            (v128.and (local.get $one) (f32x4.gt (local.get $v) (f32x4.splat (f32.const 0))))
+            (f32x4.ne (local.get $v) (local.get $v)))))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (local.set $dy (i32.add (local.get $dy) (i32.const 16)))
+      (local.set $out (i32.add (local.get $out) (i32.const 16)))
+      (br $l)))
+  )
 )
