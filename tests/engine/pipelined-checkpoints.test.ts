@@ -8,6 +8,10 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeCheckpointDirs } from '../../src-main/core/engine/trainer/checkpoint-dir.js';
 import {
+  CheckpointWriter,
+  checkpointWriterTuning,
+} from '../../src-main/core/engine/trainer/checkpoint-writer.js';
+import {
   startTraining,
   type TrainerEvent,
   type TrainJob,
@@ -72,6 +76,7 @@ describe('pipelined checkpoints', () => {
   let straight: TrainJob;
   beforeAll(async () => {
     straight = job('straight');
+    // The reference: each checkpoint written before training goes on, by the writer thread.
     expect(terminal(await runInline(straight, { pipelined: false }))?.type).toBe('completed');
   });
 
@@ -102,6 +107,24 @@ describe('pipelined checkpoints', () => {
         ['best', 'last'].map((w) => stat(path.join(j.runDir, 'checkpoints', w, 'weights.bin'))),
       );
       expect(a?.ino).toBe(b?.ino);
+    }
+  });
+
+  it('written on the trainer thread (no writer thread) the checkpoints are the same', async () => {
+    checkpointWriterTuning.enabled = false;
+    try {
+      const j = job('in-thread');
+      expect(terminal(await runInline(j))?.type).toBe('completed');
+      await expectSameRun(j, straight);
+      for (const file of ['weights.bin', 'optimizer.bin']) {
+        expect(
+          (await checkpointFile(j, 'best', file)).equals(
+            await checkpointFile(straight, 'best', file),
+          ),
+        ).toBe(true);
+      }
+    } finally {
+      checkpointWriterTuning.enabled = true;
     }
   });
 
@@ -170,6 +193,31 @@ describe('pipelined checkpoints', () => {
     expect(started(second)).toMatchObject({ resumedFromEpoch: from });
     expect(epochs(second).map((m) => m.epoch)).toEqual([1, 2, 3, 4, 5, 6].slice(from));
     await expectSameRun(j, straight);
+  });
+});
+
+describe('the checkpoint writer thread', () => {
+  const files = (text: string) => new Map([['a.txt', Buffer.from(text)]]);
+  it('writes folders durably through its thread; a failed write keeps the previous one', async () => {
+    const root = path.join(dir, 'writer', 'checkpoints');
+    const writer = CheckpointWriter.start();
+    try {
+      await writer.write(root, ['best', 'last'], files('one'));
+      expect(writer.onThread).toBe(true);
+      expect(readFileSync(path.join(root, 'best', 'a.txt'), 'utf8')).toBe('one');
+      const enospc = (f: string) => {
+        if (f === 'a.txt') throw Object.assign(new Error('ENOSPC: no space'), { code: 'ENOSPC' });
+      };
+      await expect(writer.write(root, ['last'], files('two'), enospc)).rejects.toMatchObject({
+        code: 'ENOSPC',
+        message: 'ENOSPC: no space',
+      });
+      expect(writer.onThread).toBe(true);
+      expect(readFileSync(path.join(root, 'last', 'a.txt'), 'utf8')).toBe('one');
+      expect((await readdir(root)).sort()).toEqual(['best', 'last']);
+    } finally {
+      await writer.close();
+    }
   });
 });
 

@@ -7,7 +7,7 @@ import { classWeightsFor } from '../config.js';
 import { batchCount, epochOrder, makeBatch } from '../data/batches.js';
 import { Prng } from '../data/prng.js';
 import { buildModel, type ModelTarget } from '../zoo/index.js';
-import { writeCheckpointDirs } from './checkpoint-dir.js';
+import { CheckpointWriter } from './checkpoint-writer.js';
 import {
   checkpointFiles,
   loadCheckpoint,
@@ -45,13 +45,25 @@ export interface TrainingContext {
  */
 export const checkpointTuning = { pipelined: process.env['ASSAY_PIPELINED_CHECKPOINTS'] !== '0' };
 
+/** A checkpoint writer started before its run (by warmUpTrainer), for the next run to take. */
+let spareWriter: CheckpointWriter | null = null;
+
 /**
- * Work a trainer thread can do before it knows its job: the wasm backend (the one our kernels
- * are for) is loaded and initialised; selectBackend later finds it ready. Best-effort: a backend
- * that cannot start here is reported by the run's own selection.
+ * Work a trainer thread can do before it knows its job: the checkpoint writer's thread is
+ * started, and the wasm backend (the one our kernels are for) is loaded and initialised;
+ * selectBackend later finds it ready. Best-effort: a backend that cannot start here is reported
+ * by the run's own selection.
  */
 export async function warmUpTrainer(): Promise<void> {
+  spareWriter ??= CheckpointWriter.start();
   await activateBackend('wasm').catch(() => undefined);
+}
+
+/** Ends what warmUpTrainer started and no run took (a thread of its own would keep this one up). */
+export async function releaseWarmUp(): Promise<void> {
+  const w = spareWriter;
+  spareWriter = null;
+  await w?.close();
 }
 
 /** Lets the thread's message handler run (a stop request arrives that way). */
@@ -140,6 +152,9 @@ export async function runTraining(job: TrainJob, ctx: TrainingContext): Promise<
     numClasses: job.classes.length,
     classWeights: weightsPerClass ? tf.tensor1d(weightsPerClass) : null,
   };
+  // Its thread starts now and is up by the end of the first epoch.
+  const writer = spareWriter ?? CheckpointWriter.start();
+  spareWriter = null;
   try {
     const monitor = usableMetric(config.early_stopping.monitor, val !== null, log);
     const bestMetric = usableMetric(config.best_metric, val !== null, log);
@@ -349,7 +364,7 @@ export async function runTraining(job: TrainJob, ctx: TrainingContext): Promise<
       epochLabel: number,
     ): Promise<boolean> {
       try {
-        await writeCheckpointDirs(root, names, files, (file) => hook?.(epochLabel, file));
+        await writer.write(root, names, files, (file) => hook?.(epochLabel, file));
         return true;
       } catch (err) {
         fail(err, epochLabel);
@@ -372,6 +387,7 @@ export async function runTraining(job: TrainJob, ctx: TrainingContext): Promise<
   } finally {
     // A write in flight finishes (and reports its epoch) before the thread reports anything else.
     await pending;
+    await writer.close();
     await stepper?.close();
     // Frees the backend's memory when this runs in a long-lived thread (tests run it inline).
     model.dispose();

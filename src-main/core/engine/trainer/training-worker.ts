@@ -41,6 +41,7 @@ async function run(job: TrainJob, testOptions: TrainingTestOptions): Promise<voi
   } catch (err) {
     emit({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
   } finally {
+    await trainer.then((m) => m.releaseWarmUp()).catch(() => undefined);
     // Let the thread end even though the parent's port is still open.
     port.close();
   }
