@@ -5,6 +5,10 @@
 // has, POST /train. The peer (bench/peers/regression_sklearn.py, Debian python3-sklearn) trains
 // on the same train rows and scores the same test rows (Assay's seeded 70/15/15 split),
 // standardises on the train part and fits with Adam for every epoch.
+// train_request_seconds is the whole POST /train as a client waits for it (trainer thread, data,
+// every epoch with its durable checkpoints, evaluation, plots); the server starts a trainer thread
+// ahead of the first run, and train_request_seconds_cold_trainer is the same request on a server
+// that does not (ASSAY_WARM_TRAINER=0).
 // Writes bench/results/regression.json and a short table on stdout.
 //
 //   node bench/regression-friedman.mjs [--epochs 100] [--lr 0.001] [--hidden 64,32] [--rows 5000]
@@ -39,7 +43,7 @@ const peer = path.join(root, 'bench', 'peers', 'regression_sklearn.py');
 /** The reference's published time for 100 epochs of 3500 rows with [64, 32]. */
 const REFERENCE_SECONDS = 0.55;
 
-function startServer(workspace) {
+function startServer(workspace, env = {}) {
   // The built server only if it already has the regression routes (a stale dist would 404).
   const built = path.join(root, 'dist', 'main', 'src-main', 'server.js');
   const fresh = existsSync(
@@ -49,6 +53,7 @@ function startServer(workspace) {
   const child = spawn(process.execPath, [...args, '--port', '0', '--workspace', workspace], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   let output = '';
@@ -65,6 +70,44 @@ function startServer(workspace) {
   return { child, exited, base, source: fresh ? 'dist' : 'tsx' };
 }
 
+/** POST /upload of the pickle, then one timed POST /train: the response and its wall time. */
+async function uploadAndTrain(base, data) {
+  const form = new FormData();
+  form.append('file', new Blob([await readFile(data)]), 'data.pkl');
+  const up = await (await fetch(`${base}/upload`, { method: 'POST', body: form })).json();
+  if (up.status !== 'success') throw new Error(`upload failed: ${up.message}`);
+  const wall0 = performance.now();
+  const trainRes = await fetch(`${base}/train`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      epochs,
+      learning_rate: lr,
+      hidden_layers: hidden,
+      batch_size: Number(values['batch-size']),
+    }),
+  });
+  const assay = await trainRes.json();
+  const wall = (performance.now() - wall0) / 1000;
+  if (assay.status !== 'success') throw new Error(`train failed: ${assay.message}`);
+  return { up, assay, wall };
+}
+
+/**
+ * The same request on a server whose trainer thread starts cold (ASSAY_WARM_TRAINER=0): the
+ * server normally starts one ahead of the first run, which a request sent right after startup
+ * may not find ready.
+ */
+async function coldTrainerWall(tmp, data) {
+  const server = startServer(path.join(tmp, 'workspace-cold'), { ASSAY_WARM_TRAINER: '0' });
+  try {
+    return (await uploadAndTrain(await server.base, data)).wall;
+  } finally {
+    server.child.kill('SIGTERM');
+    await server.exited;
+  }
+}
+
 async function main() {
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'assay-bench-regression-'));
   const server = startServer(path.join(tmp, 'workspace'));
@@ -73,24 +116,7 @@ async function main() {
     execFileSync(values.python, [peer, 'generate', data, '--rows', values.rows]);
 
     const base = await server.base;
-    const form = new FormData();
-    form.append('file', new Blob([await readFile(data)]), 'data.pkl');
-    const up = await (await fetch(`${base}/upload`, { method: 'POST', body: form })).json();
-    if (up.status !== 'success') throw new Error(`upload failed: ${up.message}`);
-    const wall0 = performance.now();
-    const trainRes = await fetch(`${base}/train`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        epochs,
-        learning_rate: lr,
-        hidden_layers: hidden,
-        batch_size: Number(values['batch-size']),
-      }),
-    });
-    const assay = await trainRes.json();
-    const wall = (performance.now() - wall0) / 1000;
-    if (assay.status !== 'success') throw new Error(`train failed: ${assay.message}`);
+    const { up, assay, wall } = await uploadAndTrain(base, data);
 
     const state = (await (await fetch(`${base}/api/regression/state`)).json()).data;
     const run = (
@@ -148,6 +174,8 @@ async function main() {
         mse: assay.mse,
         training_time_seconds: assay.training_time_seconds,
         train_request_seconds: Math.round(wall * 1000) / 1000,
+        train_request_seconds_cold_trainer:
+          Math.round((await coldTrainerWall(tmp, data)) * 1000) / 1000,
         backend: run.backend,
         device: run.device,
         batch_size: run.config.batch_size,
@@ -168,7 +196,8 @@ async function main() {
     console.log(row('assay', assay.r2, assay.training_time_seconds));
     console.log(row('sklearn', sk.r2, sk.training_time_seconds));
     console.log(
-      `(reference: ${REFERENCE_SECONDS} s; /train request took ${wall.toFixed(2)} s) → ${values.out}`,
+      `(reference: ${REFERENCE_SECONDS} s; /train request took ${wall.toFixed(2)} s, ` +
+        `${result.assay.train_request_seconds_cold_trainer.toFixed(2)} s with a cold trainer thread) → ${values.out}`,
     );
   } finally {
     server.child.kill('SIGTERM');
