@@ -136,7 +136,7 @@ async function convLayer(torchVersion) {
   const rows = [
     [
       'Assay wasm, stock kernels (1 thread)',
-      ours.forward?.median_ms,
+      (ours.forward_stock ?? ours.forward)?.median_ms,
       ours.dx_stock?.median_ms,
       ours.dw_stock?.median_ms,
       ours.forward_backward_stock_median_ms,
