@@ -59,8 +59,29 @@ interface Helper {
   failure: Error | null;
 }
 
+/** Milliseconds spent in each part of `gradients` since start (the profile script reads them). */
+export interface DataParallelTimings {
+  publish: number;
+  local: number;
+  combineLocal: number;
+  wait: number;
+  combineHelpers: number;
+  toTensors: number;
+  steps: number;
+}
+
 export class DataParallel {
   private closed = false;
+  /** Where `gradients` spends its time, summed over calls. */
+  readonly timings: DataParallelTimings = {
+    publish: 0,
+    local: 0,
+    combineLocal: 0,
+    wait: 0,
+    combineHelpers: 0,
+    toTensors: 0,
+    steps: 0,
+  };
 
   private constructor(
     private readonly local: Replica,
@@ -141,7 +162,11 @@ export class DataParallel {
   ): Promise<{ grads: tf.Tensor[]; sums: Float32Array }> {
     if (this.closed) throw new Error('data-parallel workers are closed');
     const parts = splitBatch(batch.size, this.threads, this.localShare);
+    const t = this.timings;
+    let t0 = performance.now();
     this.publishWeights();
+    let t1 = performance.now();
+    t.publish += t1 - t0;
     // Hand each helper its part before computing ours, so all run at once.
     const pending: { helper: Helper; n: number; seq: number }[] = [];
     this.helpers.forEach((helper, i) => {
@@ -163,6 +188,8 @@ export class DataParallel {
       { x: batch.x.subarray(0, n0 * this.sampleSize), y: batch.y.subarray(0, n0), size: n0 },
       (seeds[0] ?? 0) | 0,
     );
+    t0 = performance.now();
+    t.local += t0 - t1;
     // Combine in JS, in a fixed order: (n0·g0 + n1·g1 + …) / n.
     const combined = mine.grads.map((g) => {
       const v = g.dataSync() as Float32Array;
@@ -172,9 +199,14 @@ export class DataParallel {
     });
     tf.dispose(mine.grads);
     const sums = Float32Array.from(mine.sums);
+    t1 = performance.now();
+    t.combineLocal += t1 - t0;
 
     for (const { helper, n, seq } of pending) {
+      t0 = performance.now();
       await waitDone(helper, seq);
+      t1 = performance.now();
+      t.wait += t1 - t0;
       let off = 0;
       for (const out of combined) {
         for (let i = 0; i < out.length; i++) {
@@ -185,12 +217,16 @@ export class DataParallel {
       for (let i = 0; i < sums.length; i++) {
         sums[i] = (sums[i] as number) + (helper.sums[i] as number);
       }
+      t.combineHelpers += performance.now() - t1;
     }
+    t0 = performance.now();
     const inv = 1 / Math.max(1, batch.size);
     const grads = combined.map((out, i) => {
       for (let j = 0; j < out.length; j++) out[j] = (out[j] as number) * inv;
       return tf.tensor(out, this.local.vars[i]?.shape, 'float32');
     });
+    t.toTensors += performance.now() - t0;
+    t.steps++;
     return { grads, sums };
   }
 

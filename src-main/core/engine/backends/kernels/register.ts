@@ -2,7 +2,8 @@
  * Registers our wasm kernels: the ones tfjs-backend-wasm lacks (filter gradients, depthwise
  * gradients, FFT and complex plumbing) and replacements where its own is slow
  * (Conv2D, Conv2DBackpropInput, transposed BatchMatMul, element-wise ops), and Relu's gradient as
- * one kernel on wasm (relu-grad.ts). Idempotent, callable before or after the backend
+ * one kernel on wasm (relu-grad.ts), and the Adam/SGD update of a variable as one kernel
+ * (optimizer-update.ts). Idempotent, callable before or after the backend
  * initialises; `unregisterWasmKernels` restores the backend's originals (the benchmark compares).
  */
 import {
@@ -33,6 +34,7 @@ import {
 import { complexKernelConfigs } from './fft.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { identityConfig, makeMeanConfig, makeSumConfig } from './reductions.js';
+import { adamUpdateKernelConfig, sgdUpdateKernelConfig } from './optimizer-update.js';
 import { reluGradGradientConfig, reluGradKernelConfig, reluGradientConfig } from './relu-grad.js';
 import { makeTileConfig } from './tile.js';
 
@@ -44,6 +46,8 @@ const STANDALONE: readonly KernelConfig[] = [
   maxPoolGradConfig,
   identityConfig,
   reluGradKernelConfig,
+  adamUpdateKernelConfig,
+  sgdUpdateKernelConfig,
   ...complexKernelConfigs,
 ];
 

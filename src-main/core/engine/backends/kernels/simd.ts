@@ -60,6 +60,42 @@ export interface SimdKernels {
   mul(a: number, b: number, n: number, out: number): void;
   /** out[i] = dy[i] · step(x[i]) (NaN kept) for i < n; n % 4 == 0. */
   relu_grad(dy: number, x: number, n: number, out: number): void;
+  /**
+   * One Adam step over n floats (any n): m' = m·b1 + g·c1, v' = v·b2 + g²·c2,
+   * w' = w − m' / (sqrt(v') / bc2 + eps) · lr, written at ow, om, ov; no fused multiply-adds.
+   */
+  adam_update(
+    w: number,
+    g: number,
+    m: number,
+    v: number,
+    n: number,
+    ow: number,
+    om: number,
+    ov: number,
+    b1: number,
+    c1: number,
+    b2: number,
+    c2: number,
+    bc2: number,
+    eps: number,
+    lr: number,
+  ): void;
+  /**
+   * One SGD step over n floats (any n): u = g (mode 0, 1) or buf·mu + g (mode 2); w' = w − u·lr
+   * at ow, and u at ob for modes 1 and 2.
+   */
+  sgd_update(
+    w: number,
+    g: number,
+    buf: number,
+    n: number,
+    ow: number,
+    ob: number,
+    mu: number,
+    lr: number,
+    mode: number,
+  ): void;
   /** out[i] = x[i] > 0 ? 1 : alpha (NaN stays NaN) for i < n; n % 4 == 0. */
   step(x: number, n: number, alpha: number, out: number): void;
 }
