@@ -12,19 +12,7 @@ import '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmKernels, wasmBinaryDir } from '../../src-main/core/engine/backends/index.js';
 import { kernelTuning } from '../../src-main/core/engine/backends/kernels/tuning.js';
-
-/** Deterministic values in [−0.5, 0.5). */
-function values(n: number, seed: number): Float32Array {
-  const v = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    v[i] = (s >>> 0) / 2 ** 32 - 0.5;
-  }
-  return v;
-}
+import { values } from './kernel-fixtures.js';
 
 function tensor4(shape: [number, number, number, number], seed: number): tf.Tensor4D {
   return tf.tensor4d(values(shape[0] * shape[1] * shape[2] * shape[3], seed), shape);

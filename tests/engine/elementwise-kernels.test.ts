@@ -11,28 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmKernels, wasmBinaryDir } from '../../src-main/core/engine/backends/index.js';
-
-function values(n: number, seed: number): Float32Array {
-  const v = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    v[i] = (s >>> 0) / 2 ** 32 - 0.5;
-  }
-  return v;
-}
-
-function tensor(shape: number[], seed: number): tf.Tensor {
-  return tf.tensor(
-    values(
-      shape.reduce((a, b) => a * b, 1),
-      seed,
-    ),
-    shape,
-  );
-}
+import { tensor, values } from './kernel-fixtures.js';
 
 async function on(
   backend: 'cpu' | 'wasm',

@@ -16,33 +16,11 @@ import {
 } from '../../src-main/core/engine/backends/index.js';
 import { kernelTuning } from '../../src-main/core/engine/backends/kernels/tuning.js';
 import { buildModel } from '../../src-main/core/engine/zoo/index.js';
+import { tensor, values } from './kernel-fixtures.js';
 
 type Backend = 'cpu' | 'wasm';
 type Pad = 'same' | 'valid';
 const TOLERANCE = 1e-5;
-
-/** Deterministic values in [−0.5, 0.5). */
-function values(n: number, seed: number): Float32Array {
-  const v = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    v[i] = (s >>> 0) / 2 ** 32 - 0.5;
-  }
-  return v;
-}
-
-function tensor(shape: number[], seed: number): tf.Tensor {
-  return tf.tensor(
-    values(
-      shape.reduce((a, b) => a * b, 1),
-      seed,
-    ),
-    shape,
-  );
-}
 
 /** Runs f with `backend` active and returns its results as plain arrays. */
 async function on(backend: Backend, f: () => tf.Tensor | tf.Tensor[]): Promise<Float32Array[]> {

@@ -11,20 +11,9 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmKernels, wasmBinaryDir } from '../../src-main/core/engine/backends/index.js';
 import { kernelTuning } from '../../src-main/core/engine/backends/kernels/tuning.js';
 import { Optimizer } from '../../src-main/core/engine/trainer/optimizers.js';
+import { values } from './kernel-fixtures.js';
 
 const SHAPES = [[3, 3, 1, 8], [10], [7], [5, 3], [1], [33, 17], [2, 2]];
-
-function values(n: number, seed: number, scale = 1): Float32Array {
-  const v = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    v[i] = ((s >>> 0) / 2 ** 32 - 0.5) * scale;
-  }
-  return v;
-}
 
 interface Run {
   readonly weights: Float32Array[];
