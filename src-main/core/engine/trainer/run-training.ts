@@ -7,6 +7,7 @@ import { classWeightsFor } from '../config.js';
 import { batchCount, epochOrder, makeBatch } from '../data/batches.js';
 import { Prng } from '../data/prng.js';
 import { buildModel, type ModelTarget } from '../zoo/index.js';
+import { CheckpointPipeline } from './checkpoint-pipeline.js';
 import { CheckpointWriter } from './checkpoint-writer.js';
 import {
   checkpointFiles,
@@ -132,16 +133,6 @@ export async function runTraining(job: TrainJob, ctx: TrainingContext): Promise<
       ? classWeightsFor(config.class_weights, job.classes, Array.from(train.y))
       : null;
   let stepper: Stepper | null = null;
-  /** The checkpoint write in flight (its epoch event follows it); false once it failed. */
-  let pending: Promise<boolean> | null = null;
-  /** A write failed: `failed` is emitted and the loop ends at its next check. */
-  let writeFailed = false;
-  /** Waits for the write in flight; false when it (or an earlier one) failed. */
-  const settle = async (): Promise<boolean> => {
-    const ok = pending ? await pending : true;
-    pending = null;
-    return ok && !writeFailed;
-  };
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const optimizer = Optimizer.fromConfig(config, vars);
   const step: StepModel = {
@@ -155,6 +146,17 @@ export async function runTraining(job: TrainJob, ctx: TrainingContext): Promise<
   // Its thread starts now and is up by the end of the first epoch.
   const writer = spareWriter ?? CheckpointWriter.start();
   spareWriter = null;
+  const checkpoints = new CheckpointPipeline<TrainingState>({
+    root,
+    writer,
+    files: (s) => {
+      stepper?.sync?.();
+      return checkpointFiles(model, optimizer, s);
+    },
+    emit: ctx.emit,
+    hook: faultHook(ctx.testOptions),
+  });
+  const settle = (): Promise<boolean> => checkpoints.settle();
   try {
     const monitor = usableMetric(config.early_stopping.monitor, val !== null, log);
     const bestMetric = usableMetric(config.best_metric, val !== null, log);
@@ -194,7 +196,6 @@ export async function runTraining(job: TrainJob, ctx: TrainingContext): Promise<
       `${loaded ? `resuming at epoch ${state.epochs_completed + 1}` : 'training'} ${config.architecture} on ${backend.name} (${backend.device}): ` +
         `${train.n} training and ${val?.n ?? 0} validation samples, ${batches} batches of up to ${bs} per epoch`,
     );
-    const hook = faultHook(ctx.testOptions);
     let valSeconds = 0;
 
     for (let epoch = state.epochs_completed; epoch < config.epochs; epoch++) {
@@ -207,7 +208,7 @@ export async function runTraining(job: TrainJob, ctx: TrainingContext): Promise<
       progress.phase('training', epoch + 1, batches);
 
       for (let b = partial?.batch ?? 0; b < batches; b++) {
-        if (writeFailed) return;
+        if (checkpoints.failed) return;
         if (ctx.stopRequested()) {
           const stopState: TrainingState = {
             ...state,
@@ -221,7 +222,9 @@ export async function runTraining(job: TrainJob, ctx: TrainingContext): Promise<
             lr_schedule: { epoch, learning_rate: lr },
             prng: prng.state(),
           };
-          if (!(await settle()) || !(await checkpoint(['last'], stopState, epoch))) return;
+          if (!(await settle()) || !(await checkpoints.writeNow(['last'], stopState, epoch))) {
+            return;
+          }
           ctx.emit({ type: 'stopped' });
           return;
         }
@@ -301,15 +304,12 @@ export async function runTraining(job: TrainJob, ctx: TrainingContext): Promise<
       };
       progress.phase('checkpointing', epoch + 1, batches);
       // Taken before waiting for the previous write, which goes on meanwhile.
-      const files = await snapshot(state);
+      const files = await checkpoints.snapshot(state);
       if (!(await settle())) return;
-      if (files instanceof Error) return fail(files, epoch + 1);
-      const names: ('best' | 'last')[] = isBest ? ['best', 'last'] : ['last'];
-      const durable = write(names, files, epoch + 1).then((ok) => {
-        if (ok) ctx.emit({ type: 'epoch', metrics, isBest });
-        return ok;
-      });
-      pending = durable;
+      if (files instanceof Error) return checkpoints.fail(files, epoch + 1);
+      checkpoints.start(isBest ? ['best', 'last'] : ['last'], files, epoch + 1, () =>
+        ctx.emit({ type: 'epoch', metrics, isBest }),
+      );
       if (!checkpointTuning.pipelined && !(await settle())) return;
       if (es.stop) {
         if (!(await settle())) return;
@@ -333,60 +333,9 @@ export async function runTraining(job: TrainJob, ctx: TrainingContext): Promise<
       reason: 'finished',
       message: `trained ${config.epochs} epochs; best ${bestMetric} ${fmt(state.best.value)} at epoch ${state.best.epoch}`,
     });
-
-    /** Writes checkpoints; on failure emits `failed` (the previous checkpoint stays) and returns false. */
-    async function checkpoint(
-      names: ('best' | 'last')[],
-      s: TrainingState,
-      epochLabel: number,
-    ): Promise<boolean> {
-      const files = await snapshot(s);
-      if (files instanceof Error) {
-        fail(files, epochLabel);
-        return false;
-      }
-      return write(names, files, epochLabel);
-    }
-
-    /** The checkpoint's files as bytes (the error when they cannot be made). */
-    async function snapshot(s: TrainingState): Promise<Map<string, Uint8Array> | Error> {
-      try {
-        stepper?.sync?.();
-        return await checkpointFiles(model, optimizer, s);
-      } catch (err) {
-        return err instanceof Error ? err : new Error(String(err));
-      }
-    }
-
-    async function write(
-      names: ('best' | 'last')[],
-      files: ReadonlyMap<string, Uint8Array>,
-      epochLabel: number,
-    ): Promise<boolean> {
-      try {
-        await writer.write(root, names, files, (file) => hook?.(epochLabel, file));
-        return true;
-      } catch (err) {
-        fail(err, epochLabel);
-        return false;
-      }
-    }
-
-    function fail(err: unknown, epochLabel: number): void {
-      writeFailed = true;
-      const e = err as NodeJS.ErrnoException;
-      const why =
-        e.code === 'ENOSPC'
-          ? 'the disk is full (ENOSPC)'
-          : `${e.code ? `${e.code}: ` : ''}${e.message}`;
-      ctx.emit({
-        type: 'failed',
-        message: `could not write the checkpoint after epoch ${epochLabel}: ${why}; the previous checkpoint is kept`,
-      });
-    }
   } finally {
     // A write in flight finishes (and reports its epoch) before the thread reports anything else.
-    await pending;
+    await checkpoints.drain();
     await writer.close();
     await stepper?.close();
     // Frees the backend's memory when this runs in a long-lived thread (tests run it inline).
