@@ -237,7 +237,6 @@ describe('audio', () => {
   const cases = [
     ['flac', 'flac', 'audio/flac'],
     ['ogg', 'vorbis', 'audio/ogg'],
-    // This machine's sox is built without libmad/lame and without opus (see `sox -h`).
     ['mp3', 'mp3', 'audio/mpeg'],
     ['opus', 'opus', 'audio/ogg; codecs=opus'],
   ] as const;
@@ -302,5 +301,19 @@ describe('mp3 without an encoder on this machine', () => {
       channels: 2,
     });
     expect(m.duration).toBeCloseTo((6 * 1152) / 44100, 2);
+  });
+
+  it('reports a mono stream as one channel (the decoder duplicates it), behind an ID3v2 tag', async () => {
+    // FF FB 90 C4: the same frames with channel mode 0b11 (single channel); the tag's syncsafe
+    // size is 20 bytes of padding.
+    const frame = Buffer.concat([Buffer.from([0xff, 0xfb, 0x90, 0xc4]), Buffer.alloc(413, 0x55)]);
+    const id3 = Buffer.concat([
+      Buffer.from('ID3'),
+      Buffer.from([4, 0, 0, 0, 0, 0, 20]),
+      Buffer.alloc(20),
+    ]);
+    const p = file('mono.mp3', Buffer.concat([id3, ...Array.from({ length: 6 }, () => frame)]));
+    const m = await probeMedia(p, LIMITS);
+    expect(m).toMatchObject({ mediaKind: 'audio', ext: 'mp3', sampleRate: 44100, channels: 1 });
   });
 });

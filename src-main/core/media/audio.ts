@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { decoder as wavDecoder } from '@audio/decode-wav';
 import { FileError, isFileError, reason } from './file-error.js';
+import { mp3Channels } from './mp3-header.js';
 import type { AudioFormat } from './sniff.js';
 import { PeakAccumulator, renderWaveformThumbnail, type Peak } from './waveform.js';
 
@@ -80,9 +81,12 @@ export async function probeAudio(
   };
 
   const stream = createReadStream(filePath, { highWaterMark: CHUNK_BYTES });
+  let declaredChannels: number | null = null;
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>)
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (format === 'mp3' && declaredChannels === null) declaredChannels = mp3Channels(chunk);
       take(decoder.decode(new Uint8Array(chunk)));
+    }
     if (decoder.flush) take(decoder.flush());
   } catch (err) {
     if (isFileError(err)) throw err;
@@ -102,7 +106,8 @@ export async function probeAudio(
   return {
     duration: Math.round((frames / sampleRate) * 1000) / 1000,
     sampleRate,
-    channels,
+    // mp3: the decoder duplicates a mono stream into two channels; the frame header is the truth.
+    channels: declaredChannels ?? channels,
     peaks: envelope,
     thumbnail: await renderWaveformThumbnail(envelope),
   };
