@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Job } from '../../../src-shared/contract/index.js';
 import type { RegressionDatasetInfo } from '../../../src-shared/contract/regression.js';
 import { AppError } from '../errors.js';
 import type { ServiceContext } from '../services/context.js';
 import { subsetSizes } from '../splits/index.js';
-import { writeFileAtomic } from '../workspace/atomic-write.js';
 import type { RegressionDeps } from './regression-service.js';
-import { judgeFormat, readUpload, tableToCsv, UploadError } from './table-input.js';
+import { judgeFormat, type UploadFormat, UploadError } from './table-input.js';
+import { prepareTableInWorker, type TableReadLimits } from './table-job.js';
+import { fileHead, type PreparedTable } from './table-prepare.js';
 
 /** 70/15/15 with a fixed seed (the reference's split: 5000 rows → 3500/750/750). */
 export const REGRESSION_RATIOS = { train: 0.7, val: 0.15, test: 0.15 } as const;
@@ -50,14 +51,12 @@ async function storeTable(
   ctx: ServiceContext,
   deps: RegressionDeps,
   id: string,
-  csv: string,
+  csvPath: string,
   name: string,
 ): Promise<void> {
   await deps.ops.clearDataset({ project_id: id });
-  await mkdir(ctx.layout.tmpDir, { recursive: true });
-  const tempPath = path.join(ctx.layout.tmpDir, `regression-${randomBytes(6).toString('hex')}.csv`);
-  await writeFile(tempPath, csv);
-  const { job_id } = await deps.importStaged(id, [{ tempPath, relativePath: name }]);
+  // The import job takes the staged CSV over (and deletes it when done).
+  const { job_id } = await deps.importStaged(id, [{ tempPath: csvPath, relativePath: name }]);
   const job = await waitJob(deps, job_id);
   const err = job.result?.errors[0];
   if (
@@ -80,72 +79,119 @@ async function storeTable(
 
 const bad = (message: string): AppError => new AppError('bad_request', message);
 
+const labelOf = (format: UploadFormat): string =>
+  format === 'pickle' ? 'pickle' : format === 'csv' ? 'CSV' : `.${format}`;
+
+/** A staged upload checked, with its canonical CSV written and checked beside it. */
+export interface CheckedUpload {
+  readonly table: PreparedTable;
+  readonly label: string;
+  readonly csvPath: string;
+}
+
 /**
- * An upload, checked (type by bytes, then loaded, then preprocessed) before anything is replaced,
- * then kept under uploads/ and stored as the project's table. Errors carry the reference's words.
+ * Judges a staged upload by its bytes, then reads and checks it in a worker with limits, writing
+ * the canonical CSV to `csvPath`. Touches nothing of the project: every refusal happens here,
+ * with the reference's words. The caller owns (and removes) both files.
  */
-export async function storeUpload(
+export async function checkUpload(
+  ctx: ServiceContext,
+  staged: string,
+  targetColumn: string | null,
+  csvPath: string,
+  limits?: TableReadLimits,
+): Promise<CheckedUpload> {
+  const format = await judgeFormat(await fileHead(staged), staged);
+  if (!format) throw bad('Only pickle files (.pkl, .pickle) are allowed.');
+  const label = labelOf(format);
+  try {
+    const table = await prepareTableInWorker(
+      { path: staged, format, targetColumn, csvPath, limits: ctx.limits },
+      limits,
+    );
+    return { table, label, csvPath };
+  } catch (err) {
+    if (!(err instanceof UploadError)) throw err;
+    switch (err.stage) {
+      case 'invalid_type':
+        throw bad('Only pickle files (.pkl, .pickle) are allowed.');
+      case 'load':
+        throw bad(`Failed to load ${label}: ${err.message}`);
+      case 'limit':
+        throw new AppError('unprocessable', `Failed to load ${label}: ${err.message}`);
+      case 'preprocess':
+        throw new AppError('unprocessable', `Data preprocessing failed: ${err.message}`);
+    }
+  }
+}
+
+/**
+ * Makes a checked upload the project's dataset: the file is moved under uploads/, the old outputs
+ * go, and the canonical CSV is imported with a fresh split. Only called once `checkUpload`
+ * accepted the file, so the old dataset and model are dropped only for one that will replace them.
+ */
+export async function replaceDataset(
   ctx: ServiceContext,
   deps: RegressionDeps,
   id: string,
   dirs: { readonly uploads: string; readonly outputs: string },
-  file: {
-    readonly bytes: Uint8Array;
-    readonly filename: string;
-    readonly targetColumn: string | null;
-    readonly beforeReplace: () => void;
-  },
-): Promise<{ info: RegressionDatasetInfo; label: string }> {
-  await mkdir(ctx.layout.tmpDir, { recursive: true });
-  const staged = path.join(ctx.layout.tmpDir, `regression-${randomBytes(6).toString('hex')}`);
+  upload: CheckedUpload & { readonly staged: string; readonly filename: string },
+): Promise<RegressionDatasetInfo> {
+  const { table, label } = upload;
+  const name = safeName(upload.filename);
   try {
-    await writeFile(staged, file.bytes);
-    const format = await judgeFormat(file.bytes, staged);
-    if (!format) throw bad('Only pickle files (.pkl, .pickle) are allowed.');
-    const label = format === 'pickle' ? 'pickle' : format === 'csv' ? 'CSV' : `.${format}`;
-    let table;
-    try {
-      table = await readUpload(format, file.bytes, staged, file.targetColumn);
-    } catch (err) {
-      if (!(err instanceof UploadError)) throw err;
-      if (err.stage === 'load') throw bad(`Failed to load ${label}: ${err.message}`);
-      throw new AppError('unprocessable', `Data preprocessing failed: ${err.message}`);
-    }
-    file.beforeReplace();
-    const name = safeName(file.filename);
-    try {
-      await clearDir(dirs.uploads);
-      await writeFileAtomic(path.join(dirs.uploads, name), file.bytes);
-      await clearDir(dirs.outputs);
-    } catch (err) {
-      throw new AppError('internal', `Failed to save ${label} file: ${(err as Error).message}`);
-    }
-    try {
-      await storeTable(ctx, deps, id, tableToCsv(table), `${name.replace(/\.[^.]*$/, '')}.csv`);
-    } catch (err) {
-      throw new AppError('unprocessable', `Data preprocessing failed: ${(err as Error).message}`);
-    }
-    const sizes = subsetSizes(table.rows, REGRESSION_RATIOS);
-    let min = Infinity;
-    let max = -Infinity;
-    for (const v of table.y) {
-      min = Math.min(min, v);
-      max = Math.max(max, v);
-    }
-    const info: RegressionDatasetInfo = {
-      filename: name,
-      format,
-      num_points: table.rows,
-      num_features: table.featureNames.length,
-      feature_names: [...table.featureNames],
-      target_name: table.targetName,
-      target_range: { min, max },
-      train_size: sizes.train,
-      val_size: sizes.val,
-      test_size: sizes.test,
-    };
-    return { info, label };
-  } finally {
-    await rm(staged, { force: true });
+    await clearDir(dirs.uploads);
+    await moveFile(upload.staged, path.join(dirs.uploads, name));
+    await clearDir(dirs.outputs);
+  } catch (err) {
+    throw new AppError('internal', `Failed to save ${label} file: ${(err as Error).message}`);
   }
+  try {
+    await storeTable(ctx, deps, id, upload.csvPath, `${name.replace(/\.[^.]*$/, '')}.csv`);
+  } catch (err) {
+    throw new AppError('unprocessable', `Data preprocessing failed: ${(err as Error).message}`);
+  }
+  const sizes = subsetSizes(table.rows, REGRESSION_RATIOS);
+  return {
+    filename: name,
+    format: table.format,
+    num_points: table.rows,
+    num_features: table.featureNames.length,
+    feature_names: [...table.featureNames],
+    target_name: table.targetName,
+    target_range: { min: table.min, max: table.max },
+    train_size: sizes.train,
+    val_size: sizes.val,
+    test_size: sizes.test,
+  };
+}
+
+/** A rename, or a copy where tmp/ sits on another file system than the project. */
+async function moveFile(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+    await copyFile(from, to);
+    await rm(from, { force: true });
+  }
+}
+
+/** Keeps the service's promise about staged files: only ones under the workspace's tmp folder. */
+export function requireStaged(ctx: ServiceContext, staged: string): string {
+  const abs = path.resolve(staged);
+  const rel = path.relative(path.resolve(ctx.layout.tmpDir), abs);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+    throw new AppError(
+      'internal',
+      'a regression upload must be staged in the workspace tmp folder',
+    );
+  }
+  return abs;
+}
+
+/** A fresh path for an upload's canonical CSV in the workspace's tmp folder. */
+export async function csvStagingPath(ctx: ServiceContext): Promise<string> {
+  await mkdir(ctx.layout.tmpDir, { recursive: true });
+  return path.join(ctx.layout.tmpDir, `regression-${randomBytes(6).toString('hex')}.csv`);
 }
