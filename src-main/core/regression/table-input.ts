@@ -72,22 +72,31 @@ export interface Matrix {
  */
 export const MAX_TABLE_CELLS = 2 ** 27;
 
+/** Longest feature or target name: a name is a label on a plot, not a place to keep data. */
+const MAX_NAME_CHARS = 1000;
+
 /** numpy's way of writing a shape: (5,) and (5, 3). */
 export const shapeText = (shape: readonly number[]): string =>
   shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
 
 const X_SHAPE = '(n_samples, n_features), e.g. (n_samples, 5)';
 
-function cellsChecked(what: string, rows: number, cols: number): void {
-  if (rows * cols > MAX_TABLE_CELLS) {
+/**
+ * Rows of a list cost a pickle at least two bytes per number unless one row object is repeated
+ * through the memo (two bytes per row, whatever its length): more cells than that, or than
+ * MAX_TABLE_CELLS, is a file built to grow, not a table.
+ */
+function cellsChecked(what: string, rows: number, cols: number, inputBytes: number): void {
+  const most = Math.min(MAX_TABLE_CELLS, Math.max(1 << 20, inputBytes));
+  if (rows * cols > most) {
     throw preprocess(
-      `${what} would hold ${rows} × ${cols} values, more than the ${MAX_TABLE_CELLS} a table may have`,
+      `${what} would hold ${rows} × ${cols} values from a ${inputBytes}-byte file, more than the ${most} it may hold`,
     );
   }
 }
 
 /** X as rows × cols from an array (1-D: one feature) or a list of rows. */
-function matrixOf(v: PickleValue | undefined, what: 'X' | 'y'): Matrix {
+function matrixOf(v: PickleValue | undefined, what: 'X' | 'y', inputBytes = Infinity): Matrix {
   const expected = what === 'X' ? X_SHAPE : '(n_samples,)';
   if (isNdArray(v)) {
     if (v.shape.length === 2) {
@@ -106,7 +115,7 @@ function matrixOf(v: PickleValue | undefined, what: 'X' | 'y'): Matrix {
     : first instanceof PickleTuple
       ? first.items.length
       : 1;
-  cellsChecked(what, rows.length, cols);
+  cellsChecked(what, rows.length, cols, inputBytes);
   const data = new Float64Array(rows.length * cols);
   rows.forEach((row, r) => {
     const cells = Array.isArray(row) ? row : row instanceof PickleTuple ? row.items : [row];
@@ -161,6 +170,13 @@ export function tableOf(
       `metadata names ${featureNames.length} features, X has shape ${shapeText(x.shape)} (${x.cols} features)`,
     );
   }
+  const named = [...(featureNames ?? []), ...(targetName === null ? [] : [targetName])];
+  const long = named.findIndex((n) => n.length > MAX_NAME_CHARS);
+  if (long >= 0) {
+    throw preprocess(
+      `column name ${long + 1} is ${(named[long] as string).length} characters long, at most ${MAX_NAME_CHARS}`,
+    );
+  }
   return {
     featureNames: featureNames ?? Array.from({ length: x.cols }, (_, i) => `x${i + 1}`),
     targetName: targetName ?? 'y',
@@ -184,8 +200,8 @@ function fromPickle(bytes: Uint8Array): RegressionTable {
   const names = meta instanceof Map ? stringList(meta.get('feature_names')) : null;
   const target = meta instanceof Map ? meta.get('target_name') : undefined;
   return tableOf(
-    matrixOf(root.get('X'), 'X'),
-    matrixOf(root.get('y'), 'y'),
+    matrixOf(root.get('X'), 'X', bytes.length),
+    matrixOf(root.get('y'), 'y', bytes.length),
     names,
     typeof target === 'string' ? target : null,
   );

@@ -40,7 +40,7 @@ export function prepareTableInWorker(
         reject(
           new UploadError(
             'limit',
-            `reading the file took longer than ${Math.round(limits.timeoutMs / 1000)} s and was stopped`,
+            `reading the file took longer than ${limits.timeoutMs / 1000} s and was stopped`,
           ),
         ),
       );

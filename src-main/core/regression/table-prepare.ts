@@ -59,7 +59,7 @@ export async function prepareTable(req: PrepareRequest): Promise<PreparedTable> 
     await probeMedia(req.csvPath, req.limits);
   } catch (err) {
     if (!isFileError(err)) throw err;
-    throw new UploadError('preprocess', err.message);
+    throw new UploadError('preprocess', `the table would not import as a dataset: ${err.message}`);
   }
   let min = Infinity;
   let max = -Infinity;
