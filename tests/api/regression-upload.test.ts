@@ -82,6 +82,30 @@ describe('regression uploads', () => {
     expect(again.status).toBe(200);
   });
 
+  it('an upload while a run of the project trains is refused before anything moves', async () => {
+    const before = await state();
+    const api = `/api/training/${before.project_id}`;
+    const exp = await request(t.app)
+      .post(`${api}/experiments`)
+      .send({
+        name: 'long',
+        config: { architecture: 'mlp', hidden_layers: [4], epochs: 10_000, batch_size: 8 },
+      });
+    expect(exp.status, JSON.stringify(exp.body)).toBe(200);
+    const run = await request(t.app).post(`${api}/experiments/${exp.body.data.id}/run`);
+    expect(run.status).toBe(200);
+    const refused = await upload('good.pkl');
+    expect(refused.status).toBe(409);
+    expect(refused.body.status).toBe('error');
+    expect(refused.body.message).toMatch(/replace the regression dataset/);
+    await request(t.app).post(`${api}/runs/${run.body.data.run_id}/stop`).expect(200);
+    const after = await state();
+    expect(after.dataset).toEqual(before.dataset);
+    expect(after.model).toEqual(before.model);
+    expect((await request(t.app).get('/outputs/model.pkl')).status).toBe(200);
+    await request(t.app).delete(`${api}/experiments/${exp.body.data.id}`).expect(200);
+  });
+
   it.each([
     ['long.pkl', /^Data preprocessing failed: the pickle must hold a dict/],
     ['names.pkl', /^Data preprocessing failed: X would hold 10 × 165000 values/],

@@ -107,14 +107,25 @@ export function createRegressionService(
         const checked = await checkUpload(ctx, staged, targetColumn, csvPath);
         return await exclusive(async () => {
           const id = await projectId();
-          // Once a file is accepted, the old dataset and model are gone.
-          setRegression(id, {});
-          cachedModel = null;
-          const info = await replaceDataset(ctx, deps, id, dirs(id), {
-            ...checked,
-            staged,
-            filename,
-          });
+          const previous = settingsOf(id);
+          const info = await replaceDataset(
+            ctx,
+            deps,
+            id,
+            dirs(id),
+            { ...checked, staged, filename },
+            {
+              oldTableName: previous.dataset
+                ? `${previous.dataset.filename.replace(/\.[^.]*$/, '')}.csv`
+                : null,
+              // Once a file is accepted, the old dataset and model go (and come back if it fails).
+              onDrop: () => {
+                setRegression(id, {});
+                cachedModel = null;
+              },
+              onRestore: () => setRegression(id, previous),
+            },
+          );
           setRegression(id, { dataset: info });
           const noun = info.format === 'pickle' ? 'Pickle' : checked.label;
           return {

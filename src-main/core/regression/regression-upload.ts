@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { Job } from '../../../src-shared/contract/index.js';
 import type { RegressionDatasetInfo } from '../../../src-shared/contract/regression.js';
 import { AppError } from '../errors.js';
-import type { ServiceContext } from '../services/context.js';
+import { refuseWhileTraining, type ServiceContext } from '../services/context.js';
+import { safeJoin } from '../workspace/layout.js';
 import { subsetSizes } from '../splits/index.js';
 import type { RegressionDeps } from './regression-service.js';
 import { judgeFormat, type UploadFormat, UploadError } from './table-input.js';
@@ -125,10 +126,66 @@ export async function checkUpload(
   }
 }
 
+/** What an accepted upload replaces, kept aside until the new dataset is in place. */
+interface Stash {
+  /** Puts the old uploads, outputs and dataset back (best effort: it runs after a failure). */
+  restore(): Promise<void>;
+  discard(): Promise<void>;
+}
+
+async function stashOld(
+  ctx: ServiceContext,
+  deps: RegressionDeps,
+  id: string,
+  dirs: { readonly uploads: string; readonly outputs: string },
+  oldTableName: string | null,
+): Promise<Stash> {
+  const root = path.join(ctx.layout.tmpDir, `regression-old-${randomBytes(6).toString('hex')}`);
+  await mkdir(root, { recursive: true });
+  const aside = async (dir: string, name: string): Promise<void> => {
+    await rename(dir, path.join(root, name)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
+  };
+  await aside(dirs.uploads, 'uploads');
+  await aside(dirs.outputs, 'outputs');
+  // The one table the family's project holds: copied, since clearing the dataset removes blobs.
+  const files = ctx.store.items.files(id);
+  const table = path.join(root, 'table.csv');
+  const keepTable = oldTableName !== null && files.length === 1;
+  if (keepTable) {
+    await copyFile(
+      safeJoin(ctx.layout.projectDir(id), (files[0] as { blob_path: string }).blob_path),
+      table,
+    );
+  }
+  const discard = () => rm(root, { recursive: true, force: true });
+  return {
+    discard,
+    async restore() {
+      for (const [dir, name] of [
+        [dirs.uploads, 'uploads'],
+        [dirs.outputs, 'outputs'],
+      ] as const) {
+        await rm(dir, { recursive: true, force: true });
+        // No old folder (ENOENT): an empty one, as clearDir would have left.
+        await rename(path.join(root, name), dir).catch(() => mkdir(dir, { recursive: true }));
+      }
+      if (keepTable) {
+        await storeTable(ctx, deps, id, table, oldTableName).catch((err: unknown) =>
+          ctx.logger.warn({ err, projectId: id }, 'could not restore the regression dataset'),
+        );
+      }
+      await discard();
+    },
+  };
+}
+
 /**
  * Makes a checked upload the project's dataset: the file is moved under uploads/, the old outputs
  * go, and the canonical CSV is imported with a fresh split. Only called once `checkUpload`
- * accepted the file, so the old dataset and model are dropped only for one that will replace them.
+ * accepted the file; should storing it still fail, the old uploads, outputs and dataset are put
+ * back and `onRestore` puts back what the service keeps.
  */
 export async function replaceDataset(
   ctx: ServiceContext,
@@ -136,21 +193,38 @@ export async function replaceDataset(
   id: string,
   dirs: { readonly uploads: string; readonly outputs: string },
   upload: CheckedUpload & { readonly staged: string; readonly filename: string },
+  hooks: { readonly oldTableName: string | null; onDrop(): void; onRestore(): void },
 ): Promise<RegressionDatasetInfo> {
   const { table, label } = upload;
+  // Refused here, before anything moves (clearing the dataset would refuse it half-way).
+  refuseWhileTraining(ctx, id, 'replace the regression dataset');
   const name = safeName(upload.filename);
+  let stash: Stash;
   try {
-    await clearDir(dirs.uploads);
-    await moveFile(upload.staged, path.join(dirs.uploads, name));
-    await clearDir(dirs.outputs);
+    stash = await stashOld(ctx, deps, id, dirs, hooks.oldTableName);
   } catch (err) {
     throw new AppError('internal', `Failed to save ${label} file: ${(err as Error).message}`);
   }
+  hooks.onDrop();
   try {
-    await storeTable(ctx, deps, id, upload.csvPath, `${name.replace(/\.[^.]*$/, '')}.csv`);
+    try {
+      await mkdir(dirs.uploads, { recursive: true });
+      await mkdir(dirs.outputs, { recursive: true });
+      await moveFile(upload.staged, path.join(dirs.uploads, name));
+    } catch (err) {
+      throw new AppError('internal', `Failed to save ${label} file: ${(err as Error).message}`);
+    }
+    try {
+      await storeTable(ctx, deps, id, upload.csvPath, `${name.replace(/\.[^.]*$/, '')}.csv`);
+    } catch (err) {
+      throw new AppError('unprocessable', `Data preprocessing failed: ${(err as Error).message}`);
+    }
   } catch (err) {
-    throw new AppError('unprocessable', `Data preprocessing failed: ${(err as Error).message}`);
+    await stash.restore();
+    hooks.onRestore();
+    throw err;
   }
+  await stash.discard();
   const sizes = subsetSizes(table.rows, REGRESSION_RATIOS);
   return {
     filename: name,
