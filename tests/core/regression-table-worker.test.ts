@@ -10,7 +10,8 @@ import { decodeLong } from '../../src-main/core/media/pickle/byte-reader.js';
 import { readPickle } from '../../src-main/core/media/pickle/read-pickle.js';
 import { DEFAULT_IMPORT_LIMITS } from '../../src-main/core/workstation.js';
 import { prepareTableInWorker } from '../../src-main/core/regression/table-job.js';
-import { tableToCsv, UploadError } from '../../src-main/core/regression/table-input.js';
+import { tableToCsv } from '../../src-main/core/regression/table-csv.js';
+import { UploadError } from '../../src-main/core/regression/table-input.js';
 
 const GEN = String.raw`
 import pickle, struct, sys, os, numpy as np

@@ -1,7 +1,8 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import { isFileError } from '../media/file-error.js';
 import { type MediaLimits, probeMedia } from '../media/probe.js';
-import { readUpload, type UploadFormat, UploadError, writeTableCsv } from './table-input.js';
+import { writeTableCsv } from './table-csv.js';
+import { readUpload, type UploadFormat, UploadError } from './table-input.js';
 
 /** What the worker is asked to do with one staged upload. */
 export interface PrepareRequest {
