@@ -32,6 +32,8 @@ dump('names.pkl', {'X': np.zeros((10, 3)), 'y': np.zeros(10), 'metadata': {'feat
 # The same names over a matching X of memo'd rows: a table the file cannot honestly hold.
 row = [0] * 165_000
 dump('names-rows.pkl', {'X': [row] * 10, 'y': list(range(10)), 'metadata': {'feature_names': names, 'target_name': 't'}})
+# The same names over a real (10, 165000) array: read in a blink now, but too wide to store.
+dump('wide.pkl', {'X': np.zeros((10, 165_000), dtype=bool), 'y': np.zeros(10), 'metadata': {'feature_names': names, 'target_name': 't'}})
 # Two million distinct short strings (each memo'd): 16 MB on disk, far more on a JS heap.
 dump('big-list.pkl', {'X': [str(i) for i in range(2_000_000)], 'y': [0]})
 dump('x-3d.pkl', {'X': np.zeros((12, 5, 2)), 'y': np.zeros(12), 'metadata': meta})
@@ -95,6 +97,10 @@ describe('regression uploads read in a worker', () => {
     const rows = await refusal(prepare('names-rows.pkl'));
     expect(rows.stage).toBe('preprocess');
     expect(rows.message).toMatch(/^X would hold 10 × 165000 values from a \d+-byte file/);
+    const wide = await refusal(prepare('wide.pkl'));
+    expect(wide.message).toMatch(
+      /^165000 columns are too wide to store: the header and first row take \d+ bytes as CSV, at most 65536$/,
+    );
   });
 
   it('names repeated 165 000 times become unique headers in one pass', () => {

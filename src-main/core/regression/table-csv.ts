@@ -36,6 +36,11 @@ function csvRows(t: RegressionTable, from: number, to: number): string {
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
 
+/** The canonical CSV's header and first row, as the sniffer of an import reads them first. */
+export function csvHead(t: RegressionTable): string {
+  return `${csvHeader(t)}\n${csvRows(t, 0, Math.min(1, t.rows))}`;
+}
+
 /** The canonical CSV the project stores: unique header names, target last, float64 round-trip text. */
 export function tableToCsv(t: RegressionTable): string {
   return `${csvHeader(t)}\n${csvRows(t, 0, t.rows)}`;

@@ -1,7 +1,8 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import { isFileError } from '../media/file-error.js';
 import { type MediaLimits, probeMedia } from '../media/probe.js';
-import { writeTableCsv } from './table-csv.js';
+import { TEXT_PROBE_BYTES } from '../media/sniff.js';
+import { csvHead, writeTableCsv } from './table-csv.js';
 import { readUpload, type UploadFormat, UploadError } from './table-input.js';
 
 /** What the worker is asked to do with one staged upload. */
@@ -48,6 +49,13 @@ export async function prepareTable(req: PrepareRequest): Promise<PreparedTable> 
   // CSV is streamed from the file; the binary formats are parsed whole.
   const bytes = format === 'csv' ? new Uint8Array(0) : await readFile(req.path);
   const table = await readUpload(format, bytes, req.path, req.targetColumn);
+  const head = Buffer.byteLength(csvHead(table));
+  if (head > TEXT_PROBE_BYTES) {
+    throw new UploadError(
+      'preprocess',
+      `${table.featureNames.length} columns are too wide to store: the header and first row take ${head} bytes as CSV, at most ${TEXT_PROBE_BYTES}`,
+    );
+  }
   await writeTableCsv(table, req.csvPath);
   const { size } = await stat(req.csvPath);
   if (size > req.limits.maxFileBytes) {
