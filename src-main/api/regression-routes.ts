@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import { Router } from 'express';
+import { stageBytes } from '../core/workspace/import/staging.js';
 import busboy from 'busboy';
 import {
   RegressionBindInput,
@@ -95,7 +96,14 @@ export function regressionRouter(ws: Workstation, logger: Logger): Router {
           'Failed to save pickle file: the request holds no file (multipart field "file")',
         );
       }
-      res.json(await reg.upload(file));
+      const staged = await stageBytes(ws.tmpDir, file.filename, file.bytes);
+      res.json(
+        await reg.upload({
+          path: staged,
+          filename: file.filename,
+          targetColumn: file.targetColumn,
+        }),
+      );
     } catch (err) {
       fail(res, err, 'Failed to save pickle file', logger);
     }

@@ -34,6 +34,7 @@ import {
   parseWith as parse,
   toIpcFailure,
 } from './ipc-input.js';
+import { stageBytes } from '../core/workspace/import/staging.js';
 import { stageUploads } from './upload-staging.js';
 
 /** Only what the handlers use of ipcMain, so tests can hand in a plain object. */
@@ -152,7 +153,7 @@ export function registerIpc(
   guarded(IPC_REGRESSION.upload, async (_event, arg) => {
     const input = parse(RegressionUploadIpcInput, arg);
     return ws.regression.upload({
-      bytes: input.bytes,
+      path: await stageBytes(ws.tmpDir, input.filename, input.bytes),
       filename: input.filename,
       targetColumn: input.target_column,
     });

@@ -121,7 +121,8 @@ export function draftFromExperiment(exp: Experiment): ExperimentDraft {
   const input = c.input;
   return {
     name: exp.name,
-    split_index: String(exp.split_index),
+    // null: its split was deleted; the form asks for another one.
+    split_index: exp.split_index === null ? '' : String(exp.split_index),
     architecture: c.architecture,
     'input.width': text(input.width),
     'input.height': text(input.height),

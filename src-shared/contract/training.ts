@@ -175,7 +175,14 @@ export const Experiment = z.object({
   id: ExperimentId,
   project_id: ProjectId,
   name: z.string(),
-  split_index: z.number().int(),
+  /** The split's stable id: deleting an earlier split re-indexes the rest, never this. */
+  split_id: z.number().int().nullable().describe('null once the split was deleted'),
+  split_name: z.string().nullable(),
+  split_index: z
+    .number()
+    .int()
+    .nullable()
+    .describe("the split's index as it is now; null once it was deleted"),
   config: ExperimentConfig,
   created_at: IsoDate,
   updated_at: IsoDate,
@@ -183,16 +190,22 @@ export const Experiment = z.object({
 });
 export type Experiment = z.infer<typeof Experiment>;
 
+/** A split by its index now (resolved to its id when the experiment is saved) or by its id. */
+const SplitChoice = {
+  split_index: z.number().int().min(0).optional().describe('default 0 when split_id is absent'),
+  split_id: z.number().int().min(1).optional(),
+};
+
 export const CreateExperimentInput = z.strictObject({
   name: z.string().trim().min(1).max(200),
-  split_index: z.number().int().min(0).default(0),
+  ...SplitChoice,
   config: ExperimentConfigInput.default({}),
 });
 export type CreateExperimentInput = z.input<typeof CreateExperimentInput>;
 
 export const UpdateExperimentInput = z.strictObject({
   name: z.string().trim().min(1).max(200).optional(),
-  split_index: z.number().int().min(0).optional(),
+  ...SplitChoice,
   /** Merged over the stored config (a field left out keeps its value). */
   config: ExperimentConfigInput.optional(),
 });
@@ -231,6 +244,10 @@ export const Run = z.object({
   run_id: RunId,
   experiment_id: ExperimentId,
   project_id: ProjectId,
+  /** The split it trains on: its id and name when the run was made, its index now (null: deleted). */
+  split_id: z.number().int().nullable(),
+  split_name: z.string().nullable(),
+  split_index: z.number().int().nullable(),
   status: RunStatus,
   config: ExperimentConfig,
   backend: z.string().nullable(),

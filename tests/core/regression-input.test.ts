@@ -5,10 +5,10 @@ import path from 'node:path';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNpy, readNpz } from '../../src-main/core/regression/npy.js';
+import { tableToCsv } from '../../src-main/core/regression/table-csv.js';
 import {
   judgeFormat,
   readUpload,
-  tableToCsv,
   UploadError,
 } from '../../src-main/core/regression/table-input.js';
 import { r2Score } from '../../src-main/core/regression/regression-evaluate.js';

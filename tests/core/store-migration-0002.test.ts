@@ -81,7 +81,7 @@ describe('migration 0002 (training)', () => {
 
   it('stores an epoch once: a second report of the same epoch is ignored and the first kept', () => {
     version1WithData();
-    migrate(db, migrations);
+    migrate(db, migrations, { target: 2 });
     insertExperiment('exp-00000001');
     insertRun('run-00000001', 'exp-00000001');
     expect(insertEpoch('run-00000001', 1, 0.9)).toBe(1);
@@ -107,7 +107,7 @@ describe('migration 0002 (training)', () => {
 
   it('enforces statuses, JSON columns, epoch numbers and foreign keys', () => {
     version1WithData();
-    migrate(db, migrations);
+    migrate(db, migrations, { target: 2 });
     insertExperiment('exp-00000001');
     expect(() => insertRun('run-00000001', 'exp-00000001', 'paused')).toThrow(/CHECK/);
     expect(() => insertRun('run-00000002', 'exp-ffffffff')).toThrow(/FOREIGN KEY/);
@@ -129,7 +129,7 @@ describe('migration 0002 (training)', () => {
 
   it('cascades: an experiment takes its runs and epochs, a project takes everything', () => {
     version1WithData();
-    migrate(db, migrations);
+    migrate(db, migrations, { target: 2 });
     insertExperiment('exp-00000001');
     insertExperiment('exp-00000002');
     insertRun('run-00000001', 'exp-00000001');

@@ -56,7 +56,8 @@ const REFUSED: Readonly<Record<string, string>> = {
   zip: 'a ZIP inside an import is not unpacked; import the ZIP itself',
 };
 
-const TEXT_PROBE_BYTES = 64 * 1024;
+/** How much of a text file is read to judge it: a CSV's header and first row must fit. */
+export const TEXT_PROBE_BYTES = 64 * 1024;
 const CSV_DELIMITERS = [',', ';', '\t', '|'] as const;
 const CSV_PROBE_RECORDS = 50;
 const CSV_MIN_CONSISTENCY = 0.8;

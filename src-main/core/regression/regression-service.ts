@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Job, OperationHandlers, RunEvent } from '../../../src-shared/contract/index.js';
 import {
@@ -15,7 +15,14 @@ import type { StagedFile } from '../workspace/import-types.js';
 import { writeFileAtomic } from '../workspace/atomic-write.js';
 import { decodeModel, encodeModel, predictOne, type RegressionModel } from './model-file.js';
 import { trainOnProject } from './regression-train.js';
-import { clearDir, listDir, storeUpload } from './regression-upload.js';
+import {
+  checkUpload,
+  clearDir,
+  csvStagingPath,
+  listDir,
+  replaceDataset,
+  requireStaged,
+} from './regression-upload.js';
 
 const FAMILY = 'tabular-regression';
 export const OUTPUT_FILES = ['model.pkl', 'learning_curve.png', 'predictions_plot.png'] as const;
@@ -29,8 +36,12 @@ export interface RegressionDeps {
 
 export interface RegressionService {
   projectId(): Promise<string>;
+  /**
+   * `path`: the upload staged in the workspace's tmp folder. The service owns it from the call:
+   * it is moved under the project's uploads/ when accepted and deleted otherwise.
+   */
   upload(file: {
-    bytes: Uint8Array;
+    path: string;
     filename: string;
     targetColumn: string | null;
   }): Promise<RegressionUploadResponse>;
@@ -87,33 +98,54 @@ export function createRegressionService(
   return {
     projectId,
 
-    upload: ({ bytes, filename, targetColumn }) =>
-      exclusive(async () => {
-        const id = await projectId();
-        const { info, label } = await storeUpload(ctx, deps, id, dirs(id), {
-          bytes,
-          filename,
-          targetColumn,
-          // A file that is refused changes nothing; once one is accepted, the old state is gone.
-          beforeReplace: () => {
-            setRegression(id, {});
-            cachedModel = null;
-          },
+    upload: async ({ path: given, filename, targetColumn }) => {
+      const staged = requireStaged(ctx, given);
+      const csvPath = await csvStagingPath(ctx);
+      try {
+        // Read and checked before taking the lock: a refused file never waits behind a training,
+        // and nothing of the project is touched until it is accepted.
+        const checked = await checkUpload(ctx, staged, targetColumn, csvPath);
+        return await exclusive(async () => {
+          const id = await projectId();
+          const previous = settingsOf(id);
+          const info = await replaceDataset(
+            ctx,
+            deps,
+            id,
+            dirs(id),
+            { ...checked, staged, filename },
+            {
+              oldTableName: previous.dataset
+                ? `${previous.dataset.filename.replace(/\.[^.]*$/, '')}.csv`
+                : null,
+              // Once a file is accepted, the old dataset and model go (and come back if it fails).
+              onDrop: () => {
+                setRegression(id, {});
+                cachedModel = null;
+              },
+              onRestore: () => setRegression(id, previous),
+            },
+          );
+          setRegression(id, { dataset: info });
+          const noun = info.format === 'pickle' ? 'Pickle' : checked.label;
+          return {
+            status: 'success' as const,
+            message: `${noun} dataset uploaded, stored, and preprocessed`,
+            filename: info.filename,
+            num_points: info.num_points,
+            num_features: info.num_features,
+            target_range: info.target_range,
+            train_size: info.train_size,
+            val_size: info.val_size,
+            test_size: info.test_size,
+          };
         });
-        setRegression(id, { dataset: info });
-        const noun = info.format === 'pickle' ? 'Pickle' : label;
-        return {
-          status: 'success',
-          message: `${noun} dataset uploaded, stored, and preprocessed`,
-          filename: info.filename,
-          num_points: info.num_points,
-          num_features: info.num_features,
-          target_range: info.target_range,
-          train_size: info.train_size,
-          val_size: info.val_size,
-          test_size: info.test_size,
-        };
-      }),
+      } finally {
+        // Ours from the start: moved under uploads/ on success, deleted otherwise.
+        await rm(staged, { force: true });
+        await rm(csvPath, { force: true });
+      }
+    },
 
     train: (body) =>
       exclusive(async () => {

@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Job } from '../../../src-shared/contract/index.js';
 import type { RegressionDatasetInfo } from '../../../src-shared/contract/regression.js';
 import { AppError } from '../errors.js';
-import type { ServiceContext } from '../services/context.js';
+import { refuseWhileTraining, type ServiceContext } from '../services/context.js';
+import { safeJoin } from '../workspace/layout.js';
 import { subsetSizes } from '../splits/index.js';
-import { writeFileAtomic } from '../workspace/atomic-write.js';
 import type { RegressionDeps } from './regression-service.js';
-import { judgeFormat, readUpload, tableToCsv, UploadError } from './table-input.js';
+import { judgeFormat, type UploadFormat, UploadError } from './table-input.js';
+import { prepareTableInWorker, type TableReadLimits } from './table-job.js';
+import { fileHead, type PreparedTable } from './table-prepare.js';
 
 /** 70/15/15 with a fixed seed (the reference's split: 5000 rows → 3500/750/750). */
 export const REGRESSION_RATIOS = { train: 0.7, val: 0.15, test: 0.15 } as const;
@@ -50,14 +52,12 @@ async function storeTable(
   ctx: ServiceContext,
   deps: RegressionDeps,
   id: string,
-  csv: string,
+  csvPath: string,
   name: string,
 ): Promise<void> {
   await deps.ops.clearDataset({ project_id: id });
-  await mkdir(ctx.layout.tmpDir, { recursive: true });
-  const tempPath = path.join(ctx.layout.tmpDir, `regression-${randomBytes(6).toString('hex')}.csv`);
-  await writeFile(tempPath, csv);
-  const { job_id } = await deps.importStaged(id, [{ tempPath, relativePath: name }]);
+  // The import job takes the staged CSV over (and deletes it when done).
+  const { job_id } = await deps.importStaged(id, [{ tempPath: csvPath, relativePath: name }]);
   const job = await waitJob(deps, job_id);
   const err = job.result?.errors[0];
   if (
@@ -80,72 +80,192 @@ async function storeTable(
 
 const bad = (message: string): AppError => new AppError('bad_request', message);
 
+const labelOf = (format: UploadFormat): string =>
+  format === 'pickle' ? 'pickle' : format === 'csv' ? 'CSV' : `.${format}`;
+
+/** A staged upload checked, with its canonical CSV written and checked beside it. */
+export interface CheckedUpload {
+  readonly table: PreparedTable;
+  readonly label: string;
+  readonly csvPath: string;
+}
+
 /**
- * An upload, checked (type by bytes, then loaded, then preprocessed) before anything is replaced,
- * then kept under uploads/ and stored as the project's table. Errors carry the reference's words.
+ * Judges a staged upload by its bytes, then reads and checks it in a worker with limits, writing
+ * the canonical CSV to `csvPath`. Touches nothing of the project: every refusal happens here,
+ * with the reference's words. The caller owns (and removes) both files.
  */
-export async function storeUpload(
+export async function checkUpload(
+  ctx: ServiceContext,
+  staged: string,
+  targetColumn: string | null,
+  csvPath: string,
+  limits?: TableReadLimits,
+): Promise<CheckedUpload> {
+  const format = await judgeFormat(await fileHead(staged), staged);
+  if (!format) throw bad('Only pickle files (.pkl, .pickle) are allowed.');
+  const label = labelOf(format);
+  try {
+    const table = await prepareTableInWorker(
+      { path: staged, format, targetColumn, csvPath, limits: ctx.limits },
+      limits,
+    );
+    return { table, label, csvPath };
+  } catch (err) {
+    if (!(err instanceof UploadError)) throw err;
+    switch (err.stage) {
+      case 'invalid_type':
+        throw bad('Only pickle files (.pkl, .pickle) are allowed.');
+      case 'load':
+        throw bad(`Failed to load ${label}: ${err.message}`);
+      case 'limit':
+        throw new AppError('unprocessable', `Failed to load ${label}: ${err.message}`);
+      case 'preprocess':
+        throw new AppError('unprocessable', `Data preprocessing failed: ${err.message}`);
+    }
+  }
+}
+
+/** What an accepted upload replaces, kept aside until the new dataset is in place. */
+interface Stash {
+  /** Puts the old uploads, outputs and dataset back (best effort: it runs after a failure). */
+  restore(): Promise<void>;
+  discard(): Promise<void>;
+}
+
+async function stashOld(
   ctx: ServiceContext,
   deps: RegressionDeps,
   id: string,
   dirs: { readonly uploads: string; readonly outputs: string },
-  file: {
-    readonly bytes: Uint8Array;
-    readonly filename: string;
-    readonly targetColumn: string | null;
-    readonly beforeReplace: () => void;
-  },
-): Promise<{ info: RegressionDatasetInfo; label: string }> {
-  await mkdir(ctx.layout.tmpDir, { recursive: true });
-  const staged = path.join(ctx.layout.tmpDir, `regression-${randomBytes(6).toString('hex')}`);
+  oldTableName: string | null,
+): Promise<Stash> {
+  const root = path.join(ctx.layout.tmpDir, `regression-old-${randomBytes(6).toString('hex')}`);
+  await mkdir(root, { recursive: true });
+  const aside = async (dir: string, name: string): Promise<void> => {
+    await rename(dir, path.join(root, name)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
+  };
+  await aside(dirs.uploads, 'uploads');
+  await aside(dirs.outputs, 'outputs');
+  // The one table the family's project holds: copied, since clearing the dataset removes blobs.
+  const files = ctx.store.items.files(id);
+  const table = path.join(root, 'table.csv');
+  const keepTable = oldTableName !== null && files.length === 1;
+  if (keepTable) {
+    await copyFile(
+      safeJoin(ctx.layout.projectDir(id), (files[0] as { blob_path: string }).blob_path),
+      table,
+    );
+  }
+  const discard = () => rm(root, { recursive: true, force: true });
+  return {
+    discard,
+    async restore() {
+      for (const [dir, name] of [
+        [dirs.uploads, 'uploads'],
+        [dirs.outputs, 'outputs'],
+      ] as const) {
+        await rm(dir, { recursive: true, force: true });
+        // No old folder (ENOENT): an empty one, as clearDir would have left.
+        await rename(path.join(root, name), dir).catch(() => mkdir(dir, { recursive: true }));
+      }
+      if (keepTable) {
+        await storeTable(ctx, deps, id, table, oldTableName).catch((err: unknown) =>
+          ctx.logger.warn({ err, projectId: id }, 'could not restore the regression dataset'),
+        );
+      }
+      await discard();
+    },
+  };
+}
+
+/**
+ * Makes a checked upload the project's dataset: the file is moved under uploads/, the old outputs
+ * go, and the canonical CSV is imported with a fresh split. Only called once `checkUpload`
+ * accepted the file; should storing it still fail, the old uploads, outputs and dataset are put
+ * back and `onRestore` puts back what the service keeps.
+ */
+export async function replaceDataset(
+  ctx: ServiceContext,
+  deps: RegressionDeps,
+  id: string,
+  dirs: { readonly uploads: string; readonly outputs: string },
+  upload: CheckedUpload & { readonly staged: string; readonly filename: string },
+  hooks: { readonly oldTableName: string | null; onDrop(): void; onRestore(): void },
+): Promise<RegressionDatasetInfo> {
+  const { table, label } = upload;
+  // Refused here, before anything moves (clearing the dataset would refuse it half-way).
+  refuseWhileTraining(ctx, id, 'replace the regression dataset');
+  const name = safeName(upload.filename);
+  let stash: Stash;
   try {
-    await writeFile(staged, file.bytes);
-    const format = await judgeFormat(file.bytes, staged);
-    if (!format) throw bad('Only pickle files (.pkl, .pickle) are allowed.');
-    const label = format === 'pickle' ? 'pickle' : format === 'csv' ? 'CSV' : `.${format}`;
-    let table;
+    stash = await stashOld(ctx, deps, id, dirs, hooks.oldTableName);
+  } catch (err) {
+    throw new AppError('internal', `Failed to save ${label} file: ${(err as Error).message}`);
+  }
+  hooks.onDrop();
+  try {
     try {
-      table = await readUpload(format, file.bytes, staged, file.targetColumn);
-    } catch (err) {
-      if (!(err instanceof UploadError)) throw err;
-      if (err.stage === 'load') throw bad(`Failed to load ${label}: ${err.message}`);
-      throw new AppError('unprocessable', `Data preprocessing failed: ${err.message}`);
-    }
-    file.beforeReplace();
-    const name = safeName(file.filename);
-    try {
-      await clearDir(dirs.uploads);
-      await writeFileAtomic(path.join(dirs.uploads, name), file.bytes);
-      await clearDir(dirs.outputs);
+      await mkdir(dirs.uploads, { recursive: true });
+      await mkdir(dirs.outputs, { recursive: true });
+      await moveFile(upload.staged, path.join(dirs.uploads, name));
     } catch (err) {
       throw new AppError('internal', `Failed to save ${label} file: ${(err as Error).message}`);
     }
     try {
-      await storeTable(ctx, deps, id, tableToCsv(table), `${name.replace(/\.[^.]*$/, '')}.csv`);
+      await storeTable(ctx, deps, id, upload.csvPath, `${name.replace(/\.[^.]*$/, '')}.csv`);
     } catch (err) {
       throw new AppError('unprocessable', `Data preprocessing failed: ${(err as Error).message}`);
     }
-    const sizes = subsetSizes(table.rows, REGRESSION_RATIOS);
-    let min = Infinity;
-    let max = -Infinity;
-    for (const v of table.y) {
-      min = Math.min(min, v);
-      max = Math.max(max, v);
-    }
-    const info: RegressionDatasetInfo = {
-      filename: name,
-      format,
-      num_points: table.rows,
-      num_features: table.featureNames.length,
-      feature_names: [...table.featureNames],
-      target_name: table.targetName,
-      target_range: { min, max },
-      train_size: sizes.train,
-      val_size: sizes.val,
-      test_size: sizes.test,
-    };
-    return { info, label };
-  } finally {
-    await rm(staged, { force: true });
+  } catch (err) {
+    await stash.restore();
+    hooks.onRestore();
+    throw err;
   }
+  await stash.discard();
+  const sizes = subsetSizes(table.rows, REGRESSION_RATIOS);
+  return {
+    filename: name,
+    format: table.format,
+    num_points: table.rows,
+    num_features: table.featureNames.length,
+    feature_names: [...table.featureNames],
+    target_name: table.targetName,
+    target_range: { min: table.min, max: table.max },
+    train_size: sizes.train,
+    val_size: sizes.val,
+    test_size: sizes.test,
+  };
+}
+
+/** A rename, or a copy where tmp/ sits on another file system than the project. */
+async function moveFile(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+    await copyFile(from, to);
+    await rm(from, { force: true });
+  }
+}
+
+/** Keeps the service's promise about staged files: only ones under the workspace's tmp folder. */
+export function requireStaged(ctx: ServiceContext, staged: string): string {
+  const abs = path.resolve(staged);
+  const rel = path.relative(path.resolve(ctx.layout.tmpDir), abs);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+    throw new AppError(
+      'internal',
+      'a regression upload must be staged in the workspace tmp folder',
+    );
+  }
+  return abs;
+}
+
+/** A fresh path for an upload's canonical CSV in the workspace's tmp folder. */
+export async function csvStagingPath(ctx: ServiceContext): Promise<string> {
+  await mkdir(ctx.layout.tmpDir, { recursive: true });
+  return path.join(ctx.layout.tmpDir, `regression-${randomBytes(6).toString('hex')}.csv`);
 }

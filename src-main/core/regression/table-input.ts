@@ -7,6 +7,8 @@ import { isNpy, isZip, readNpy, readNpz } from './npy.js';
 /** What an uploaded file was, judged by its bytes. */
 export type UploadFormat = 'pickle' | 'csv' | 'npy' | 'npz';
 
+export type UploadStage = 'invalid_type' | 'load' | 'preprocess' | 'limit';
+
 /** A regression table in float64, rows × features, target apart. */
 export interface RegressionTable {
   readonly featureNames: readonly string[];
@@ -19,11 +21,12 @@ export interface RegressionTable {
 /**
  * Why an upload was refused, in the reference's words: `invalid_type` answers "Only pickle files
  * (.pkl, .pickle) are allowed.", `load` "Failed to load pickle: …", `preprocess` "Data
- * preprocessing failed: …".
+ * preprocessing failed: …". `limit`: reading it was stopped (too slow, too much memory), also
+ * "Failed to load pickle: …" but a 422: the file may be valid, it is more than Assay reads.
  */
 export class UploadError extends Error {
   constructor(
-    readonly stage: 'invalid_type' | 'load' | 'preprocess',
+    readonly stage: UploadStage,
     message: string,
   ) {
     super(message);
@@ -55,21 +58,66 @@ function floats(a: NdArray): Float64Array {
   return out;
 }
 
-/** X as rows × cols from an array (1-D: one feature) or a list of rows. */
-function matrixOf(v: PickleValue | undefined, what: string): { data: Float64Array; cols: number } {
-  if (isNdArray(v)) {
-    if (v.shape.length === 2) return { data: floats(v), cols: v.shape[1] as number };
-    if (v.shape.length === 1) return { data: floats(v), cols: 1 };
+/** Values read for X or y, with the shape they came in (numpy's, or rows × cells for lists). */
+export interface Matrix {
+  readonly data: Float64Array;
+  readonly cols: number;
+  readonly shape: readonly number[];
+}
+
+/**
+ * The most cells X may hold (1 GiB of float64). Memo'd rows cost a pickle two bytes each, so a
+ * small file could otherwise ask for any amount of memory.
+ */
+export const MAX_TABLE_CELLS = 2 ** 27;
+
+/** Longest feature or target name: a name is a label on a plot, not a place to keep data. */
+const MAX_NAME_CHARS = 1000;
+
+/** numpy's way of writing a shape: (5,) and (5, 3). */
+export const shapeText = (shape: readonly number[]): string =>
+  shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+
+const X_SHAPE = '(n_samples, n_features), e.g. (n_samples, 5)';
+
+/**
+ * Rows of a list cost a pickle at least two bytes per number unless one row object is repeated
+ * through the memo (two bytes per row, whatever its length): more cells than that, or than
+ * MAX_TABLE_CELLS, is a file built to grow, not a table.
+ */
+function cellsChecked(what: string, rows: number, cols: number, inputBytes: number): void {
+  const most = Math.min(MAX_TABLE_CELLS, Math.max(1 << 20, inputBytes));
+  if (rows * cols > most) {
     throw preprocess(
-      `${what} must be 2-dimensional (n_samples, n_features), got shape [${v.shape.join(', ')}]`,
+      `${what} would hold ${rows} × ${cols} values from a ${inputBytes}-byte file, more than the ${most} it may hold`,
     );
   }
+}
+
+/** X as rows × cols from an array (1-D: one feature) or a list of rows. */
+function matrixOf(v: PickleValue | undefined, what: 'X' | 'y', inputBytes = Infinity): Matrix {
+  const expected = what === 'X' ? X_SHAPE : '(n_samples,)';
+  if (isNdArray(v)) {
+    if (v.shape.length === 2) {
+      return { data: floats(v), cols: v.shape[1] as number, shape: v.shape };
+    }
+    if (v.shape.length === 1) return { data: floats(v), cols: 1, shape: v.shape };
+    throw preprocess(`${what} has shape ${shapeText(v.shape)}; expected ${expected}`);
+  }
   const rows = v instanceof PickleTuple ? v.items : v;
-  if (!Array.isArray(rows)) throw preprocess(`${what} must be a numpy array or a list of rows`);
-  const cols = Array.isArray(rows[0]) ? rows[0].length : 1;
+  if (!Array.isArray(rows)) {
+    throw preprocess(`${what} must be a numpy array of shape ${expected} or a list of rows`);
+  }
+  const first = rows[0];
+  const cols = Array.isArray(first)
+    ? first.length
+    : first instanceof PickleTuple
+      ? first.items.length
+      : 1;
+  cellsChecked(what, rows.length, cols, inputBytes);
   const data = new Float64Array(rows.length * cols);
   rows.forEach((row, r) => {
-    const cells = Array.isArray(row) ? row : [row];
+    const cells = Array.isArray(row) ? row : row instanceof PickleTuple ? row.items : [row];
     if (cells.length !== cols)
       throw preprocess(`${what} row ${r} has ${cells.length} values, row 0 has ${cols}`);
     cells.forEach((c, j) => {
@@ -79,7 +127,8 @@ function matrixOf(v: PickleValue | undefined, what: string): { data: Float64Arra
       data[r * cols + j] = Number(c);
     });
   });
-  return { data, cols };
+  const listed = Array.isArray(first) || first instanceof PickleTuple;
+  return { data, cols, shape: listed ? [rows.length, cols] : [rows.length] };
 }
 
 function stringList(v: PickleValue | undefined): string[] | null {
@@ -90,16 +139,22 @@ function stringList(v: PickleValue | undefined): string[] | null {
 
 /** Checks shapes and values, names unnamed columns x1…xN / y. */
 export function tableOf(
-  x: { data: Float64Array; cols: number },
-  y: { data: Float64Array; cols: number },
+  x: Matrix,
+  y: Matrix,
   featureNames: readonly string[] | null,
   targetName: string | null,
 ): RegressionTable {
-  if (y.cols !== 1) throw preprocess(`y must hold one target per sample, it has ${y.cols} columns`);
+  if (y.cols !== 1) {
+    throw preprocess(
+      `y has shape ${shapeText(y.shape)}; expected (n_samples,): one target per sample`,
+    );
+  }
   const rows = y.data.length;
-  if (x.cols < 1) throw preprocess('X has no feature columns');
-  if (x.data.length !== rows * x.cols) {
-    throw preprocess(`X has ${x.data.length / x.cols} samples, y has ${rows}`);
+  // A 1-D X counts as one feature, so it too must hold one value per target.
+  if (x.cols < 1 || x.data.length !== rows * x.cols) {
+    throw preprocess(
+      `X has shape ${shapeText(x.shape)} and y has shape ${shapeText(y.shape)}; expected X of shape (${rows}, n_features) for ${rows} targets, e.g. (${rows}, 5)`,
+    );
   }
   if (rows < 10) throw preprocess(`${rows} samples are too few to split 70/15/15 and train`);
   for (const [name, arr] of [
@@ -110,7 +165,16 @@ export function tableOf(
     if (bad >= 0) throw preprocess(`${name} holds a NaN or infinite value (element ${bad})`);
   }
   if (featureNames && featureNames.length !== x.cols) {
-    throw preprocess(`metadata names ${featureNames.length} features, X has ${x.cols}`);
+    throw preprocess(
+      `metadata names ${featureNames.length} features, X has shape ${shapeText(x.shape)} (${x.cols} features)`,
+    );
+  }
+  const named = [...(featureNames ?? []), ...(targetName === null ? [] : [targetName])];
+  const long = named.findIndex((n) => n.length > MAX_NAME_CHARS);
+  if (long >= 0) {
+    throw preprocess(
+      `column name ${long + 1} is ${(named[long] as string).length} characters long, at most ${MAX_NAME_CHARS}`,
+    );
   }
   return {
     featureNames: featureNames ?? Array.from({ length: x.cols }, (_, i) => `x${i + 1}`),
@@ -135,8 +199,8 @@ function fromPickle(bytes: Uint8Array): RegressionTable {
   const names = meta instanceof Map ? stringList(meta.get('feature_names')) : null;
   const target = meta instanceof Map ? meta.get('target_name') : undefined;
   return tableOf(
-    matrixOf(root.get('X'), 'X'),
-    matrixOf(root.get('y'), 'y'),
+    matrixOf(root.get('X'), 'X', bytes.length),
+    matrixOf(root.get('y'), 'y', bytes.length),
     names,
     typeof target === 'string' ? target : null,
   );
@@ -163,7 +227,12 @@ function fromMatrix(a: NdArray, targetColumn: string | null): RegressionTable {
       else x[r * (cols - 1) + k++] = v;
     }
   }
-  return tableOf({ data: x, cols: cols - 1 }, { data: y, cols: 1 }, null, null);
+  return tableOf(
+    { data: x, cols: cols - 1, shape: [rows, cols - 1] },
+    { data: y, cols: 1, shape: [rows] },
+    null,
+    null,
+  );
 }
 
 function fromNpz(bytes: Uint8Array, targetColumn: string | null): RegressionTable {
@@ -210,35 +279,17 @@ export async function readUpload(
       } catch (err) {
         throw new UploadError('load', (err as Error).message);
       }
+      const n = t.y.length;
       return tableOf(
-        { data: Float64Array.from(t.x), cols: t.featureNames.length },
-        { data: Float64Array.from(t.y), cols: 1 },
+        {
+          data: Float64Array.from(t.x),
+          cols: t.featureNames.length,
+          shape: [n, t.featureNames.length],
+        },
+        { data: Float64Array.from(t.y), cols: 1, shape: [n] },
         t.featureNames,
         t.targetName,
       );
     }
   }
-}
-
-const csvCell = (s: string): string => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-
-/** The canonical CSV the project stores: unique header names, target last, float64 round-trip text. */
-export function tableToCsv(t: RegressionTable): string {
-  const seen = new Set<string>();
-  const unique = (n: string): string => {
-    let name = n.trim() || 'column';
-    for (let i = 2; seen.has(name); i++) name = `${n.trim()}_${i}`;
-    seen.add(name);
-    return name;
-  };
-  const header = [...t.featureNames.map(unique), unique(t.targetName)];
-  const cols = t.featureNames.length;
-  const lines = [header.map(csvCell).join(',')];
-  for (let r = 0; r < t.rows; r++) {
-    const cells: string[] = [];
-    for (let c = 0; c < cols; c++) cells.push(String(t.x[r * cols + c]));
-    cells.push(String(t.y[r]));
-    lines.push(cells.join(','));
-  }
-  return `${lines.join('\n')}\n`;
 }

@@ -131,9 +131,20 @@ export function createEvaluationsService(ctx: ServiceContext): EvaluationsServic
       if (!run || run.experimentId !== experiment.id) {
         throw notFound(`run ${input.run_id} of experiment ${experiment.id}`);
       }
-      const splitIndex = input.split_index ?? experiment.splitIndex;
-      const split = store.splits.get(project.id, splitIndex);
-      if (!split) throw notFound(`split ${splitIndex}`);
+      // By default the split the run trained on, by id: indexes shift when a split is deleted.
+      const split =
+        input.split_index !== undefined
+          ? store.splits.get(project.id, input.split_index)
+          : run.splitId === null
+            ? undefined
+            : store.trainingSources.split(run.splitId);
+      if (!split) {
+        if (input.split_index !== undefined) throw notFound(`split ${input.split_index}`);
+        throw new AppError(
+          'conflict',
+          `split "${run.splitName ?? '?'}" that run ${run.id} trained on was deleted; give a split_index to evaluate on another split`,
+        );
+      }
       const root = path.join(runDirOf(ctx, run.projectId, run.id), 'checkpoints');
       const checkpointDir = await recoverCheckpointDir(root, input.checkpoint);
       if (!checkpointDir) {
@@ -181,7 +192,7 @@ export function createEvaluationsService(ctx: ServiceContext): EvaluationsServic
       if (count === 0) {
         throw new AppError(
           'unprocessable',
-          `the ${subset} subset of split ${splitIndex} holds nothing this model can be evaluated on`,
+          `the ${subset} subset of split ${split.index} holds nothing this model can be evaluated on`,
         );
       }
       const rec: EvaluationRecord = {
@@ -190,7 +201,7 @@ export function createEvaluationsService(ctx: ServiceContext): EvaluationsServic
         experimentId: experiment.id,
         runId: run.id,
         checkpoint: input.checkpoint,
-        splitIndex,
+        splitIndex: split.index,
         splitSubset: subset,
         batchSize: input.batch_size,
         kind: meta.task === 'regression' ? 'regression' : 'classification',

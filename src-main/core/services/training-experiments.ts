@@ -30,6 +30,48 @@ export function requireSplitForTraining(
   );
 }
 
+/**
+ * The split an experiment input chooses, by `split_id` or by `split_index` (default 0), resolved
+ * once to a split record: experiments keep its id, so later re-indexing never moves them.
+ */
+export function resolveSplitChoice(
+  ctx: Pick<ServiceContext, 'store'>,
+  projectId: string,
+  choice: { readonly split_index?: number | undefined; readonly split_id?: number | undefined },
+): SplitRecord {
+  if (choice.split_id === undefined) {
+    return requireSplitForTraining(ctx, projectId, choice.split_index ?? 0);
+  }
+  const split = ctx.store.trainingSources.split(choice.split_id);
+  if (!split || split.projectId !== projectId) {
+    throw new AppError('bad_request', `split_id ${choice.split_id} is not a split of this project`);
+  }
+  if (choice.split_index !== undefined && choice.split_index !== split.index) {
+    throw new AppError(
+      'bad_request',
+      `split_id ${split.id} is split_index ${split.index}, not ${choice.split_index}: give one of them`,
+    );
+  }
+  return split;
+}
+
+/**
+ * The split an experiment trains on now, or a 409 naming the one it chose if that was deleted
+ * (its runs, evaluations and exports stay; PATCH a split_index or split_id to train again).
+ */
+export function requireExperimentSplit(
+  ctx: Pick<ServiceContext, 'store'>,
+  exp: ExperimentRecord,
+): SplitRecord {
+  const split = exp.splitId === null ? undefined : ctx.store.trainingSources.split(exp.splitId);
+  if (split) return split;
+  const name = exp.splitName === null ? 'it was made on' : `"${exp.splitName}"`;
+  throw new AppError(
+    'conflict',
+    `experiment "${exp.name}" (${exp.id}) trains on split ${name}, which was deleted; choose another split for it (PATCH its split_index or split_id)`,
+  );
+}
+
 export function requireExperiment(
   ctx: Pick<ServiceContext, 'store'>,
   projectId: string,
@@ -41,7 +83,7 @@ export function requireExperiment(
   return exp;
 }
 
-/** Experiments CRUD: a name, a split index and a config resolved with per-task defaults. */
+/** Experiments CRUD: a name, a split (by id) and a config resolved with per-task defaults. */
 export function createExperimentsService(
   ctx: ServiceContext,
   manager: RunManager,
@@ -55,16 +97,17 @@ export function createExperimentsService(
       return store.experiments.list(project_id).map(view);
     },
 
-    createExperiment: async ({ project_id, name, split_index, config }) => {
+    createExperiment: async ({ project_id, name, split_index, split_id, config }) => {
       const project = requireProject(ctx, project_id);
-      requireSplitForTraining(ctx, project_id, split_index);
+      const split = resolveSplitChoice(ctx, project_id, { split_index, split_id });
       const resolved = resolveExperimentConfig(project.task, config);
       const at = nowIso(ctx);
       const rec: ExperimentRecord = {
         id: newTrainingId('exp-', (id) => store.experiments.exists(id)),
         projectId: project_id,
         name,
-        splitIndex: split_index,
+        splitId: split.id,
+        splitName: split.name,
         config: resolved,
         createdAt: at,
         updatedAt: at,
@@ -76,10 +119,13 @@ export function createExperimentsService(
     getExperiment: async ({ project_id, exp_id }) =>
       view(requireExperiment(ctx, project_id, exp_id)),
 
-    updateExperiment: async ({ project_id, exp_id, name, split_index, config }) => {
+    updateExperiment: async ({ project_id, exp_id, name, split_index, split_id, config }) => {
       const exp = requireExperiment(ctx, project_id, exp_id);
       const project = requireProject(ctx, project_id);
-      if (split_index !== undefined) requireSplitForTraining(ctx, project_id, split_index);
+      const split =
+        split_index === undefined && split_id === undefined
+          ? undefined
+          : resolveSplitChoice(ctx, project_id, { split_index, split_id });
       // Runs keep their own config snapshot; an edit only shapes the runs started after it.
       const resolved =
         config === undefined
@@ -87,7 +133,7 @@ export function createExperimentsService(
           : resolveExperimentConfig(project.task, config, exp.config);
       const next = store.experiments.update(
         exp.id,
-        { name, splitIndex: split_index, config: resolved },
+        { name, split: split && { id: split.id, name: split.name }, config: resolved },
         nowIso(ctx),
       );
       if (!next) throw notFound(`experiment ${exp_id} of project ${project_id}`);

@@ -7,7 +7,7 @@ import type { RunRecord } from '../store/index.js';
 import { nowIso, requireProject, type ServiceContext } from './context.js';
 import { lastCheckpointDir, reconcileEpochs } from './training-checkpoints.js';
 import { prepareTrainData, runDirOf } from './training-data.js';
-import { requireExperiment, requireSplitForTraining } from './training-experiments.js';
+import { requireExperiment, requireExperimentSplit } from './training-experiments.js';
 import type { RunManager } from './training-manager.js';
 import { newTrainingId, queuedProgress, toRun } from './training-view.js';
 
@@ -38,7 +38,7 @@ export function createRunsService(ctx: ServiceContext, manager: RunManager): Run
     startRun: async ({ project_id, exp_id }) => {
       const exp = requireExperiment(ctx, project_id, exp_id);
       const project = requireProject(ctx, project_id);
-      const split = requireSplitForTraining(ctx, project_id, exp.splitIndex);
+      const split = requireExperimentSplit(ctx, exp);
       // Re-checked against the project as it is now (its task may have changed since).
       const config = resolveExperimentConfig(project.task, {}, exp.config);
       // Refused here with a 4xx rather than failing later in the queue.
@@ -49,6 +49,7 @@ export function createRunsService(ctx: ServiceContext, manager: RunManager): Run
         experimentId: exp.id,
         projectId: project_id,
         splitId: split.id,
+        splitName: split.name,
         status: 'pending',
         config,
         classes: prepared.classes,

@@ -77,12 +77,19 @@ export interface LiveRunState {
   queuePosition(runId: string): number | null;
 }
 
+/** A split's index as it is now (indexes shift when an earlier split is deleted), or null. */
+const indexOf = (store: Store, splitId: number | null): number | null =>
+  splitId === null ? null : (store.trainingSources.split(splitId)?.index ?? null);
+
 export function toRun(store: Store, rec: RunRecord, live: LiveRunState): Run {
   const history = store.runs.epochs(rec.id);
   return {
     run_id: rec.id,
     experiment_id: rec.experimentId,
     project_id: rec.projectId,
+    split_id: rec.splitId,
+    split_name: rec.splitName,
+    split_index: indexOf(store, rec.splitId),
     status: rec.status,
     config: rec.config,
     backend: rec.backend,
@@ -103,7 +110,9 @@ export function toExperiment(store: Store, rec: ExperimentRecord): Experiment {
     id: rec.id,
     project_id: rec.projectId,
     name: rec.name,
-    split_index: rec.splitIndex,
+    split_id: rec.splitId,
+    split_name: rec.splitName,
+    split_index: indexOf(store, rec.splitId),
     config: rec.config,
     created_at: rec.createdAt,
     updated_at: rec.updatedAt,

@@ -55,7 +55,10 @@ export function ModelSection({
   if (!splits.some((s) => String(s.split_index) === form.draft.split_index)) {
     splitOptions.push({
       value: form.draft.split_index,
-      label: `#${form.draft.split_index} (missing)`,
+      label:
+        form.draft.split_index === ''
+          ? 'its split was deleted: choose another'
+          : `#${form.draft.split_index} (missing)`,
       disabled: true,
     });
   }

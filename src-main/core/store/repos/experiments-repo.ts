@@ -6,7 +6,8 @@ interface ExperimentRow {
   id: string;
   project_id: string;
   name: string;
-  split_index: number;
+  split_id: number | null;
+  split_name: string | null;
   config: string;
   created_at: string;
   updated_at: string;
@@ -16,7 +17,8 @@ const toRecord = (r: ExperimentRow): ExperimentRecord => ({
   id: r.id,
   projectId: r.project_id,
   name: r.name,
-  splitIndex: r.split_index,
+  splitId: r.split_id,
+  splitName: r.split_name,
   // Written by us from a resolved config; the service re-resolves on read for older shapes.
   config: JSON.parse(r.config) as ExperimentConfig,
   createdAt: r.created_at,
@@ -25,8 +27,8 @@ const toRecord = (r: ExperimentRow): ExperimentRecord => ({
 
 export function createExperimentsRepo(db: Db): ExperimentsRepo {
   const insertStmt = db.prepare(`
-    INSERT INTO experiments (id, project_id, name, split_index, config, created_at, updated_at)
-    VALUES (@id, @project_id, @name, @split_index, @config, @created_at, @updated_at)`);
+    INSERT INTO experiments (id, project_id, name, split_id, split_name, config, created_at, updated_at)
+    VALUES (@id, @project_id, @name, @split_id, @split_name, @config, @created_at, @updated_at)`);
   const getStmt = db.prepare<[string, string], ExperimentRow>(
     'SELECT * FROM experiments WHERE project_id = ? AND id = ?',
   );
@@ -35,7 +37,8 @@ export function createExperimentsRepo(db: Db): ExperimentsRepo {
     'SELECT * FROM experiments WHERE project_id = ? ORDER BY created_at, id',
   );
   const updateStmt = db.prepare(`
-    UPDATE experiments SET name = @name, split_index = @split_index, config = @config, updated_at = @updated_at
+    UPDATE experiments SET name = @name, split_id = @split_id, split_name = @split_name, config = @config,
+      updated_at = @updated_at
     WHERE id = @id`);
   const deleteStmt = db.prepare<[string]>('DELETE FROM experiments WHERE id = ?');
 
@@ -47,14 +50,16 @@ export function createExperimentsRepo(db: Db): ExperimentsRepo {
       const next: ExperimentRecord = {
         ...current,
         name: patch.name ?? current.name,
-        splitIndex: patch.splitIndex ?? current.splitIndex,
+        splitId: patch.split ? patch.split.id : current.splitId,
+        splitName: patch.split ? patch.split.name : current.splitName,
         config: patch.config ?? current.config,
         updatedAt,
       };
       updateStmt.run({
         id,
         name: next.name,
-        split_index: next.splitIndex,
+        split_id: next.splitId,
+        split_name: next.splitName,
         config: JSON.stringify(next.config),
         updated_at: updatedAt,
       });
@@ -68,7 +73,8 @@ export function createExperimentsRepo(db: Db): ExperimentsRepo {
         id: e.id,
         project_id: e.projectId,
         name: e.name,
-        split_index: e.splitIndex,
+        split_id: e.splitId,
+        split_name: e.splitName,
         config: JSON.stringify(e.config),
         created_at: e.createdAt,
         updated_at: e.updatedAt,

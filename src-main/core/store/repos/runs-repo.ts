@@ -18,6 +18,7 @@ interface RunRow {
   experiment_id: string;
   project_id: string;
   split_id: number | null;
+  split_name: string | null;
   status: RunStatus;
   config: string;
   classes: string;
@@ -40,6 +41,7 @@ const toRecord = (r: RunRow): RunRecord => ({
   experimentId: r.experiment_id,
   projectId: r.project_id,
   splitId: r.split_id,
+  splitName: r.split_name,
   status: r.status,
   config: JSON.parse(r.config) as ExperimentConfig,
   classes: JSON.parse(r.classes) as string[],
@@ -59,6 +61,7 @@ const toRow = (r: RunRecord): RunRow => ({
   experiment_id: r.experimentId,
   project_id: r.projectId,
   split_id: r.splitId,
+  split_name: r.splitName,
   status: r.status,
   config: JSON.stringify(r.config),
   classes: JSON.stringify(r.classes),
@@ -75,9 +78,10 @@ const toRow = (r: RunRecord): RunRow => ({
 
 export function createRunsRepo(db: Db): RunsRepo {
   const insertStmt = db.prepare(`
-    INSERT INTO runs (id, experiment_id, project_id, split_id, status, config, classes, backend, device,
-      created_at, started_at, finished_at, message, best, last, progress)
-    VALUES (@id, @experiment_id, @project_id, @split_id, @status, @config, @classes, @backend, @device,
+    INSERT INTO runs (id, experiment_id, project_id, split_id, split_name, status, config, classes,
+      backend, device, created_at, started_at, finished_at, message, best, last, progress)
+    VALUES (@id, @experiment_id, @project_id, @split_id, @split_name, @status, @config, @classes,
+      @backend, @device,
       @created_at, @started_at, @finished_at, @message, @best, @last, @progress)`);
   const getStmt = db.prepare<[string, string], RunRow>(
     'SELECT * FROM runs WHERE project_id = ? AND id = ?',

@@ -18,7 +18,10 @@ export interface ExperimentRecord {
   readonly id: string;
   readonly projectId: string;
   readonly name: string;
-  readonly splitIndex: number;
+  /** The split's row id; null once that split was deleted. */
+  readonly splitId: number | null;
+  /** The split's name when the experiment chose it (kept to name it once it is gone). */
+  readonly splitName: string | null;
   readonly config: ExperimentConfig;
   readonly createdAt: string;
   readonly updatedAt: string;
@@ -26,7 +29,7 @@ export interface ExperimentRecord {
 
 export interface ExperimentPatch {
   readonly name?: string | undefined;
-  readonly splitIndex?: number | undefined;
+  readonly split?: { readonly id: number; readonly name: string } | undefined;
   readonly config?: ExperimentConfig | undefined;
 }
 
@@ -48,6 +51,8 @@ export interface RunRecord {
   readonly projectId: string;
   /** The split's row id (null once that split is deleted). */
   readonly splitId: number | null;
+  /** The split's name when the run was created (kept after the split is deleted). */
+  readonly splitName: string | null;
   readonly status: RunStatus;
   /** The experiment's config as it was when the run was created (later edits do not touch it). */
   readonly config: ExperimentConfig;

@@ -2,7 +2,7 @@
 // IPC in src-main/electron): how a client-given name is judged, where a staged file goes, and
 // how staged files are dropped.
 import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { AppError } from '../../errors.js';
 import { isFileError } from '../../media/file-error.js';
@@ -39,4 +39,21 @@ export async function discardStaged(
   staged: readonly Pick<StagedFile, 'tempPath'>[],
 ): Promise<void> {
   await Promise.all(staged.map((f) => rm(f.tempPath, { force: true }).catch(() => undefined)));
+}
+
+/** Writes bytes an adapter holds in memory to a fresh staged file (removed again if that fails). */
+export async function stageBytes(
+  tmpDir: string,
+  clientName: string,
+  bytes: Uint8Array,
+): Promise<string> {
+  await mkdir(tmpDir, { recursive: true });
+  const staged = stagingPath(tmpDir, clientName);
+  try {
+    await writeFile(staged, bytes);
+  } catch (err) {
+    await rm(staged, { force: true }).catch(() => undefined);
+    throw err;
+  }
+  return staged;
 }
