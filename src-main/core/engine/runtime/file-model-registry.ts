@@ -4,9 +4,8 @@ import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { AppError } from '../../errors.js';
 import { fsyncDir, writeFileAtomic } from '../../workspace/atomic-write.js';
-import { loadCheckpointModel, readCheckpointFiles } from '../export/checkpoint-model.js';
-import { exportOnnx } from '../export/onnx/export-onnx.js';
-import { resolveOnnxOptions } from '../export/onnx/options.js';
+import { readCheckpointFiles } from '../export/checkpoint-model.js';
+import { checkpointHash, exportCheckedOnnx } from './checkpoint-onnx.js';
 import type {
   ImportOptions,
   ModelRegistry,
@@ -98,17 +97,7 @@ export class FileModelRegistry implements ModelRegistry {
   ): Promise<ModelVersion> {
     const files = await readCheckpointFiles(checkpointDir);
     const { meta } = files;
-    const options = resolveOnnxOptions(
-      { dynamic_axes: { input: { '0': 'batch' }, output: { '0': 'batch' } }, simplify: true },
-      meta.input_shape,
-    );
-    const model = await loadCheckpointModel(files);
-    let result;
-    try {
-      result = exportOnnx(model, options, { targetNormalization: meta.target_normalization });
-    } finally {
-      model.dispose();
-    }
+    const result = await exportCheckedOnnx(files);
     return this.write(result.bytes, (id, sha256) => ({
       id,
       name:
@@ -127,6 +116,8 @@ export class FileModelRegistry implements ModelRegistry {
       origin: {
         run_id: opts.runId ?? null,
         checkpoint: opts.checkpoint ?? path.basename(checkpointDir),
+        checkpoint_sha256: checkpointHash(files),
+        parity_max_diff: result.parityMaxDiff,
       },
     }));
   }

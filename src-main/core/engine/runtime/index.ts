@@ -1,3 +1,4 @@
+export { checkpointHash, exportCheckedOnnx, type CheckedOnnx } from './checkpoint-onnx.js';
 export { FileModelRegistry } from './file-model-registry.js';
 export type {
   ImportOptions,
@@ -15,7 +16,12 @@ export {
   type PredictService,
 } from './predict-service.js';
 export { prepareSample, type PredictInput } from './preprocess.js';
-export { SessionCache, type RuntimeThreads, type SessionCacheOptions } from './session-cache.js';
+export {
+  SessionCache,
+  type LoadedSession,
+  type RuntimeThreads,
+  type SessionCacheOptions,
+} from './session-cache.js';
 export {
   decodeYolo,
   detections,
