@@ -16,6 +16,8 @@ export interface ReceiveOptions {
   /** Whole request, multipart overhead included. */
   readonly maxBytes: number;
   readonly maxFiles: number;
+  /** Every non-file field, as received (`paths` is also read here). */
+  readonly onField?: (name: string, value: string) => void;
 }
 
 function parsePathsField(value: string, fileCount: number): string[] {
@@ -112,6 +114,7 @@ export async function receiveUpload(req: Request, opts: ReceiveOptions): Promise
       writes.push(write);
     });
     bb.on('field', (name, value) => {
+      opts.onField?.(name, value);
       if (name === 'paths') pathsField = value;
     });
     bb.on('filesLimit', () =>

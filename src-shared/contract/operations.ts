@@ -22,6 +22,7 @@ import {
   SplitPreviewQuery,
 } from './splits.js';
 import { Devices, Health, WorkspaceStats } from './system.js';
+import { ModelParams, ModelsList } from './predict.js';
 import {
   CreateEvaluationInput,
   EvalParams,
@@ -427,6 +428,21 @@ export const operations = {
     summary: 'Workspace stats (disk usage)',
     tag: 'System',
     response: WorkspaceStats,
+  },
+  listModels: {
+    method: 'GET',
+    path: '/api/system/models',
+    summary: 'ONNX models of the inference runtime: imported ones and open sessions',
+    tag: 'System',
+    response: ModelsList,
+  },
+  deleteModel: {
+    method: 'DELETE',
+    path: '/api/system/models/:model_id',
+    summary: 'Delete an imported model (its session is closed)',
+    tag: 'System',
+    params: ModelParams,
+    response: Deleted,
   },
 } as const satisfies Record<string, OperationDef>;
 

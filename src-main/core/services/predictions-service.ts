@@ -1,0 +1,316 @@
+import { rm, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { OperationHandlers } from '../../../src-shared/contract/operations.js';
+import type {
+  ImportModelFields,
+  ModelInfo,
+  Prediction,
+  RunPrediction,
+  TableRow,
+} from '../../../src-shared/contract/predict.js';
+import { AppError, notFound } from '../errors.js';
+import {
+  createPredictService,
+  FileModelRegistry,
+  type ModelVersion,
+  type PredictInput,
+  SessionCache,
+} from '../engine/runtime/index.js';
+import { type CheckpointName, recoverCheckpointDir } from '../engine/trainer/checkpoint-dir.js';
+import { sniffFile } from '../media/sniff.js';
+import { stagingPath } from '../workspace/import/staging.js';
+import { requireProject, type ServiceContext } from './context.js';
+import { TrainedModels } from './predict-models.js';
+import { runDirOf } from './training-data.js';
+
+/** The largest image or sound a single prediction takes (a few minutes of 48 kHz stereo WAV). */
+export const PREDICT_MAX_FILE_BYTES = 64 * 1024 ** 2;
+
+/** One item, as an adapter hands it over. */
+export type PredictSample =
+  /** A file an adapter staged under the workspace's tmp folder: core deletes it when done. */
+  | { readonly kind: 'staged'; readonly path: string; readonly filename: string }
+  | { readonly kind: 'bytes'; readonly bytes: Uint8Array; readonly filename: string }
+  | { readonly kind: 'row'; readonly row: TableRow };
+
+export interface PredictTarget {
+  readonly project_id: string;
+  readonly run_id: string;
+  readonly checkpoint: CheckpointName;
+}
+
+export interface PredictionsService {
+  readonly ops: Pick<OperationHandlers, 'listModels' | 'deleteModel'>;
+  readonly maxFileBytes: number;
+  /** A completed run's checkpoint on one item: 404 unknown, 409 not completed, 415 wrong media. */
+  predictRun(target: PredictTarget, sample: PredictSample): Promise<RunPrediction>;
+  /** An imported model on one item. */
+  predictModel(modelId: string, sample: PredictSample): Promise<Prediction>;
+  /** Takes a staged ONNX file over (deleted afterwards, kept or refused): 415 not ONNX, 422 unloadable. */
+  importModel(
+    staged: { readonly path: string; readonly filename: string },
+    fields: ImportModelFields,
+  ): Promise<ModelInfo>;
+  /** onnxruntime sessions open now. */
+  modelsLoaded(): number;
+  close(): Promise<void>;
+}
+
+type Materialised =
+  | { readonly kind: 'file'; readonly path: string; readonly filename: string }
+  | { readonly kind: 'row'; readonly row: TableRow };
+
+const WANTS: Readonly<Record<string, string>> = {
+  image: 'an image file (PNG, JPEG, WebP, TIFF, BMP)',
+  audio: 'a sound file (WAV, MP3, FLAC, OGG)',
+  table: 'a table row as JSON ({"row": {column: value, …}})',
+};
+
+/** The model's input for one item, after checking that the item is the media the model takes. */
+async function inputFor(version: ModelVersion, item: Materialised): Promise<PredictInput> {
+  const f = version.features;
+  const wants = f ? WANTS[f.kind] : 'prepared features, not files or rows';
+  if (item.kind === 'row') {
+    if (f?.kind !== 'table')
+      throw new AppError('unsupported_media_type', `this model takes ${wants}, not a table row`);
+    if (!Array.isArray(item.row)) return { row: item.row as Record<string, number> };
+    const values = item.row as readonly number[];
+    if (values.length !== f.columns.length) {
+      throw new AppError(
+        'bad_request',
+        `the row has ${values.length} values; this model takes ${f.columns.length} (${f.columns.join(', ')})`,
+      );
+    }
+    return { row: Object.fromEntries(f.columns.map((c, i) => [c, values[i] as number])) };
+  }
+  if (!f || f.kind === 'table') {
+    throw new AppError('unsupported_media_type', `this model takes ${wants}, not a file`);
+  }
+  const sniffed = await sniffFile(item.path).catch(() => null);
+  if (sniffed?.kind !== f.kind) {
+    const is =
+      !sniffed || sniffed.kind === 'unsupported'
+        ? 'not an image or sound file'
+        : `a ${sniffed.kind} file`;
+    throw new AppError(
+      'unsupported_media_type',
+      `this model takes ${wants}; ${item.filename} is ${is}`,
+    );
+  }
+  return { file: item.path };
+}
+
+const kindOf = (v: ModelVersion): Prediction['kind'] =>
+  v.kind === 'classifier' ? 'classification' : v.kind === 'regressor' ? 'regression' : 'raw';
+
+function infoOf(v: ModelVersion, loaded: boolean): ModelInfo {
+  return {
+    id: v.id,
+    name: v.name,
+    source: v.source,
+    kind: v.kind,
+    task: v.task,
+    classes: [...v.classes],
+    input: { name: v.input.name, dims: [...v.input.dims], layout: v.input.layout },
+    output: { name: v.output.name, dims: [...v.output.dims] },
+    created_at: v.created_at,
+    run_id: v.origin?.run_id ?? null,
+    checkpoint: v.origin?.checkpoint ?? null,
+    loaded,
+  };
+}
+
+/**
+ * The one prediction path of the workstation: run checkpoints are exported to ONNX once
+ * (parity-checked, cached in the run's folder), imported models live in `<ws>/models/`, and both
+ * are served from one session cache, whose open sessions are what `/health` counts.
+ */
+export function createPredictionsService(
+  ctx: ServiceContext,
+  opts: { readonly sessions?: SessionCache } = {},
+): PredictionsService {
+  const sessions = opts.sessions ?? new SessionCache({ capacity: 8 });
+  const imported = new FileModelRegistry(path.join(ctx.layout.root, 'models'), {
+    now: ctx.now,
+    maxImportBytes: ctx.limits.maxUploadBytes,
+  });
+  const recovered = imported.recover();
+  const trained = new TrainedModels();
+  const isLoaded = (id: string): boolean => sessions.loaded().some((s) => s.id === id);
+
+  /** Bytes become a staged file; the file is always deleted afterwards. */
+  async function withItem<T>(
+    sample: PredictSample,
+    fn: (item: Materialised) => Promise<T>,
+  ): Promise<T> {
+    if (sample.kind === 'row') return fn(sample);
+    let file = sample.kind === 'staged' ? sample.path : '';
+    try {
+      if (sample.kind === 'bytes') {
+        if (sample.bytes.byteLength > PREDICT_MAX_FILE_BYTES) {
+          throw new AppError(
+            'payload_too_large',
+            `a prediction takes files up to ${PREDICT_MAX_FILE_BYTES} bytes`,
+          );
+        }
+        if (sample.bytes.byteLength === 0)
+          throw new AppError('bad_request', `${sample.filename} is empty`);
+        file = stagingPath(ctx.layout.tmpDir, sample.filename);
+        await writeFile(file, sample.bytes, { flag: 'wx' });
+      }
+      return await fn({ kind: 'file', path: file, filename: sample.filename });
+    } catch (err) {
+      // Messages name the client's file, never the staging name.
+      if (err instanceof AppError && file !== '') {
+        throw new AppError(
+          err.code,
+          err.message.split(path.basename(file)).join(sample.filename),
+          err.details,
+        );
+      }
+      throw err;
+    } finally {
+      if (file !== '') await rm(file, { force: true }).catch(() => undefined);
+    }
+  }
+
+  async function predictWith(
+    registry: FileModelRegistry,
+    version: ModelVersion,
+    item: Materialised,
+    started: number,
+    exported: boolean,
+  ): Promise<Prediction> {
+    const input = await inputFor(version, item);
+    const firstUse = exported || !isLoaded(version.id);
+    const t0 = performance.now();
+    const [p] = await createPredictService({ registry, sessions }).predict(version.id, [input]);
+    const t1 = performance.now();
+    const output = [...(p?.output ?? [])];
+    const kind = kindOf(version);
+    const probabilities =
+      kind === 'classification'
+        ? output
+            .map((probability, index) => ({
+              label: version.classes[index] ?? `class ${index}`,
+              index,
+              probability,
+            }))
+            .sort((a, b) => b.probability - a.probability || a.index - b.index)
+        : [];
+    return {
+      model_id: version.id,
+      kind,
+      top: probabilities[0] ?? null,
+      probabilities,
+      value: kind === 'regression' ? (p?.value ?? null) : null,
+      output,
+      time_ms: t1 - t0,
+      total_ms: t1 - started,
+      first_use: firstUse,
+    };
+  }
+
+  return {
+    maxFileBytes: PREDICT_MAX_FILE_BYTES,
+    modelsLoaded: () => sessions.loaded().length,
+
+    async predictRun(target, sample) {
+      const started = performance.now();
+      return withItem(sample, async (item) => {
+        const project = requireProject(ctx, target.project_id);
+        const run = ctx.store.runs.get(project.id, target.run_id);
+        if (!run) throw notFound(`run ${target.run_id}`);
+        if (run.status !== 'completed') {
+          throw new AppError(
+            'conflict',
+            `run ${run.id} is ${run.status}: predictions need a completed run`,
+          );
+        }
+        const runDir = runDirOf(ctx, project.id, run.id);
+        const dir = await recoverCheckpointDir(path.join(runDir, 'checkpoints'), target.checkpoint);
+        if (!dir)
+          throw new AppError(
+            'unprocessable',
+            `run ${run.id} has no ${target.checkpoint} checkpoint`,
+          );
+        const { version, exported } = await trained.versionOf(
+          run.id,
+          runDir,
+          dir,
+          target.checkpoint,
+        );
+        const p = await predictWith(
+          TrainedModels.registryOf(runDir),
+          version,
+          item,
+          started,
+          exported,
+        );
+        return {
+          ...p,
+          project_id: project.id,
+          run_id: run.id,
+          checkpoint: target.checkpoint,
+          task: project.task,
+        };
+      });
+    },
+
+    async predictModel(modelId, sample) {
+      const started = performance.now();
+      await recovered;
+      return withItem(sample, async (item) =>
+        predictWith(imported, await imported.get(modelId), item, started, false),
+      );
+    },
+
+    async importModel(staged, fields) {
+      await recovered;
+      try {
+        const v = await imported.importOnnx(staged.path, {
+          name: fields.name ?? staged.filename,
+          ...(fields.kind ? { kind: fields.kind } : {}),
+          ...(fields.classes ? { classes: fields.classes } : {}),
+        });
+        return infoOf(v, false);
+      } finally {
+        await rm(staged.path, { force: true }).catch(() => undefined);
+      }
+    },
+
+    ops: {
+      async listModels() {
+        await recovered;
+        const own = await imported.list();
+        const ids = new Set(own.map((v) => v.id));
+        const open: ModelVersion[] = [];
+        for (const s of sessions.loaded()) {
+          if (ids.has(s.id)) continue;
+          // A run's export: its registry is the folder above the model's own.
+          const v = await new FileModelRegistry(path.dirname(path.dirname(s.onnx_path)))
+            .get(s.id)
+            .catch(() => null);
+          if (v) open.push(v);
+        }
+        return {
+          models_loaded: sessions.loaded().length,
+          models: [...own, ...open].map((v) => infoOf(v, isLoaded(v.id))),
+        };
+      },
+      async deleteModel(input) {
+        await recovered;
+        await imported.get(input.model_id);
+        await sessions.evict(input.model_id);
+        await imported.remove(input.model_id);
+        return { deleted: true as const, id: input.model_id };
+      },
+    },
+
+    async close() {
+      await trained.idle();
+      await sessions.close();
+    },
+  };
+}
