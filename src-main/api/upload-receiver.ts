@@ -73,6 +73,8 @@ export async function receiveUpload(req: Request, opts: ReceiveOptions): Promise
       req.unpipe(bb);
       // Unblock the file streams so their pipelines end (with an error) instead of hanging.
       for (const s of fileStreams) (s as NodeJS.ReadableStream & { destroy(): void }).destroy();
+      // A part busboy stopped feeding (files limit) may never end: its write must not wait on it.
+      for (const s of sinks) s.destroy();
       reject(err);
     };
 

@@ -137,6 +137,8 @@ export function createPredictionsService(
   });
   const recovered = imported.recover();
   const trained = new TrainedModels();
+  // Never more than an upload may carry.
+  const maxFileBytes = Math.min(PREDICT_MAX_FILE_BYTES, ctx.limits.maxUploadBytes);
   const isLoaded = (id: string): boolean => sessions.loaded().some((s) => s.id === id);
 
   /** Bytes become a staged file; the file is always deleted afterwards. */
@@ -148,10 +150,10 @@ export function createPredictionsService(
     let file = sample.kind === 'staged' ? sample.path : '';
     try {
       if (sample.kind === 'bytes') {
-        if (sample.bytes.byteLength > PREDICT_MAX_FILE_BYTES) {
+        if (sample.bytes.byteLength > maxFileBytes) {
           throw new AppError(
             'payload_too_large',
-            `a prediction takes files up to ${PREDICT_MAX_FILE_BYTES} bytes`,
+            `a prediction takes files up to ${maxFileBytes} bytes`,
           );
         }
         if (sample.bytes.byteLength === 0)
@@ -213,7 +215,7 @@ export function createPredictionsService(
   }
 
   return {
-    maxFileBytes: PREDICT_MAX_FILE_BYTES,
+    maxFileBytes,
     modelsLoaded: () => sessions.loaded().length,
 
     async predictRun(target, sample) {
