@@ -76,6 +76,7 @@ export function TryItPanel({ projectId, runId, task }: TryItPanelProps) {
           onDrop={(e) => {
             e.preventDefault();
             setDragging(false);
+            e.stopPropagation();
             take(e.dataTransfer.files);
           }}
         >
