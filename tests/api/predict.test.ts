@@ -234,6 +234,10 @@ describe('predict on a run', () => {
       415,
       'unsupported_media_type',
     );
+    // Deleting the run deletes its exports; its session is no longer counted.
+    const loaded = await modelsLoaded();
+    await request(t.app).delete(`/api/training/${audio.pid}/runs/${audio.runId}`).expect(200);
+    expect(await modelsLoaded()).toBe(loaded - 1);
   });
 
   it('a regression run takes a row by column name or in column order and answers the value', async () => {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -9,16 +10,15 @@ import type {
   RunPrediction,
   TableRow,
 } from '../../../src-shared/contract/predict.js';
+import { infoOf, inputFor, kindOf, type Materialised } from './predict-input.js';
 import { AppError, notFound } from '../errors.js';
 import {
   createPredictService,
   FileModelRegistry,
   type ModelVersion,
-  type PredictInput,
   SessionCache,
 } from '../engine/runtime/index.js';
 import { type CheckpointName, recoverCheckpointDir } from '../engine/trainer/checkpoint-dir.js';
-import { sniffFile } from '../media/sniff.js';
 import { stagingPath } from '../workspace/import/staging.js';
 import { requireProject, type ServiceContext } from './context.js';
 import { TrainedModels } from './predict-models.js';
@@ -57,70 +57,6 @@ export interface PredictionsService {
   close(): Promise<void>;
 }
 
-type Materialised =
-  | { readonly kind: 'file'; readonly path: string; readonly filename: string }
-  | { readonly kind: 'row'; readonly row: TableRow };
-
-const WANTS: Readonly<Record<string, string>> = {
-  image: 'an image file (PNG, JPEG, WebP, TIFF, BMP)',
-  audio: 'a sound file (WAV, MP3, FLAC, OGG)',
-  table: 'a table row as JSON ({"row": {column: value, …}})',
-};
-
-/** The model's input for one item, after checking that the item is the media the model takes. */
-async function inputFor(version: ModelVersion, item: Materialised): Promise<PredictInput> {
-  const f = version.features;
-  const wants = f ? WANTS[f.kind] : 'prepared features, not files or rows';
-  if (item.kind === 'row') {
-    if (f?.kind !== 'table')
-      throw new AppError('unsupported_media_type', `this model takes ${wants}, not a table row`);
-    if (!Array.isArray(item.row)) return { row: item.row as Record<string, number> };
-    const values = item.row as readonly number[];
-    if (values.length !== f.columns.length) {
-      throw new AppError(
-        'bad_request',
-        `the row has ${values.length} values; this model takes ${f.columns.length} (${f.columns.join(', ')})`,
-      );
-    }
-    return { row: Object.fromEntries(f.columns.map((c, i) => [c, values[i] as number])) };
-  }
-  if (!f || f.kind === 'table') {
-    throw new AppError('unsupported_media_type', `this model takes ${wants}, not a file`);
-  }
-  const sniffed = await sniffFile(item.path).catch(() => null);
-  if (sniffed?.kind !== f.kind) {
-    const is =
-      !sniffed || sniffed.kind === 'unsupported'
-        ? 'not an image or sound file'
-        : `a ${sniffed.kind} file`;
-    throw new AppError(
-      'unsupported_media_type',
-      `this model takes ${wants}; ${item.filename} is ${is}`,
-    );
-  }
-  return { file: item.path };
-}
-
-const kindOf = (v: ModelVersion): Prediction['kind'] =>
-  v.kind === 'classifier' ? 'classification' : v.kind === 'regressor' ? 'regression' : 'raw';
-
-function infoOf(v: ModelVersion, loaded: boolean): ModelInfo {
-  return {
-    id: v.id,
-    name: v.name,
-    source: v.source,
-    kind: v.kind,
-    task: v.task,
-    classes: [...v.classes],
-    input: { name: v.input.name, dims: [...v.input.dims], layout: v.input.layout },
-    output: { name: v.output.name, dims: [...v.output.dims] },
-    created_at: v.created_at,
-    run_id: v.origin?.run_id ?? null,
-    checkpoint: v.origin?.checkpoint ?? null,
-    loaded,
-  };
-}
-
 /**
  * The one prediction path of the workstation: run checkpoints are exported to ONNX once
  * (parity-checked, cached in the run's folder), imported models live in `<ws>/models/`, and both
@@ -139,7 +75,17 @@ export function createPredictionsService(
   const trained = new TrainedModels();
   // Never more than an upload may carry.
   const maxFileBytes = Math.min(PREDICT_MAX_FILE_BYTES, ctx.limits.maxUploadBytes);
-  const isLoaded = (id: string): boolean => sessions.loaded().some((s) => s.id === id);
+  /**
+   * Open sessions whose model file still exists: a deleted run takes its exports with it, and
+   * its session is closed here rather than counted.
+   */
+  const open = (): ReturnType<SessionCache['loaded']> => {
+    const all = sessions.loaded();
+    const gone = all.filter((s) => !existsSync(s.onnx_path));
+    for (const s of gone) void sessions.evict(s.id);
+    return gone.length === 0 ? all : all.filter((s) => !gone.includes(s));
+  };
+  const isLoaded = (id: string): boolean => open().some((s) => s.id === id);
 
   /** Bytes become a staged file; the file is always deleted afterwards. */
   async function withItem<T>(
@@ -216,7 +162,7 @@ export function createPredictionsService(
 
   return {
     maxFileBytes,
-    modelsLoaded: () => sessions.loaded().length,
+    modelsLoaded: () => open().length,
 
     async predictRun(target, sample) {
       const started = performance.now();
@@ -287,18 +233,19 @@ export function createPredictionsService(
         await recovered;
         const own = await imported.list();
         const ids = new Set(own.map((v) => v.id));
-        const open: ModelVersion[] = [];
-        for (const s of sessions.loaded()) {
+        const trainedOpen: ModelVersion[] = [];
+        const live = open();
+        for (const s of live) {
           if (ids.has(s.id)) continue;
           // A run's export: its registry is the folder above the model's own.
           const v = await new FileModelRegistry(path.dirname(path.dirname(s.onnx_path)))
             .get(s.id)
             .catch(() => null);
-          if (v) open.push(v);
+          if (v) trainedOpen.push(v);
         }
         return {
-          models_loaded: sessions.loaded().length,
-          models: [...own, ...open].map((v) => infoOf(v, isLoaded(v.id))),
+          models_loaded: live.length,
+          models: [...own, ...trainedOpen].map((v) => infoOf(v, isLoaded(v.id))),
         };
       },
       async deleteModel(input) {
