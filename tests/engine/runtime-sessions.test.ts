@@ -7,7 +7,10 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readCheckpointFiles } from '../../src-main/core/engine/export/checkpoint-model.js';
 import {
+  exportCheckedOnnx,
+  exportCheckedOnnxInThread,
   FileModelRegistry,
   SessionCache,
   type ModelVersion,
@@ -72,5 +75,16 @@ describe('session cache: loaded sessions', () => {
       expect(v.origin?.parity_max_diff).toBeLessThan(1e-4);
       expect(v.origin?.checkpoint_sha256).toMatch(/^[0-9a-f]{64}$/);
     }
+  });
+
+  it('the export in a worker thread writes the very graph the in-thread export does; failures are 4xx', async () => {
+    const best = path.join(dir, 'small-cnn', 'checkpoints', 'best');
+    const here = await exportCheckedOnnx(await readCheckpointFiles(best));
+    const there = await exportCheckedOnnxInThread(best);
+    expect(Buffer.from(there.bytes).equals(Buffer.from(here.bytes))).toBe(true);
+    expect(there.parityMaxDiff).toBe(here.parityMaxDiff);
+    await expect(exportCheckedOnnxInThread(path.join(dir, 'absent'))).rejects.toMatchObject({
+      code: 'not_found',
+    });
   });
 });

@@ -2,7 +2,12 @@ import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { AppError } from '../errors.js';
 import { readCheckpointFiles } from '../engine/export/checkpoint-model.js';
-import { checkpointHash, FileModelRegistry, type ModelVersion } from '../engine/runtime/index.js';
+import {
+  checkpointHash,
+  exportCheckedOnnxInThread,
+  FileModelRegistry,
+  type ModelVersion,
+} from '../engine/runtime/index.js';
 import type { CheckpointName } from '../engine/trainer/checkpoint-dir.js';
 
 /**
@@ -16,7 +21,10 @@ export class TrainedModels {
 
   /** The registry of one run's exports. */
   static registryOf(runDir: string): FileModelRegistry {
-    return new FileModelRegistry(path.join(runDir, 'inference'));
+    // The tfjs half of the export (seconds for a large model) runs in a worker thread.
+    return new FileModelRegistry(path.join(runDir, 'inference'), {
+      exporter: exportCheckedOnnxInThread,
+    });
   }
 
   /** The served version of a run's checkpoint, exporting it first when there is none yet. */

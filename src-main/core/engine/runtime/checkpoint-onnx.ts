@@ -5,6 +5,7 @@ import { AppError } from '../../errors.js';
 import { type CheckpointFiles, loadCheckpointModel } from '../export/checkpoint-model.js';
 import { exportOnnx, type OnnxExportResult } from '../export/onnx/export-onnx.js';
 import { resolveOnnxOptions } from '../export/onnx/options.js';
+import type { ModelMeta } from '../trainer/checkpoint.js';
 
 /** Samples the parity check runs through both engines: two, so a batch mix-up shows too. */
 const PARITY_SAMPLES = 2;
@@ -48,53 +49,65 @@ function toNchw(x: Float32Array, n: number, [h, w, c]: readonly number[]): Float
   return out;
 }
 
-/**
- * Exports a checkpoint to ONNX for inference (dynamic batch, simplified) and proves the graph
- * right before anyone is served by it: the same probe batch goes through TensorFlow.js and
- * onnxruntime, and outputs that differ beyond float32 noise refuse the export (422).
- */
-export async function exportCheckedOnnx(files: CheckpointFiles): Promise<CheckedOnnx> {
+/** An export and what TensorFlow.js answered for the probe batch: the half that needs tfjs. */
+export interface ExportWithReference extends OnnxExportResult {
+  readonly meta: ModelMeta;
+  /** The probe batch, NHWC (or [n, features]) as the layers model takes it. */
+  readonly probe: Float32Array;
+  /** TensorFlow.js's output for the probe, in target units. */
+  readonly want: Float32Array;
+}
+
+/** Exports a checkpoint to ONNX for inference (dynamic batch, simplified) and runs the probe in tfjs. */
+export async function exportWithReference(files: CheckpointFiles): Promise<ExportWithReference> {
   const { meta } = files;
   const options = resolveOnnxOptions(
     { dynamic_axes: { input: { '0': 'batch' }, output: { '0': 'batch' } }, simplify: true },
     meta.input_shape,
   );
   const model = await loadCheckpointModel(files);
-  let result: OnnxExportResult;
-  let want: Float32Array;
   const shape = [PARITY_SAMPLES, ...meta.input_shape];
   const x = probe(
     shape.reduce((a, b) => a * b, 1),
     7,
   );
   try {
-    result = exportOnnx(model, options, {
+    const result = exportOnnx(model, options, {
       targetNormalization: meta.target_normalization,
       metadata: { task: meta.task, classes: JSON.stringify(meta.classes) },
     });
-    want = tf.tidy(
+    let want = tf.tidy(
       () => (model.predict(tf.tensor(x, shape)) as tf.Tensor).dataSync() as Float32Array,
     );
+    // The graph folds the target scale into its output; the layers model predicts standard units.
+    const t = meta.target_normalization;
+    if (t) want = want.map((v) => v * t.std + t.mean);
+    return { ...result, meta, probe: x, want };
   } finally {
     model.dispose();
   }
-  // The graph folds the target scale into its output; the layers model predicts standard units.
-  const t = meta.target_normalization;
-  if (t) want = want.map((v) => v * t.std + t.mean);
+}
 
-  const session = await ort.InferenceSession.create(result.bytes, { intraOpNumThreads: 1 });
-  let got: Float32Array;
+/**
+ * Proves an export right before anyone is served by it: the probe batch through onnxruntime must
+ * give what TensorFlow.js gave, within float32 noise, or the export is refused (422).
+ */
+export async function checkParity(ref: ExportWithReference): Promise<CheckedOnnx> {
+  const { meta, probe: x, want } = ref;
+  const session = await ort.InferenceSession.create(ref.bytes, { intraOpNumThreads: 1 });
+  let got: Float32Array | undefined;
   try {
-    const input = result.layout === 'NCHW' ? toNchw(x, PARITY_SAMPLES, meta.input_shape) : x;
-    const dims = result.layout === 'NCHW' ? [PARITY_SAMPLES, ...result.inputDims.slice(1)] : shape;
+    const nchw = ref.layout === 'NCHW';
+    const input = nchw ? toNchw(x, PARITY_SAMPLES, meta.input_shape) : x;
+    const dims = [PARITY_SAMPLES, ...(nchw ? ref.inputDims.slice(1) : meta.input_shape)];
     const out = await session.run({ input: new ort.Tensor('float32', input, dims as number[]) });
-    got = out.output?.data as Float32Array;
+    got = out.output?.data as Float32Array | undefined;
   } finally {
     await session.release();
   }
   let diff = got && got.length === want.length ? 0 : Infinity;
   let scale = 1;
-  for (let i = 0; i < want.length && diff !== Infinity; i++) {
+  for (let i = 0; got && i < want.length && diff !== Infinity; i++) {
     diff = Math.max(diff, Math.abs((want[i] as number) - (got[i] as number)));
     scale = Math.max(scale, Math.abs(want[i] as number));
   }
@@ -105,5 +118,11 @@ export async function exportCheckedOnnx(files: CheckpointFiles): Promise<Checked
         `(largest difference ${diff}); it is not served`,
     );
   }
-  return { ...result, parityMaxDiff: diff };
+  const { bytes, inputDims, outputDims, layout, nodes } = ref;
+  return { bytes, inputDims, outputDims, layout, nodes, parityMaxDiff: diff };
+}
+
+/** Both halves in this thread (tests, tools); the workstation runs the tfjs half in a worker. */
+export async function exportCheckedOnnx(files: CheckpointFiles): Promise<CheckedOnnx> {
+  return checkParity(await exportWithReference(files));
 }

@@ -5,7 +5,7 @@ import * as ort from 'onnxruntime-node';
 import { AppError } from '../../errors.js';
 import { fsyncDir, writeFileAtomic } from '../../workspace/atomic-write.js';
 import { readCheckpointFiles } from '../export/checkpoint-model.js';
-import { checkpointHash, exportCheckedOnnx } from './checkpoint-onnx.js';
+import { type CheckedOnnx, checkpointHash, exportCheckedOnnx } from './checkpoint-onnx.js';
 import type {
   ImportOptions,
   ModelRegistry,
@@ -40,13 +40,21 @@ function guessImageFeatures(dims: Dims, layout: 'NCHW' | 'NHWC' | 'NF'): ModelVe
 export class FileModelRegistry implements ModelRegistry {
   private readonly now: () => Date;
   private readonly maxImportBytes: number;
+  private readonly exporter: (checkpointDir: string) => Promise<CheckedOnnx>;
 
   constructor(
     private readonly root: string,
-    opts: { readonly now?: () => Date; readonly maxImportBytes?: number } = {},
+    opts: {
+      readonly now?: () => Date;
+      readonly maxImportBytes?: number;
+      /** How a checkpoint becomes a checked ONNX graph; default: in this thread. */
+      readonly exporter?: (checkpointDir: string) => Promise<CheckedOnnx>;
+    } = {},
   ) {
     this.now = opts.now ?? (() => new Date());
     this.maxImportBytes = opts.maxImportBytes ?? 1024 * 1024 * 1024;
+    this.exporter =
+      opts.exporter ?? (async (dir) => exportCheckedOnnx(await readCheckpointFiles(dir)));
   }
 
   /** Removes what a crash can leave: half-written (`.mv-*.tmp`) and half-deleted folders. */
@@ -97,7 +105,7 @@ export class FileModelRegistry implements ModelRegistry {
   ): Promise<ModelVersion> {
     const files = await readCheckpointFiles(checkpointDir);
     const { meta } = files;
-    const result = await exportCheckedOnnx(files);
+    const result = await this.exporter(checkpointDir);
     return this.write(result.bytes, (id, sha256) => ({
       id,
       name:

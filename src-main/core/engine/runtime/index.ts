@@ -1,4 +1,12 @@
-export { checkpointHash, exportCheckedOnnx, type CheckedOnnx } from './checkpoint-onnx.js';
+export {
+  checkParity,
+  checkpointHash,
+  exportCheckedOnnx,
+  exportWithReference,
+  type CheckedOnnx,
+  type ExportWithReference,
+} from './checkpoint-onnx.js';
+export { exportCheckedOnnxInThread } from './checkpoint-onnx-thread.js';
 export { FileModelRegistry } from './file-model-registry.js';
 export type {
   ImportOptions,
