@@ -16,8 +16,10 @@ interface TryItState {
   readonly itemLabel: string | null;
   /** An object URL of the image tried, for its preview. */
   readonly previewUrl: string | null;
+  /** The run's model, exported and loaded ahead of the first item (a first use takes seconds). */
+  readonly model: 'preparing' | 'ready' | 'failed';
 
-  open(runId: string): void;
+  open(projectId: string, runId: string): void;
   tryFile(projectId: string, runId: string, file: File): Promise<void>;
   tryRow(projectId: string, runId: string, text: string): Promise<void>;
 }
@@ -50,12 +52,25 @@ export const useTryItStore = create<TryItState>()((set, get) => {
     error: null,
     itemLabel: null,
     previewUrl: null,
+    model: 'preparing',
 
-    open(runId) {
+    open(projectId, runId) {
       if (get().runId === runId) return;
       seq++;
       setPreview(null);
-      set({ runId, status: 'idle', result: null, error: null, itemLabel: null });
+      set({
+        runId,
+        status: 'idle',
+        result: null,
+        error: null,
+        itemLabel: null,
+        model: 'preparing',
+      });
+      // A failure here is not shown: the first item's own call reports it, with its reason.
+      client.prepareRunModel({ project_id: projectId, run_id: runId }).then(
+        () => get().runId === runId && set({ model: 'ready' }),
+        () => get().runId === runId && set({ model: 'failed' }),
+      );
     },
     async tryFile(projectId, runId, file) {
       setPreview(file.type.startsWith('image/') ? URL.createObjectURL(file) : null);

@@ -22,7 +22,7 @@ import {
   SplitPreviewQuery,
 } from './splits.js';
 import { Devices, Health, WorkspaceStats } from './system.js';
-import { ModelParams, ModelsList } from './predict.js';
+import { ModelInfo, ModelParams, ModelsList, PredictParams, PredictQuery } from './predict.js';
 import {
   CreateEvaluationInput,
   EvalParams,
@@ -428,6 +428,16 @@ export const operations = {
     summary: 'Workspace stats (disk usage)',
     tag: 'System',
     response: WorkspaceStats,
+  },
+  prepareRunModel: {
+    method: 'POST',
+    path: '/api/training/:project_id/runs/:run_id/predict/prepare',
+    summary:
+      'Export a completed run’s checkpoint to ONNX and open its session ahead of predictions',
+    tag: 'Training',
+    params: PredictParams,
+    query: PredictQuery,
+    response: ModelInfo,
   },
   listModels: {
     method: 'GET',

@@ -205,6 +205,7 @@ describe('predict on a run', () => {
     const runId = await startRun(t, image.pid, exp.id);
     const live = { ...image, runId };
     expectError(await request(t.app).post(url(live)).attach('file', png, 'a.png'), 409, 'conflict');
+    expectError(await request(t.app).post(`${url(live)}/prepare`), 409, 'conflict');
     await request(t.app).post(`/api/training/${image.pid}/runs/${runId}/stop`).expect(200);
     await tmpEmpty();
   });
@@ -218,12 +219,21 @@ describe('predict on a run', () => {
       seed: 7,
       early_stopping: { enabled: false },
     });
+    // Prepared ahead (as the Try it panel does on opening): the first item finds it loaded.
+    const before = await modelsLoaded();
+    const prepared = okData(
+      await request(t.app).post(`/api/training/${audio.pid}/runs/${audio.runId}/predict/prepare`),
+      ModelInfo,
+    );
+    expect(prepared).toMatchObject({ source: 'trained', run_id: audio.runId, loaded: true });
+    expect(await modelsLoaded()).toBe(before + 1);
     const wav = wavBuffer({ seconds: 0.5, freq: 1210 });
     const p = okData(
       await request(t.app).post(url(audio)).attach('file', wav, 'tone.wav'),
       RunPrediction,
     );
     expect(p.task).toBe('audio-classification');
+    expect(p).toMatchObject({ model_id: prepared.id, first_use: false });
     expect(p.probabilities.map((c) => c.label).sort()).toEqual(['high', 'low']);
     const file = path.join(t.root, 'tone.wav');
     await writeFile(file, wav);

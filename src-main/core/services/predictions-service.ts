@@ -41,7 +41,7 @@ export interface PredictTarget {
 }
 
 export interface PredictionsService {
-  readonly ops: Pick<OperationHandlers, 'listModels' | 'deleteModel'>;
+  readonly ops: Pick<OperationHandlers, 'prepareRunModel' | 'listModels' | 'deleteModel'>;
   readonly maxFileBytes: number;
   /** A completed run's checkpoint on one item: 404 unknown, 409 not completed, 415 wrong media. */
   predictRun(target: PredictTarget, sample: PredictSample): Promise<RunPrediction>;
@@ -160,6 +160,25 @@ export function createPredictionsService(
     };
   }
 
+  /** A completed run's served model: 404 unknown, 409 not completed, 422 no checkpoint. */
+  async function runModel(target: PredictTarget) {
+    const project = requireProject(ctx, target.project_id);
+    const run = ctx.store.runs.get(project.id, target.run_id);
+    if (!run) throw notFound(`run ${target.run_id}`);
+    if (run.status !== 'completed') {
+      throw new AppError(
+        'conflict',
+        `run ${run.id} is ${run.status}: predictions need a completed run`,
+      );
+    }
+    const runDir = runDirOf(ctx, project.id, run.id);
+    const dir = await recoverCheckpointDir(path.join(runDir, 'checkpoints'), target.checkpoint);
+    if (!dir)
+      throw new AppError('unprocessable', `run ${run.id} has no ${target.checkpoint} checkpoint`);
+    const { version, exported } = await trained.versionOf(run.id, runDir, dir, target.checkpoint);
+    return { project, run, runDir, version, exported };
+  }
+
   return {
     maxFileBytes,
     modelsLoaded: () => open().length,
@@ -167,28 +186,7 @@ export function createPredictionsService(
     async predictRun(target, sample) {
       const started = performance.now();
       return withItem(sample, async (item) => {
-        const project = requireProject(ctx, target.project_id);
-        const run = ctx.store.runs.get(project.id, target.run_id);
-        if (!run) throw notFound(`run ${target.run_id}`);
-        if (run.status !== 'completed') {
-          throw new AppError(
-            'conflict',
-            `run ${run.id} is ${run.status}: predictions need a completed run`,
-          );
-        }
-        const runDir = runDirOf(ctx, project.id, run.id);
-        const dir = await recoverCheckpointDir(path.join(runDir, 'checkpoints'), target.checkpoint);
-        if (!dir)
-          throw new AppError(
-            'unprocessable',
-            `run ${run.id} has no ${target.checkpoint} checkpoint`,
-          );
-        const { version, exported } = await trained.versionOf(
-          run.id,
-          runDir,
-          dir,
-          target.checkpoint,
-        );
+        const { project, run, runDir, version, exported } = await runModel(target);
         const p = await predictWith(
           TrainedModels.registryOf(runDir),
           version,
@@ -229,6 +227,12 @@ export function createPredictionsService(
     },
 
     ops: {
+      async prepareRunModel(input) {
+        const { version } = await runModel(input);
+        // Opening the session is the rest of a first call's wait.
+        await sessions.use(version, async () => undefined);
+        return infoOf(version, isLoaded(version.id));
+      },
       async listModels() {
         await recovered;
         const own = await imported.list();

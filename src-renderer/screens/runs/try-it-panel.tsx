@@ -24,13 +24,14 @@ export function TryItPanel({ projectId, runId, task }: TryItPanelProps) {
   const error = useTryItStore((s) => (mine ? s.error : null));
   const itemLabel = useTryItStore((s) => (mine ? s.itemLabel : null));
   const previewUrl = useTryItStore((s) => (mine ? s.previewUrl : null));
+  const model = useTryItStore((s) => (mine ? s.model : 'preparing'));
   const tryFile = useTryItStore((s) => s.tryFile);
   const tryRow = useTryItStore((s) => s.tryRow);
   const input = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
   const [rowText, setRowText] = useState('');
 
-  useEffect(() => open(runId), [open, runId]);
+  useEffect(() => open(projectId, runId), [open, projectId, runId]);
 
   const take = (files: FileList | null): void => {
     const file = files?.[0];
@@ -38,10 +39,14 @@ export function TryItPanel({ projectId, runId, task }: TryItPanelProps) {
   };
 
   return (
-    <section className="card try-it" data-testid="try-it" data-state={status}>
+    <section className="card try-it" data-testid="try-it" data-state={status} data-model={model}>
       <div className="card-head">
         <h2 className="card-title">Try it</h2>
-        <span className="muted small">best checkpoint, run by onnxruntime</span>
+        <span className="muted small" data-testid="try-it-model">
+          {model === 'preparing'
+            ? 'preparing the model (ONNX export, checked against TensorFlow.js)…'
+            : 'best checkpoint, run by onnxruntime'}
+        </span>
       </div>
       {media === 'table' ? (
         <form
