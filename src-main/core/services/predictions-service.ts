@@ -132,6 +132,8 @@ export function createPredictionsService(
   ): Promise<Prediction> {
     const input = await inputFor(version, item);
     const firstUse = exported || !isLoaded(version.id);
+    // Opened first, so that time_ms is this item's features and inference only.
+    if (firstUse) await sessions.use(version, async () => undefined);
     const t0 = performance.now();
     const [p] = await createPredictService({ registry, sessions }).predict(version.id, [input]);
     const t1 = performance.now();
