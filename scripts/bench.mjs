@@ -8,13 +8,13 @@
 //                  accuracy after the same epochs
 //   inference      per zoo architecture: onnxruntime-node (our ONNX export) vs TensorFlow.js, one-item
 //                  latency p50/p99 and batch throughput, plus the exporter's parity (bench/inference.ts)
-//   audio-cnn, api-latency, regression-friedman   hooks: bench/<name>.mjs, run when present
+//   audio-cnn, api-latency, predict, regression-friedman   hooks: bench/<name>.mjs, run when present
 //                  (each writes its own result file; regression-friedman writes regression.json:
 //                  Friedman #1, Assay's MLP vs scikit-learn's MLPRegressor)
 //
 // Results: bench/results/<name>.json, bench/results/summary.json, and a table on stdout.
 //
-//   node scripts/bench.mjs [--only conv-layer,fashion-mnist,inference,audio-cnn,api-latency,regression-friedman]
+//   node scripts/bench.mjs [--only conv-layer,fashion-mnist,inference,audio-cnn,api-latency,predict,regression-friedman]
 //     [--full] [--train 10000] [--test 10000] [--epochs 2] [--batch 64] [--threads 1,2]
 //     [--repeats 15] [--rounds 1] [--python /usr/bin/python3] [--data /usr/share/datasets/fashion-mnist]
 //
@@ -38,7 +38,7 @@ const { values } = parseArgs({
   options: {
     only: {
       type: 'string',
-      default: 'conv-layer,fashion-mnist,inference,audio-cnn,api-latency,regression-friedman',
+      default: 'conv-layer,fashion-mnist,inference,audio-cnn,api-latency,predict,regression-friedman',
     },
     full: { type: 'boolean', default: false },
     train: { type: 'string' },
@@ -296,6 +296,7 @@ const steps = [
   ['inference', () => inference()],
   ['audio-cnn', () => hook('audio-cnn')],
   ['api-latency', () => hook('api-latency')],
+  ['predict', () => hook('predict')],
   ['regression-friedman', () => hook('regression-friedman', 'regression')],
 ];
 let failed = false;

@@ -34,6 +34,7 @@ import {
 } from '../src-shared/contract/ipc.js';
 import type { ImportStarted } from '../src-shared/contract/datasets.js';
 import type { Job } from '../src-shared/contract/jobs.js';
+import { IPC_PREDICT } from '../src-shared/contract/predict.js';
 import type { RunEvent } from '../src-shared/contract/training.js';
 import { IPC_JOB_EVENT, ipcChannel, operationNames } from '../src-shared/contract/operations.js';
 
@@ -149,8 +150,21 @@ const regression: RegressionBridge = {
 const saveExport: NonNullable<AssayBridge['saveExport']> = (projectId, exportId) =>
   ipcRenderer.invoke(IPC_SAVE_EXPORT, { project_id: projectId, export_id: exportId });
 
+const predict: NonNullable<AssayBridge['predict']> = async (projectId, runId, item, checkpoint) =>
+  ipcRenderer.invoke(IPC_PREDICT, {
+    project_id: projectId,
+    run_id: runId,
+    checkpoint,
+    ...('row' in item
+      ? { row: item.row }
+      : {
+          file: { filename: item.filename, bytes: new Uint8Array(await item.file.arrayBuffer()) },
+        }),
+  });
+
 const bridge: AssayBridge = {
   ops,
+  predict,
   regression,
   saveExport,
   uploadFiles,

@@ -8,6 +8,7 @@ import { jobEventsRouter } from './job-events.js';
 import { mediaRouter } from './media-routes.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { operationRouter } from './operation-router.js';
+import { predictRouter } from './predict-routes.js';
 import { REGRESSION_PATHS, regressionErrorHandler, regressionRouter } from './regression-routes.js';
 import { runEventsRouter } from './run-events.js';
 import { baseHeaders, refuseForeignOrigin, requireLoopbackHost } from './security.js';
@@ -52,6 +53,7 @@ export function createApp(ws: Workstation, opts: AppOptions): express.Express {
   app.use(jobEventsRouter(ws, sse));
   app.use(runEventsRouter(ws, sse));
   app.use(operationRouter(ws));
+  app.use(predictRouter(ws));
   app.use(mediaRouter(ws));
   app.use(exportRouter(ws));
   app.use(uploadRouter(ws));

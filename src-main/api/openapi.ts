@@ -15,6 +15,7 @@ import {
 } from '../../src-shared/contract/operations.js';
 import { Health } from '../../src-shared/contract/system.js';
 import { RunEvent, RunParams } from '../../src-shared/contract/training.js';
+import { registerPredictRoutes } from './openapi-predict.js';
 import { registerRegressionRoutes } from './openapi-regression.js';
 
 /** `/api/projects/:id` → `/api/projects/{id}` */
@@ -208,6 +209,7 @@ export function buildOpenApiDocument(
   const error = ErrorBody.meta({ id: 'ErrorBody' });
   registerOperations(registry, error);
   registerBinaryRoutes(registry, error);
+  registerPredictRoutes(registry, error);
   registerRegressionRoutes(registry);
   return new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: '3.0.3',

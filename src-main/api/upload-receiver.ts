@@ -16,6 +16,8 @@ export interface ReceiveOptions {
   /** Whole request, multipart overhead included. */
   readonly maxBytes: number;
   readonly maxFiles: number;
+  /** Every non-file field, as received (`paths` is also read here). */
+  readonly onField?: (name: string, value: string) => void;
 }
 
 function parsePathsField(value: string, fileCount: number): string[] {
@@ -71,6 +73,8 @@ export async function receiveUpload(req: Request, opts: ReceiveOptions): Promise
       req.unpipe(bb);
       // Unblock the file streams so their pipelines end (with an error) instead of hanging.
       for (const s of fileStreams) (s as NodeJS.ReadableStream & { destroy(): void }).destroy();
+      // A part busboy stopped feeding (files limit) may never end: its write must not wait on it.
+      for (const s of sinks) s.destroy();
       reject(err);
     };
 
@@ -112,6 +116,7 @@ export async function receiveUpload(req: Request, opts: ReceiveOptions): Promise
       writes.push(write);
     });
     bb.on('field', (name, value) => {
+      opts.onField?.(name, value);
       if (name === 'paths') pathsField = value;
     });
     bb.on('filesLimit', () =>

@@ -24,6 +24,7 @@ import {
   type OperationName,
 } from '../../src-shared/contract/operations.js';
 import type { Job } from '../../src-shared/contract/jobs.js';
+import { IPC_PREDICT, PredictIpcInput } from '../../src-shared/contract/predict.js';
 import type { RunEvent } from '../../src-shared/contract/training.js';
 import type { Logger } from '../core/services/logger.js';
 import type { Workstation } from '../core/workstation.js';
@@ -149,6 +150,18 @@ export function registerIpc(
     return { saved: true, path: target };
   });
 
+  // Try it: the same core call as POST …/runs/:run_id/predict, with the file's bytes.
+  guarded(IPC_PREDICT, async (_event, arg) => {
+    const { file, row, ...target } = parse(PredictIpcInput, arg);
+    await ws.ops.getRun({ project_id: target.project_id, run_id: target.run_id });
+    return ws.predictions.predictRun(
+      target,
+      file
+        ? { kind: 'bytes', bytes: file.bytes, filename: file.filename }
+        : { kind: 'row', row: row ?? [] },
+    );
+  });
+
   // The Regression screen: the same service as /upload, /train, /predict, /reset.
   guarded(IPC_REGRESSION.upload, async (_event, arg) => {
     const input = parse(RegressionUploadIpcInput, arg);
@@ -175,6 +188,7 @@ export function registerIpc(
     IPC_RUN_UNSUBSCRIBE,
     IPC_SAVE_EXPORT,
     IPC_UPLOAD_FILES,
+    IPC_PREDICT,
   ];
   return () => {
     for (const channel of channels) ipcMain.removeHandler(channel);

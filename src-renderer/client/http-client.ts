@@ -7,6 +7,7 @@ import {
   type WorkstationClient,
 } from '../../src-shared/contract/index.js';
 import { buildRequest, parseResponse, unwrapEnvelope } from './build-request.js';
+import { predictOverHttp } from './predict-client.js';
 import { subscribeRunOverHttp } from './run-stream.js';
 
 export interface HttpClientOptions {
@@ -163,5 +164,7 @@ export function createHttpClient(options: HttpClientOptions = {}): WorkstationCl
     subscribeRun: (projectId, runId, onEvent) =>
       subscribeRunOverHttp({ baseUrl: base, pollIntervalMs, getRun }, projectId, runId, onEvent),
     pathForFile: () => null,
+    predict: (projectId, runId, item, checkpoint) =>
+      predictOverHttp(base, projectId, runId, item, checkpoint),
   };
 }

@@ -1,4 +1,5 @@
 import type { Job } from './jobs.js';
+import type { PredictItem, RunPrediction } from './predict.js';
 import type { RunEvent } from './training.js';
 import type { OperationInput, OperationName, OperationOutput } from './operations.js';
 
@@ -29,6 +30,16 @@ export interface WorkstationClient extends OperationMethods {
    * Returns an unsubscribe function.
    */
   subscribeRun(projectId: string, runId: string, onEvent: (event: RunEvent) => void): () => void;
+  /**
+   * A completed run's checkpoint on one image or sound file or one table row: every class
+   * probability (most probable first) or the value, and the time taken.
+   */
+  predict(
+    projectId: string,
+    runId: string,
+    item: PredictItem,
+    checkpoint?: 'best' | 'last',
+  ): Promise<RunPrediction>;
   /** Electron only: the dropped file's filesystem path; null in a browser. */
   pathForFile(file: File): string | null;
   /**

@@ -9,3 +9,4 @@ export * from './export.js';
 export * from './evaluation.js';
 export * from './operations.js';
 export * from './client.js';
+export * from './predict.js';

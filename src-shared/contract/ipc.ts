@@ -5,6 +5,7 @@ import { ProjectId } from './common.js';
 import type { ImportStarted } from './datasets.js';
 import { ExportId } from './export.js';
 import type { Job } from './jobs.js';
+import type { PredictItem, RunPrediction } from './predict.js';
 import { RunId, type RunEvent } from './training.js';
 import type {
   RegressionPredictResponse,
@@ -151,6 +152,13 @@ export interface AssayBridge {
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
   /** The Regression screen's calls; absent in a shell built before it existed. */
   readonly regression?: RegressionBridge;
+  /** Try it: one item through a run's checkpoint (the file's bytes cross as a Uint8Array). */
+  predict?(
+    projectId: string,
+    runId: string,
+    item: PredictItem,
+    checkpoint: 'best' | 'last',
+  ): Promise<IpcResult<RunPrediction>>;
   /** Asks where to save an export's ZIP and copies it there. */
   saveExport?(projectId: string, exportId: string): Promise<IpcResult<SavedExport>>;
 }
@@ -200,6 +208,11 @@ export function createBridgeClient(bridge: AssayBridge): WorkstationClient {
     subscribeJob: (jobId, onEvent) => bridge.subscribeJob(jobId, onEvent),
     subscribeRun: (projectId, runId, onEvent) => bridge.subscribeRun(projectId, runId, onEvent),
     pathForFile: (file) => bridge.pathForFile(file),
+    async predict(projectId, runId, item, checkpoint = 'best') {
+      if (!bridge.predict)
+        throw new WorkstationError('unsupported', 'this app version cannot predict');
+      return unwrap(await bridge.predict(projectId, runId, item, checkpoint));
+    },
     ...(bridge.saveExport
       ? {
           saveExport: async (projectId: string, exportId: string) =>

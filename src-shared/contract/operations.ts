@@ -22,6 +22,7 @@ import {
   SplitPreviewQuery,
 } from './splits.js';
 import { Devices, Health, WorkspaceStats } from './system.js';
+import { ModelInfo, ModelParams, ModelsList, PredictParams, PredictQuery } from './predict.js';
 import {
   CreateEvaluationInput,
   EvalParams,
@@ -427,6 +428,31 @@ export const operations = {
     summary: 'Workspace stats (disk usage)',
     tag: 'System',
     response: WorkspaceStats,
+  },
+  prepareRunModel: {
+    method: 'POST',
+    path: '/api/training/:project_id/runs/:run_id/predict/prepare',
+    summary:
+      'Export a completed run’s checkpoint to ONNX and open its session ahead of predictions',
+    tag: 'Training',
+    params: PredictParams,
+    query: PredictQuery,
+    response: ModelInfo,
+  },
+  listModels: {
+    method: 'GET',
+    path: '/api/system/models',
+    summary: 'ONNX models of the inference runtime: imported ones and open sessions',
+    tag: 'System',
+    response: ModelsList,
+  },
+  deleteModel: {
+    method: 'DELETE',
+    path: '/api/system/models/:model_id',
+    summary: 'Delete an imported model (its session is closed)',
+    tag: 'System',
+    params: ModelParams,
+    response: Deleted,
   },
 } as const satisfies Record<string, OperationDef>;
 

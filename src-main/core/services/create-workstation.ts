@@ -26,6 +26,7 @@ import { ImportJobs, type RunImportWorker } from './import-jobs.js';
 import { JobEvents } from './job-events.js';
 import { createJobsService } from './jobs-service.js';
 import { silentLogger, type Logger } from './logger.js';
+import { createPredictionsService, type PredictionsService } from './predictions-service.js';
 import { createProjectsService } from './projects-service.js';
 import { createSplitsService } from './splits-service.js';
 import { createSystemService } from './system-service.js';
@@ -71,6 +72,8 @@ export interface Workstation {
   onJob(jobId: string, listener: (job: Job) => void): () => void;
   /** Run events (status, progress, epoch, log); returns unsubscribe. */
   onRun(runId: string, listener: (event: RunEvent) => void): () => void;
+  /** Predictions of runs and imported models over the inference runtime's session cache. */
+  readonly predictions: PredictionsService;
   /** The tabular-regression family (/upload, /train, /predict, /reset) over this core. */
   readonly regression: RegressionService;
   /** Stops the live run gracefully (interrupted if it cannot stop in time), then closes the store. */
@@ -141,6 +144,7 @@ export async function createWorkstation(
   const exportsService = createExportsService(ctx);
   const evaluations = createEvaluationsService(ctx);
   const projects = createProjectsService(ctx, imports, datasetJson);
+  const predictions = createPredictionsService(ctx);
   const ops: OperationHandlers = {
     ...projects,
     // A project's runs write into its folder: they stop before the folder goes.
@@ -154,7 +158,12 @@ export async function createWorkstation(
     ...datasetOps,
     ...createSplitsService(ctx, datasetJson),
     ...createJobsService(ctx, imports),
-    ...createSystemService(ctx, { activeJobs: () => imports.activeCount, probe: deps.probe }),
+    ...createSystemService(ctx, {
+      activeJobs: () => imports.activeCount,
+      modelsLoaded: () => predictions.modelsLoaded(),
+      probe: deps.probe,
+    }),
+    ...predictions.ops,
     ...createExperimentsService(ctx, runs),
     ...createRunsService(ctx, runs),
     ...exportsService.ops,
@@ -168,6 +177,7 @@ export async function createWorkstation(
     workspaceDir: layout.root,
     tmpDir: layout.tmpDir,
     resolveMedia,
+    predictions,
     resolveExport: (projectId, exportId) => exportsService.resolveExport(projectId, exportId),
     onJob: (jobId, listener) => events.on(jobId, listener),
     onRun: (runId, listener) => runEvents.on(runId, listener),
@@ -213,6 +223,7 @@ export async function createWorkstation(
           runs.close(),
           exportsService.idle(),
           evaluations.idle(),
+          predictions.close(),
         ]);
         await datasetJson.idle();
         store.close();

@@ -29,6 +29,8 @@ export async function folderBytes(dir: string): Promise<number> {
 
 export interface SystemServiceOptions {
   readonly activeJobs: () => number;
+  /** onnxruntime sessions open in the session cache. */
+  readonly modelsLoaded?: () => number;
   readonly probe?: ProbeOptions;
 }
 
@@ -45,7 +47,7 @@ export function createSystemService(
     health: async () => ({
       status: 'healthy' as const,
       version: ctx.version,
-      models_loaded: 0,
+      models_loaded: options.modelsLoaded?.() ?? 0,
       timestamp: ctx.now().toISOString(),
       detail: {
         workspace: layout.root,

@@ -10,6 +10,7 @@ import { RunCharts } from './run-charts.js';
 import { CheckpointsCard, ConfigCard, EpochTable } from './run-details.js';
 import { RunProgressCard } from './run-progress.js';
 import { StatusBadge } from './status-badge.js';
+import { TryItPanel } from './try-it-panel.js';
 
 interface RunViewProps {
   readonly projectId: string;
@@ -114,6 +115,9 @@ export function RunView({ projectId, runId, task }: RunViewProps) {
         <div className={`run-message run-message-${tone}`} data-testid="run-message" role="status">
           {run.message}
         </div>
+      )}
+      {run.status === 'completed' && (
+        <TryItPanel projectId={projectId} runId={run.run_id} task={task} />
       )}
       <RunProgressCard run={run} />
       <RunCharts run={run} task={task} />

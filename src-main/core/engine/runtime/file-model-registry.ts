@@ -4,9 +4,8 @@ import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { AppError } from '../../errors.js';
 import { fsyncDir, writeFileAtomic } from '../../workspace/atomic-write.js';
-import { loadCheckpointModel, readCheckpointFiles } from '../export/checkpoint-model.js';
-import { exportOnnx } from '../export/onnx/export-onnx.js';
-import { resolveOnnxOptions } from '../export/onnx/options.js';
+import { readCheckpointFiles } from '../export/checkpoint-model.js';
+import { type CheckedOnnx, checkpointHash, exportCheckedOnnx } from './checkpoint-onnx.js';
 import type {
   ImportOptions,
   ModelRegistry,
@@ -41,13 +40,21 @@ function guessImageFeatures(dims: Dims, layout: 'NCHW' | 'NHWC' | 'NF'): ModelVe
 export class FileModelRegistry implements ModelRegistry {
   private readonly now: () => Date;
   private readonly maxImportBytes: number;
+  private readonly exporter: (checkpointDir: string) => Promise<CheckedOnnx>;
 
   constructor(
     private readonly root: string,
-    opts: { readonly now?: () => Date; readonly maxImportBytes?: number } = {},
+    opts: {
+      readonly now?: () => Date;
+      readonly maxImportBytes?: number;
+      /** How a checkpoint becomes a checked ONNX graph; default: in this thread. */
+      readonly exporter?: (checkpointDir: string) => Promise<CheckedOnnx>;
+    } = {},
   ) {
     this.now = opts.now ?? (() => new Date());
     this.maxImportBytes = opts.maxImportBytes ?? 1024 * 1024 * 1024;
+    this.exporter =
+      opts.exporter ?? (async (dir) => exportCheckedOnnx(await readCheckpointFiles(dir)));
   }
 
   /** Removes what a crash can leave: half-written (`.mv-*.tmp`) and half-deleted folders. */
@@ -98,17 +105,7 @@ export class FileModelRegistry implements ModelRegistry {
   ): Promise<ModelVersion> {
     const files = await readCheckpointFiles(checkpointDir);
     const { meta } = files;
-    const options = resolveOnnxOptions(
-      { dynamic_axes: { input: { '0': 'batch' }, output: { '0': 'batch' } }, simplify: true },
-      meta.input_shape,
-    );
-    const model = await loadCheckpointModel(files);
-    let result;
-    try {
-      result = exportOnnx(model, options, { targetNormalization: meta.target_normalization });
-    } finally {
-      model.dispose();
-    }
+    const result = await this.exporter(checkpointDir);
     return this.write(result.bytes, (id, sha256) => ({
       id,
       name:
@@ -127,6 +124,8 @@ export class FileModelRegistry implements ModelRegistry {
       origin: {
         run_id: opts.runId ?? null,
         checkpoint: opts.checkpoint ?? path.basename(checkpointDir),
+        checkpoint_sha256: checkpointHash(files),
+        parity_max_diff: result.parityMaxDiff,
       },
     }));
   }

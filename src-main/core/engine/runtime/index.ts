@@ -1,3 +1,12 @@
+export {
+  checkParity,
+  checkpointHash,
+  exportCheckedOnnx,
+  exportWithReference,
+  type CheckedOnnx,
+  type ExportWithReference,
+} from './checkpoint-onnx.js';
+export { exportCheckedOnnxInThread } from './checkpoint-onnx-thread.js';
 export { FileModelRegistry } from './file-model-registry.js';
 export type {
   ImportOptions,
@@ -15,7 +24,12 @@ export {
   type PredictService,
 } from './predict-service.js';
 export { prepareSample, type PredictInput } from './preprocess.js';
-export { SessionCache, type RuntimeThreads, type SessionCacheOptions } from './session-cache.js';
+export {
+  SessionCache,
+  type LoadedSession,
+  type RuntimeThreads,
+  type SessionCacheOptions,
+} from './session-cache.js';
 export {
   decodeYolo,
   detections,

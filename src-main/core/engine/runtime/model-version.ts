@@ -34,7 +34,14 @@ export interface ModelVersion {
   readonly features: ModelMeta['features'] | null;
   readonly normalization: ModelMeta['normalization'];
   /** Where a trained version came from. */
-  readonly origin: { readonly run_id: string | null; readonly checkpoint: string | null } | null;
+  readonly origin: {
+    readonly run_id: string | null;
+    readonly checkpoint: string | null;
+    /** The checkpoint's model + weights hash: a retrained checkpoint is exported again. */
+    readonly checkpoint_sha256?: string;
+    /** Largest |TensorFlow.js − onnxruntime| the export's parity check saw. */
+    readonly parity_max_diff?: number;
+  } | null;
 }
 
 export interface ImportOptions {
@@ -58,7 +65,10 @@ export interface ModelRegistry {
   list(): Promise<readonly ModelVersion[]>;
   /** AppError not_found when unknown. */
   get(id: string): Promise<ModelVersion>;
-  /** Exports a checkpoint to ONNX (dynamic batch, simplified) and registers it. */
+  /**
+   * Exports a checkpoint to ONNX (dynamic batch, simplified), checks it against TensorFlow.js
+   * (422 when they differ) and registers it.
+   */
   registerCheckpoint(
     checkpointDir: string,
     opts?: RegisterCheckpointOptions,

@@ -29,6 +29,16 @@ interface Entry {
   users: number;
   /** Evicted while in use: released when the last user is done. */
   evicted: boolean;
+  /** Set once onnxruntime has the session open: what `loaded` counts. */
+  loaded: boolean;
+  readonly version: LoadedSession;
+}
+
+/** A session the cache holds open. */
+export interface LoadedSession {
+  readonly id: string;
+  readonly sha256: string;
+  readonly onnx_path: string;
 }
 
 /**
@@ -74,6 +84,11 @@ export class SessionCache {
     return this.entries.size;
   }
 
+  /** Sessions open now (a load in progress or one that failed is not one), oldest use first. */
+  loaded(): readonly LoadedSession[] {
+    return [...this.entries.values()].filter((e) => e.loaded).map((e) => e.version);
+  }
+
   /** Runs `fn` with the version's session (opened on first use). */
   async use<T>(
     version: Pick<ModelVersion, 'id' | 'sha256' | 'onnx_path'>,
@@ -106,14 +121,26 @@ export class SessionCache {
       ...(intraOpNumThreads ? { intraOpNumThreads } : {}),
       ...(interOpNumThreads ? { interOpNumThreads } : {}),
       graphOptimizationLevel: 'all',
-    }).catch((err: unknown) => {
-      if (this.entries.get(key) === entry) this.entries.delete(key);
-      throw new AppError(
-        'unprocessable',
-        `model ${version.id} cannot be loaded: ${(err as Error).message.split('\n')[0]}`,
-      );
-    });
-    const entry: Entry = { loading, users: 0, evicted: false };
+    }).then(
+      (session) => {
+        entry.loaded = true;
+        return session;
+      },
+      (err: unknown) => {
+        if (this.entries.get(key) === entry) this.entries.delete(key);
+        throw new AppError(
+          'unprocessable',
+          `model ${version.id} cannot be loaded: ${(err as Error).message.split('\n')[0]}`,
+        );
+      },
+    );
+    const entry: Entry = {
+      loading,
+      users: 0,
+      evicted: false,
+      loaded: false,
+      version: { id: version.id, sha256: version.sha256, onnx_path: version.onnx_path },
+    };
     this.entries.set(key, entry);
     while (this.entries.size > this.capacity) {
       void this.drop(this.entries.keys().next().value as string);
@@ -136,6 +163,7 @@ export class SessionCache {
     this.entries.delete(key);
     if (!entry) return;
     entry.evicted = true;
+    entry.loaded = false;
     if (entry.users === 0) await release(entry);
   }
 }
