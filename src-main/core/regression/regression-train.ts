@@ -63,6 +63,8 @@ export async function trainOnProject(
       batch_size: number;
     };
     readonly outputs: string;
+    /** True once the training is cancelled: nothing more is written. */
+    readonly cancelled: () => boolean;
     /** `etaSeconds` undefined: unchanged since the last report. */
     readonly onProgress: (runId: string, epoch: number, etaSeconds?: number | null) => void;
   },
@@ -106,6 +108,7 @@ export async function trainOnProject(
   const run = await waitRun(deps, projectId, started.run_id, (e, eta) =>
     opts.onProgress(started.run_id, e, eta),
   );
+  if (opts.cancelled()) throw new AppError('conflict', 'Training cancelled');
   if (run.status !== 'completed') {
     throw new AppError(
       'internal',
@@ -139,6 +142,10 @@ export async function trainOnProject(
   } catch (err) {
     await curve.catch(() => undefined);
     throw new AppError('internal', `Training failed: ${(err as Error).message}`);
+  }
+  if (opts.cancelled()) {
+    await curve.catch(() => undefined);
+    throw new AppError('conflict', 'Training cancelled');
   }
   await Promise.all([
     curve,

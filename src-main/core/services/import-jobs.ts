@@ -2,12 +2,31 @@ import type { Job } from '../../../src-shared/contract/index.js';
 import { AppError } from '../errors.js';
 import type { ImportSource, ImportSpec, ImportWorkerMessage } from '../workspace/import-types.js';
 import { ensureProjectDirs } from '../workspace/layout.js';
-import { newId, nowIso, requireProject, type ServiceContext } from './context.js';
+import { requireProject, type ServiceContext } from './context.js';
 import type { DatasetJsonWriter } from './dataset-json.js';
+import type { JobKindDecl } from '../jobs/job-kind.js';
+import type { JobRunner } from '../jobs/job-runner.js';
 import type { JobEvents } from './job-events.js';
 import { ImportRun, type ImportHandle } from './import-run.js';
 
 export type { ImportHandle } from './import-run.js';
+
+export const INTERRUPTED_JOB_ERROR = 'interrupted: the app stopped during this job';
+
+/**
+ * The `import` job kind: its own worker thread decodes and stores files (import-runner.ts); this
+ * side writes items and progress (ImportRun). Cancel lets the worker finish its in-flight files;
+ * after a crash the job reads interrupted: the items it recorded stay (each batch is one
+ * transaction), blobs without an item are unreferenced, and staged uploads are swept at start.
+ */
+export const importJobKind: JobKindDecl = {
+  kind: 'import',
+  execution: { thread: 'driven', by: 'the import worker (core/jobs/import-runner.ts)' },
+  resumable: false,
+  progressUnit: 'files',
+  cancel: 'graceful',
+  crash: { after: 'interrupted', message: INTERRUPTED_JOB_ERROR },
+};
 
 export type RunImportWorker = (
   spec: ImportSpec,
@@ -43,6 +62,7 @@ export class ImportJobs {
     private readonly events: JobEvents,
     private readonly datasetJson: DatasetJsonWriter,
     private readonly runWorker: RunImportWorker,
+    private readonly jobs: JobRunner,
   ) {}
 
   activeJobId(projectId: string): string | null {
@@ -83,26 +103,25 @@ export class ImportJobs {
     sources: readonly ImportSource[],
     options: StartImportOptions = {},
   ): Promise<Job> {
-    const { store, layout, limits } = this.ctx;
+    const { layout, limits } = this.ctx;
     requireProject(this.ctx, projectId);
     this.assertIdle(projectId, 'start another import');
-    const at = nowIso(this.ctx);
-    const job: Job = {
-      id: newId('job-', (id) => store.jobs.get(id) !== undefined),
-      kind: 'import',
-      project_id: projectId,
-      status: 'pending',
-      done: 0,
-      total: 0,
+    let run: ImportRun | undefined;
+    const control = this.jobs.open('import', {
+      projectId,
       message: 'waiting to start',
-      result: null,
-      error: null,
-      created_at: at,
-      updated_at: at,
-    };
-    store.jobs.insert(job);
+      cancel: () => run?.cancel(),
+    });
+    const job: Job = control.current();
     // Registered before the first await, so a second request in the same tick sees the conflict.
-    const run = new ImportRun(this.ctx, this.events, this.datasetJson, job, options.cleanup ?? []);
+    run = new ImportRun(
+      this.ctx,
+      this.events,
+      this.datasetJson,
+      job,
+      control,
+      options.cleanup ?? [],
+    );
     const entry: ActiveImport = {
       jobId: job.id,
       projectId,

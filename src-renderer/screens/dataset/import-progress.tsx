@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { importResultOf } from '../../../src-shared/contract/jobs.js';
 import { ProgressBar } from '../../components/progress-bar.js';
 import { estimateRemainingMs, progressFraction } from '../../lib/eta.js';
 import { formatBytes, formatRemaining, plural } from '../../lib/format.js';
@@ -84,7 +85,7 @@ export function ImportProgress({ projectId }: { readonly projectId: string }) {
     );
   }
 
-  const result = job?.result ?? null;
+  const result = job ? importResultOf(job) : null;
   const errors = result?.errors ?? [];
   return (
     <div

@@ -2,6 +2,7 @@ import { migration0001 } from './0001-init.js';
 import { migration0002 } from './0002-training.js';
 import { migration0003 } from './0003-exports.js';
 import { migration0004 } from './0004-evaluations.js';
+import { migration0005 } from './0005-jobs.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -16,4 +17,5 @@ export const migrations: readonly Migration[] = [
   migration0002,
   migration0003,
   migration0004,
+  migration0005,
 ];

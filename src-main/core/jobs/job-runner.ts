@@ -1,0 +1,448 @@
+import { randomBytes } from 'node:crypto';
+import type { Job, JobKind, JobOutcome, JobStatus } from '../../../src-shared/contract/jobs.js';
+import { AppError, notFound } from '../errors.js';
+import type { JobFilter, JobPatch } from '../store/index.js';
+import type { ServiceContext } from '../services/context.js';
+import type { JobEvents } from '../services/job-events.js';
+import type { JobKindDecl, TaskEnd, TaskProgress } from './job-kind.js';
+import { runTaskWorker, type TaskHandle } from './task-host.js';
+
+export type EndStatus = Extract<JobStatus, 'completed' | 'failed' | 'cancelled' | 'interrupted'>;
+
+export interface OpenJobOptions {
+  readonly projectId: string;
+  readonly subjectId?: string | null;
+  readonly total?: number;
+  readonly message?: string;
+  /** What cancelling this job does; the driver then ends it with `finish`. */
+  readonly cancel: () => void;
+}
+
+/** A driven job's handle: its driver reports progress and the end through it. */
+export interface JobControl {
+  readonly id: string;
+  current(): Job;
+  /** Moves the job to `running` (once), with its start time. */
+  start(message?: string): void;
+  /** `eta_seconds` omitted: estimated from the pace since the start. */
+  progress(p: TaskProgress & { readonly eta_seconds?: number | null }): void;
+  finish(
+    status: EndStatus,
+    end?: { message?: string; error?: string | null; result?: Job['result'] },
+  ): Job;
+  /** Settles with the final row once `finish` has run. */
+  readonly finished: Promise<Job>;
+}
+
+export interface JobRunnerOptions {
+  /** Test hook, never set by the app: every task waits this long after it starts. */
+  readonly taskHoldMs?: number;
+}
+
+interface Queued {
+  readonly id: string;
+  /** Starts the task; null when its row is gone. Settles once its end is recorded. */
+  launch(input: unknown): Promise<void> | null;
+}
+
+interface Live {
+  readonly kind: JobKind;
+  cancel(): void;
+  readonly finished: Promise<Job>;
+}
+
+/** Progress rows are rewritten at most this often (events go out on every report). */
+const PERSIST_MS = 250;
+/** A cancelled task may take this long to notice before its thread is terminated. */
+const CANCEL_GRACE_MS = 2000;
+const TERMINAL: ReadonlySet<JobStatus> = new Set([
+  'completed',
+  'failed',
+  'cancelled',
+  'interrupted',
+]);
+
+export const isTerminalJob = (job: Job): boolean => TERMINAL.has(job.status);
+
+const newJobId = (taken: (id: string) => boolean): string => {
+  for (;;) {
+    const id = `job-${randomBytes(4).toString('hex')}`;
+    if (!taken(id)) return id;
+  }
+};
+
+/**
+ * The one job system: every kind is declared (job-kind.ts), every job is a row of `jobs`, every
+ * change goes out through JobEvents (SSE and IPC subscribe there). Task kinds run here, each job
+ * in a worker thread of its own, `concurrency` at a time per kind; driven kinds (imports, training
+ * runs) run on their own threads and report through a JobControl. Crash recovery happens once,
+ * in `recover()`, at start-up.
+ */
+export class JobRunner {
+  private readonly decls = new Map<JobKind, JobKindDecl>();
+  private readonly live = new Map<string, Live>();
+  private readonly queues = new Map<JobKind, Queued[]>();
+  private readonly running = new Map<JobKind, number>();
+  private readonly idleWaiters: (() => void)[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly events: JobEvents,
+    private readonly opts: JobRunnerOptions = {},
+  ) {}
+
+  declare<I, R>(decl: JobKindDecl<I, R>): void {
+    if (this.decls.has(decl.kind)) throw new Error(`job kind ${decl.kind} is declared twice`);
+    this.decls.set(decl.kind, decl as JobKindDecl);
+  }
+
+  declared(): readonly JobKindDecl[] {
+    return [...this.decls.values()];
+  }
+
+  private decl(kind: JobKind): JobKindDecl {
+    const d = this.decls.get(kind);
+    if (!d) throw new Error(`job kind ${kind} is not declared`);
+    return d;
+  }
+
+  private now = (): string => this.ctx.now().toISOString();
+
+  private write(id: string, patch: JobPatch): Job | undefined {
+    const job = this.ctx.store.jobs.update(id, patch, this.now());
+    if (job) this.events.emit(job);
+    return job;
+  }
+
+  private insert(kind: JobKind, projectId: string, o: Partial<Job>, spec?: unknown): Job {
+    const { store } = this.ctx;
+    const at = this.now();
+    const job: Job = {
+      id: newJobId((id) => store.jobs.get(id) !== undefined),
+      kind,
+      project_id: projectId,
+      status: 'pending',
+      done: 0,
+      total: 0,
+      message: 'waiting to start',
+      result: null,
+      error: null,
+      eta_seconds: null,
+      resumable: this.decl(kind).resumable,
+      subject_id: null,
+      created_at: at,
+      updated_at: at,
+      started_at: null,
+      finished_at: null,
+      ...o,
+    };
+    store.jobs.insert(job, spec);
+    return job;
+  }
+
+  /** A job of a driven kind: the row is created pending; the driver runs it and ends it. */
+  open(kind: JobKind, o: OpenJobOptions): JobControl {
+    if (this.decl(kind).execution.thread !== 'driven') throw new Error(`${kind} is a task kind`);
+    const job = this.insert(kind, o.projectId, {
+      subject_id: o.subjectId ?? null,
+      total: o.total ?? 0,
+      message: o.message ?? 'waiting to start',
+    });
+    return this.control(job, o.cancel);
+  }
+
+  /** `cancel` null: the job is already registered (task kinds register when queued). */
+  private control(job: Job, cancel: (() => void) | null): JobControl {
+    let last = job;
+    let lastPersist = 0;
+    let startedMs: number | null = null;
+    let resolve!: (j: Job) => void;
+    const finished = new Promise<Job>((r) => (resolve = r));
+    let ended = false;
+    const keep = (j: Job | undefined): void => {
+      if (j) last = j;
+    };
+    const c: JobControl = {
+      id: job.id,
+      finished,
+      current: () => this.ctx.store.jobs.get(job.id) ?? last,
+      start: (message) => {
+        if (ended || startedMs !== null) return;
+        startedMs = Date.now();
+        keep(
+          this.write(job.id, {
+            status: 'running',
+            started_at: this.now(),
+            ...(message !== undefined ? { message } : {}),
+          }),
+        );
+      },
+      progress: (p) => {
+        if (ended) return;
+        if (startedMs === null) c.start();
+        const elapsed = (Date.now() - (startedMs ?? Date.now())) / 1000;
+        const eta =
+          p.eta_seconds !== undefined
+            ? p.eta_seconds
+            : p.done > 0 && p.total >= p.done
+              ? Math.round((elapsed * (p.total - p.done)) / p.done)
+              : null;
+        const next: Job = {
+          ...last,
+          done: p.done,
+          total: p.total,
+          eta_seconds: eta,
+          ...(p.message !== undefined ? { message: p.message } : {}),
+          updated_at: this.now(),
+        };
+        last = next;
+        if (Date.now() - lastPersist >= PERSIST_MS || p.done === p.total) {
+          lastPersist = Date.now();
+          keep(this.ctx.store.jobs.update(job.id, next, next.updated_at));
+        }
+        this.events.emit(next);
+      },
+      finish: (status, end = {}) => {
+        if (ended) return last;
+        ended = true;
+        this.live.delete(job.id);
+        // A driver may write progress rows itself (an import, in its item transactions).
+        try {
+          last = this.ctx.store.jobs.get(job.id) ?? last;
+        } catch {
+          // closing store: keep what we know
+        }
+        const at = this.now();
+        const patch: JobPatch = {
+          status,
+          done: last.done,
+          total: last.total,
+          eta_seconds: status === 'completed' ? 0 : null,
+          finished_at: at,
+          ...(end.message !== undefined ? { message: end.message } : {}),
+          ...(end.error !== undefined ? { error: end.error } : {}),
+          ...(end.result !== undefined ? { result: end.result } : {}),
+        };
+        let final: Job = { ...last, ...patch, updated_at: at };
+        try {
+          final = this.ctx.store.jobs.update(job.id, patch, at) ?? final;
+        } catch (err) {
+          // The store may be closing under us; subscribers and waiters still get the end.
+          this.ctx.logger.error({ err, jobId: job.id }, 'could not record the end of a job');
+        }
+        last = final;
+        this.events.emit(final);
+        resolve(final);
+        this.notifyIdle();
+        return final;
+      },
+    };
+    if (cancel) this.live.set(job.id, { kind: job.kind, cancel, finished });
+    return c;
+  }
+
+  /** Queues a job of a task kind; it runs in its own worker thread when its turn comes. */
+  submit<I>(kind: JobKind, o: { projectId: string; subjectId: string; input: I }): Job {
+    if (this.closed) throw new AppError('conflict', 'Assay is shutting down; no job can start');
+    const d = this.decl(kind);
+    if (d.execution.thread !== 'task') throw new Error(`${kind} is a driven kind`);
+    const job = this.insert(kind, o.projectId, { subject_id: o.subjectId }, o.input);
+    this.enqueue(job);
+    return job;
+  }
+
+  private enqueue(job: Job): void {
+    const q = this.queues.get(job.kind) ?? [];
+    this.queues.set(job.kind, q);
+    let resolve!: (j: Job) => void;
+    const finished = new Promise<Job>((r) => (resolve = r));
+    let handle: TaskHandle | null = null;
+    let cancelled = false;
+    const entry: Queued = {
+      id: job.id,
+      launch: (input) => {
+        const running = this.write(job.id, {
+          status: 'running',
+          started_at: this.now(),
+          message: 'running',
+        });
+        if (!running) return null; // its project went while it waited
+        this.decl(job.kind).started?.(running);
+        const c = this.control(running, null);
+        handle = runTaskWorker(
+          this.moduleOf(job.kind),
+          input,
+          (p) => c.progress(p),
+          this.opts.taskHoldMs,
+        );
+        return handle.done.then(async (out) => {
+          if (!out.ok && !out.expected && !cancelled)
+            this.ctx.logger.warn({ jobId: job.id, error: out.error }, `${job.kind} job failed`);
+          const end: TaskEnd<unknown> = out.ok
+            ? { ok: true, value: out.value }
+            : {
+                ok: false,
+                error: cancelled
+                  ? 'cancelled'
+                  : out.expected
+                    ? out.error
+                    : 'the job could not be completed',
+                cancelled,
+              };
+          resolve(await this.endTask(c.current(), end, c));
+        });
+      },
+    };
+    q.push(entry);
+    this.live.set(job.id, {
+      kind: job.kind,
+      finished,
+      cancel: () => {
+        cancelled = true;
+        const i = q.indexOf(entry);
+        if (i < 0) return handle?.cancel(CANCEL_GRACE_MS);
+        q.splice(i, 1);
+        void this.endTask(job, { ok: false, error: 'cancelled', cancelled: true }).then(resolve);
+      },
+    });
+    // After the current tick, so the caller has returned the pending job first.
+    setImmediate(() => this.pump(job.kind));
+  }
+
+  private moduleOf(kind: JobKind): string {
+    const e = this.decl(kind).execution;
+    if (e.thread !== 'task') throw new Error(`${kind} is a driven kind`);
+    return e.module;
+  }
+
+  private async endTask(job: Job, end: TaskEnd<unknown>, c?: JobControl): Promise<Job> {
+    const d = this.decl(job.kind);
+    if (!end.ok) await d.cleanup?.(job).catch(() => undefined);
+    let result: JobOutcome | null = null;
+    try {
+      result = d.finished?.(job, end, this.ctx.store.jobs.spec(job.id)) ?? null;
+    } catch (err) {
+      this.ctx.logger.error({ err, jobId: job.id }, 'could not record the end of a task');
+    }
+    const status: EndStatus = end.ok ? 'completed' : end.cancelled ? 'cancelled' : 'failed';
+    const message = end.ok ? 'completed' : end.cancelled ? 'cancelled by the user' : end.error;
+    const tail = { message, error: end.ok ? null : end.error, result };
+    return (c ?? this.control(job, null)).finish(status, tail);
+  }
+
+  private pump(kind: JobKind): void {
+    const e = this.decl(kind).execution;
+    const limit = e.thread === 'task' ? e.concurrency : 1;
+    const q = this.queues.get(kind) ?? [];
+    while ((this.running.get(kind) ?? 0) < limit && q.length > 0 && !this.closed) {
+      const next = q.shift() as Queued;
+      const done = next.launch(this.ctx.store.jobs.spec(next.id));
+      if (!done) {
+        this.live.delete(next.id);
+        continue;
+      }
+      this.running.set(kind, (this.running.get(kind) ?? 0) + 1);
+      void done.finally(() => {
+        this.running.set(kind, (this.running.get(kind) ?? 1) - 1);
+        this.pump(kind);
+      });
+    }
+    this.notifyIdle();
+  }
+
+  /** Cancels a job of any kind; returns its row once final (as it is, if it had ended). */
+  async cancel(jobId: string): Promise<Job | undefined> {
+    const entry = this.live.get(jobId);
+    if (!entry) return this.ctx.store.jobs.get(jobId);
+    entry.cancel();
+    return entry.finished;
+  }
+
+  get(jobId: string): Job {
+    const job = this.ctx.store.jobs.get(jobId);
+    if (!job) throw notFound(`job ${jobId}`);
+    return job;
+  }
+
+  list(filter: JobFilter, page: number, pageSize: number) {
+    const total = this.ctx.store.jobs.count(filter);
+    return {
+      items: this.ctx.store.jobs.list(filter, pageSize, (page - 1) * pageSize),
+      total,
+      page,
+      page_size: pageSize,
+      total_pages: Math.ceil(total / pageSize),
+    };
+  }
+
+  activeCount(kinds?: readonly JobKind[]): number {
+    return [...this.live.values()].filter((l) => !kinds || kinds.includes(l.kind)).length;
+  }
+
+  /** Resolves once no job of these kinds is queued or running. */
+  async idle(kinds: readonly JobKind[]): Promise<void> {
+    while (this.activeCount(kinds) > 0) {
+      await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    }
+  }
+
+  private notifyIdle(): void {
+    for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  /**
+   * Start-up, once: every job a previous process left pending or running is cleaned up by its
+   * kind, then marked `interrupted` or, where the kind resumes, queued again from its spec.
+   * Returns how many were interrupted and how many resumed.
+   */
+  async recover(): Promise<{ interrupted: number; resumed: number }> {
+    const left = this.ctx.store.jobs.unfinished();
+    const counts = { interrupted: 0, resumed: 0 };
+    for (const d of this.decls.values()) await d.recover?.(left.filter((j) => j.kind === d.kind));
+    for (const job of left) {
+      const d = this.decls.get(job.kind);
+      await d?.cleanup?.(job).catch(() => undefined);
+      if (
+        d?.crash.after === 'resume' &&
+        d.execution.thread === 'task' &&
+        this.ctx.store.jobs.spec(job.id) !== undefined
+      ) {
+        const again = this.write(job.id, {
+          status: 'pending',
+          done: 0,
+          eta_seconds: null,
+          started_at: null,
+          message: d.crash.message,
+        });
+        if (again) this.enqueue(again);
+        counts.resumed++;
+      } else {
+        this.write(job.id, {
+          status: 'interrupted',
+          eta_seconds: null,
+          finished_at: this.now(),
+          message: d?.crash.message ?? 'interrupted: the app stopped during this job',
+          error: d?.crash.message ?? 'interrupted: the app stopped during this job',
+        });
+        counts.interrupted++;
+      }
+    }
+    return counts;
+  }
+
+  /**
+   * No new task starts; running tasks finish. Queued ones stay `pending` in the store, and the
+   * next start runs them (kinds that resume) or marks them interrupted.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const q of this.queues.values()) {
+      for (const entry of q.splice(0)) this.live.delete(entry.id);
+    }
+    const kinds = [...this.decls.values()]
+      .filter((d) => d.execution.thread === 'task')
+      .map((d) => d.kind);
+    await this.idle(kinds);
+  }
+}
