@@ -8,12 +8,13 @@ export interface TaskProgress {
 }
 
 /**
- * Where a kind executes. `task`: the runner runs it in a worker thread of its own, from a module
- * under core/jobs/tasks exporting `runTask(input, io)`. `driven`: the kind has its own thread and
- * protocol (the import worker, the dedicated trainer) and reports to its job through a JobControl.
+ * Where a kind executes. `task`: the runner runs it on the task thread (one worker thread, one
+ * task at a time, in order), from a module under core/jobs/tasks exporting `runTask(input, io)`.
+ * `driven`: the kind has its own thread and protocol (the import worker, the dedicated trainer)
+ * and reports to its job through a JobControl.
  */
 export type JobExecution =
-  | { readonly thread: 'task'; readonly module: string; readonly concurrency: number }
+  | { readonly thread: 'task'; readonly module: string }
   | { readonly thread: 'driven'; readonly by: string };
 
 /** What the runner does with a job a previous process left pending or running. */
@@ -41,10 +42,11 @@ export interface JobKindDecl<I = unknown, R = unknown> {
   /** What `done`/`total` count, for listings and logs. */
   readonly progressUnit: 'files' | 'epochs' | 'items' | 'steps';
   /**
-   * What cancel does: `terminate` ends the worker (outputs are written atomically, and `cleanup`
-   * removes what it left); `graceful` asks the driver to stop (a trainer finishes its batch).
+   * What cancel does: `abandon` stops a task at its next progress check and `cleanup` removes
+   * what it wrote (its outputs are written atomically); `graceful` asks the driver to stop (a
+   * trainer finishes its batch and checkpoints; an import finishes its in-flight files).
    */
-  readonly cancel: 'terminate' | 'graceful';
+  readonly cancel: 'abandon' | 'graceful';
   readonly crash: CrashPolicy;
   /** Removes what an unfinished job leaves (temp files, partial outputs); after cancel and crash. */
   cleanup?(job: Job): Promise<void>;

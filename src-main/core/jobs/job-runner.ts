@@ -5,7 +5,7 @@ import type { JobFilter, JobPatch } from '../store/index.js';
 import type { ServiceContext } from '../services/context.js';
 import type { JobEvents } from '../services/job-events.js';
 import type { JobKindDecl, TaskEnd, TaskProgress } from './job-kind.js';
-import { runTaskWorker, type TaskHandle } from './task-host.js';
+import { TaskThread } from './task-host.js';
 
 export type EndStatus = Extract<JobStatus, 'completed' | 'failed' | 'cancelled' | 'interrupted'>;
 
@@ -81,16 +81,20 @@ const newJobId = (taken: (id: string) => boolean): string => {
 export class JobRunner {
   private readonly decls = new Map<JobKind, JobKindDecl>();
   private readonly live = new Map<string, Live>();
-  private readonly queues = new Map<JobKind, Queued[]>();
-  private readonly running = new Map<JobKind, number>();
+  /** Task jobs of every kind wait here, in order, for the one task thread. */
+  private readonly queue: Queued[] = [];
+  private running = 0;
+  private readonly thread: TaskThread;
   private readonly idleWaiters: (() => void)[] = [];
   private closed = false;
 
   constructor(
     private readonly ctx: ServiceContext,
     private readonly events: JobEvents,
-    private readonly opts: JobRunnerOptions = {},
-  ) {}
+    opts: JobRunnerOptions = {},
+  ) {
+    this.thread = new TaskThread(opts.taskHoldMs);
+  }
 
   declare<I, R>(decl: JobKindDecl<I, R>): void {
     if (this.decls.has(decl.kind)) throw new Error(`job kind ${decl.kind} is declared twice`);
@@ -253,12 +257,10 @@ export class JobRunner {
   }
 
   private enqueue(job: Job): void {
-    const q = this.queues.get(job.kind) ?? [];
-    this.queues.set(job.kind, q);
+    const q = this.queue;
     let resolve!: (j: Job) => void;
     const finished = new Promise<Job>((r) => (resolve = r));
-    let handle: TaskHandle | null = null;
-    let cancelled = false;
+    let started = false;
     const entry: Queued = {
       id: job.id,
       launch: (input) => {
@@ -268,30 +270,28 @@ export class JobRunner {
           message: 'running',
         });
         if (!running) return null; // its project went while it waited
+        started = true;
         this.decl(job.kind).started?.(running);
         const c = this.control(running, null);
-        handle = runTaskWorker(
-          this.moduleOf(job.kind),
-          input,
-          (p) => c.progress(p),
-          this.opts.taskHoldMs,
-        );
-        return handle.done.then(async (out) => {
-          if (!out.ok && !out.expected && !cancelled)
-            this.ctx.logger.warn({ jobId: job.id, error: out.error }, `${job.kind} job failed`);
-          const end: TaskEnd<unknown> = out.ok
-            ? { ok: true, value: out.value }
-            : {
-                ok: false,
-                error: cancelled
-                  ? 'cancelled'
-                  : out.expected
-                    ? out.error
-                    : 'the job could not be completed',
-                cancelled,
-              };
-          resolve(await this.endTask(c.current(), end, c));
-        });
+        const module = this.moduleOf(job.kind);
+        return this.thread
+          .run(job.id, module, input, (p) => c.progress(p))
+          .then(async (out) => {
+            if (!out.ok && !out.expected && !out.cancelled)
+              this.ctx.logger.warn({ jobId: job.id, error: out.error }, `${job.kind} job failed`);
+            const end: TaskEnd<unknown> = out.ok
+              ? { ok: true, value: out.value }
+              : {
+                  ok: false,
+                  error: out.cancelled
+                    ? 'cancelled'
+                    : out.expected
+                      ? out.error
+                      : 'the job could not be completed',
+                  cancelled: out.cancelled,
+                };
+            resolve(await this.endTask(c.current(), end, c));
+          });
       },
     };
     q.push(entry);
@@ -299,15 +299,15 @@ export class JobRunner {
       kind: job.kind,
       finished,
       cancel: () => {
-        cancelled = true;
+        if (started) return this.thread.cancel(job.id);
         const i = q.indexOf(entry);
-        if (i < 0) return handle?.cancel(CANCEL_GRACE_MS);
+        if (i < 0) return;
         q.splice(i, 1);
         void this.endTask(job, { ok: false, error: 'cancelled', cancelled: true }).then(resolve);
       },
     });
     // After the current tick, so the caller has returned the pending job first.
-    setImmediate(() => this.pump(job.kind));
+    setImmediate(() => this.pump());
   }
 
   private moduleOf(kind: JobKind): string {
@@ -331,21 +331,18 @@ export class JobRunner {
     return (c ?? this.control(job, null)).finish(status, tail);
   }
 
-  private pump(kind: JobKind): void {
-    const e = this.decl(kind).execution;
-    const limit = e.thread === 'task' ? e.concurrency : 1;
-    const q = this.queues.get(kind) ?? [];
-    while ((this.running.get(kind) ?? 0) < limit && q.length > 0 && !this.closed) {
-      const next = q.shift() as Queued;
+  private pump(): void {
+    while (this.running === 0 && this.queue.length > 0 && !this.closed) {
+      const next = this.queue.shift() as Queued;
       const done = next.launch(this.ctx.store.jobs.spec(next.id));
       if (!done) {
         this.live.delete(next.id);
         continue;
       }
-      this.running.set(kind, (this.running.get(kind) ?? 0) + 1);
+      this.running++;
       void done.finally(() => {
-        this.running.set(kind, (this.running.get(kind) ?? 1) - 1);
-        this.pump(kind);
+        this.running--;
+        this.pump();
       });
     }
     this.notifyIdle();
@@ -437,12 +434,11 @@ export class JobRunner {
    */
   async close(): Promise<void> {
     this.closed = true;
-    for (const q of this.queues.values()) {
-      for (const entry of q.splice(0)) this.live.delete(entry.id);
-    }
+    for (const entry of this.queue.splice(0)) this.live.delete(entry.id);
     const kinds = [...this.decls.values()]
       .filter((d) => d.execution.thread === 'task')
       .map((d) => d.kind);
     await this.idle(kinds);
+    await this.thread.close();
   }
 }

@@ -1,55 +1,91 @@
+import type { Worker } from 'node:worker_threads';
 import type { TaskProgress } from './job-kind.js';
 import { spawnWorker } from './spawn-worker.js';
-import type { TaskMessage, TaskWorkerData } from './task-worker.js';
-
-export interface TaskHandle {
-  /** Settles (never rejects) once the thread has exited, with how the task ended. */
-  readonly done: Promise<TaskOutcome>;
-  /** Asks the task to stop; the thread is terminated if it has not ended after `graceMs`. */
-  cancel(graceMs: number): void;
-}
+import type { TaskCommand, TaskMessage } from './task-worker.js';
 
 export type TaskOutcome =
   | { readonly ok: true; readonly value: unknown }
-  | { readonly ok: false; readonly error: string; readonly expected: boolean };
+  | {
+      readonly ok: false;
+      readonly error: string;
+      readonly expected: boolean;
+      readonly cancelled: boolean;
+    };
 
-/** Runs one task module in a fresh worker thread, relaying its progress. */
-export function runTaskWorker(
-  module: string,
-  input: unknown,
-  onProgress: (p: TaskProgress) => void,
-  holdMs?: number,
-): TaskHandle {
-  const data: TaskWorkerData = { module, input, ...(holdMs ? { holdMs } : {}) };
-  const worker = spawnWorker(import.meta.url, 'task-worker', data);
-  let outcome: TaskOutcome | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  worker.on('message', (m: TaskMessage) => {
-    if (m.type === 'progress') onProgress(m.progress);
-    else if (m.type === 'result') outcome ??= { ok: true, value: m.value };
-    else outcome ??= { ok: false, error: m.message, expected: m.expected };
-  });
-  worker.on('error', (err) => {
-    outcome ??= { ok: false, error: `the task worker failed: ${err.message}`, expected: false };
-  });
-  const done = new Promise<TaskOutcome>((resolve) => {
-    worker.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve(
-        outcome ?? {
-          ok: false,
-          error: `the task worker stopped unexpectedly (exit code ${code})`,
-          expected: false,
-        },
+interface Pending {
+  readonly onProgress: (p: TaskProgress) => void;
+  readonly resolve: (o: TaskOutcome) => void;
+}
+
+/**
+ * The task thread, seen from the main thread: started on the first task, kept until `close`, and
+ * started again if it dies (a task that crashed it fails; the others go on).
+ */
+export class TaskThread {
+  private worker: Worker | null = null;
+  private readonly pending = new Map<string, Pending>();
+
+  constructor(private readonly holdMs?: number) {}
+
+  private thread(): Worker {
+    if (this.worker) return this.worker;
+    const w = spawnWorker(import.meta.url, 'task-worker', null);
+    w.on('message', (m: TaskMessage) => {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      if (m.type === 'progress') return p.onProgress(m.progress);
+      this.pending.delete(m.id);
+      p.resolve(
+        m.type === 'result'
+          ? { ok: true, value: m.value }
+          : { ok: false, error: m.message, expected: m.expected, cancelled: m.cancelled },
       );
     });
-  });
-  return {
-    done,
-    cancel(graceMs) {
-      worker.postMessage({ type: 'cancel' });
-      timer ??= setTimeout(() => void worker.terminate(), graceMs);
-      timer.unref();
-    },
-  };
+    const fail = (why: string): void => {
+      if (this.worker === w) this.worker = null;
+      for (const [id, p] of this.pending) {
+        this.pending.delete(id);
+        p.resolve({ ok: false, error: why, expected: false, cancelled: false });
+      }
+    };
+    w.on('error', (err) => fail(`the task thread failed: ${err.message}`));
+    w.on('exit', (code) => fail(`the task thread stopped (exit code ${code})`));
+    // Idle, it must not keep the process alive.
+    w.unref();
+    this.worker = w;
+    return w;
+  }
+
+  /** Runs one task; settles (never rejects) with how it ended. */
+  run(id: string, module: string, input: unknown, onProgress: (p: TaskProgress) => void) {
+    return new Promise<TaskOutcome>((resolve) => {
+      this.pending.set(id, {
+        onProgress,
+        resolve: (o) => {
+          if (this.pending.size === 0) this.worker?.unref();
+          resolve(o);
+        },
+      });
+      const w = this.thread();
+      w.ref();
+      const cmd: TaskCommand = { type: 'run', id, module, input, ...this.hold() };
+      w.postMessage(cmd);
+    });
+  }
+
+  private hold(): { holdMs?: number } {
+    return this.holdMs ? { holdMs: this.holdMs } : {};
+  }
+
+  /** The task stops at its next check (never terminated: the thread keeps its runtimes). */
+  cancel(id: string): void {
+    if (this.pending.has(id))
+      this.worker?.postMessage({ type: 'cancel', id } satisfies TaskCommand);
+  }
+
+  async close(): Promise<void> {
+    const w = this.worker;
+    this.worker = null;
+    await w?.terminate();
+  }
 }

@@ -1,31 +1,48 @@
 /**
- * worker_threads entry for every task kind: imports the kind's module from `tasks/`, calls its
- * `runTask(input, io)` and posts `TaskMessage`s. The parent posts `{ type: 'cancel' }` to ask it
- * to stop (tasks poll `io.cancelled()`; the runner terminates the thread after a grace period).
+ * worker_threads entry of the task thread: runs task jobs one after another, each by importing
+ * its kind's module from `tasks/` and calling `runTask(input, io)`. The thread lives as long as
+ * the runner: onnxruntime-node's addon registers once per process, so the one thread that loads
+ * it (evaluations and export checks both do) must be the one that keeps using it.
  */
-import { parentPort, threadId, workerData } from 'node:worker_threads';
+import { parentPort, threadId } from 'node:worker_threads';
 import { AppError } from '../errors.js';
 import type { TaskProgress } from './job-kind.js';
 
-export interface TaskWorkerData {
-  /** The module's file name under tasks/, without extension. */
-  readonly module: string;
-  readonly input: unknown;
-  /** Test hook, never set by the app: wait this long once the task has started. */
-  readonly holdMs?: number;
-}
-
 export interface TaskIO {
   progress(p: TaskProgress): void;
+  /** True once the job is cancelled: the task stops at its next check (throwing TaskCancelled). */
   cancelled(): boolean;
   /** This worker's thread id (never 0, the main thread's), reported in the job's result. */
   readonly threadId: number;
 }
 
+export class TaskCancelled extends Error {
+  constructor() {
+    super('cancelled');
+  }
+}
+
+export type TaskCommand =
+  | {
+      readonly type: 'run';
+      readonly id: string;
+      readonly module: string;
+      readonly input: unknown;
+      /** Test hook, never set by the app: wait this long once the task has started. */
+      readonly holdMs?: number;
+    }
+  | { readonly type: 'cancel'; readonly id: string };
+
 export type TaskMessage =
-  | { readonly type: 'progress'; readonly progress: TaskProgress }
-  | { readonly type: 'result'; readonly value: unknown }
-  | { readonly type: 'error'; readonly message: string; readonly expected: boolean };
+  | { readonly type: 'progress'; readonly id: string; readonly progress: TaskProgress }
+  | { readonly type: 'result'; readonly id: string; readonly value: unknown }
+  | {
+      readonly type: 'error';
+      readonly id: string;
+      readonly message: string;
+      readonly expected: boolean;
+      readonly cancelled: boolean;
+    };
 
 interface TaskModule {
   runTask(input: unknown, io: TaskIO): Promise<unknown>;
@@ -33,36 +50,47 @@ interface TaskModule {
 
 const port = parentPort;
 if (!port) throw new Error('task-worker.ts must run in a worker thread');
-
-let cancelled = false;
-port.on('message', (m: unknown) => {
-  if ((m as { type?: unknown } | null)?.type === 'cancel') cancelled = true;
-});
 const post = (m: TaskMessage): void => port.postMessage(m);
-const { module, input, holdMs } = workerData as TaskWorkerData;
 const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+const cancelled = new Set<string>();
+let chain: Promise<void> = Promise.resolve();
 
-try {
-  if (holdMs) {
-    post({ type: 'progress', progress: { done: 0, total: 1, message: 'starting' } });
-    await new Promise((resolve) => setTimeout(resolve, holdMs));
-  }
-  const mod = (await import(
-    new URL(`./tasks/${module}${ext}`, import.meta.url).href
-  )) as TaskModule;
-  const value = await mod.runTask(input, {
-    progress: (progress) => post({ type: 'progress', progress }),
-    cancelled: () => cancelled,
+async function run(cmd: Extract<TaskCommand, { type: 'run' }>): Promise<void> {
+  const { id } = cmd;
+  const io: TaskIO = {
+    progress: (progress) => {
+      if (cancelled.has(id)) throw new TaskCancelled();
+      post({ type: 'progress', id, progress });
+    },
+    cancelled: () => cancelled.has(id),
     threadId,
-  });
-  post({ type: 'result', value });
-} catch (err) {
-  // Expected failures (AppError) carry a message meant for the user; others are logged.
-  post({
-    type: 'error',
-    message: err instanceof Error ? err.message : String(err),
-    expected: err instanceof AppError,
-  });
-} finally {
-  port.close();
+  };
+  try {
+    if (cmd.holdMs) {
+      io.progress({ done: 0, total: 1, message: 'starting' });
+      await new Promise((resolve) => setTimeout(resolve, cmd.holdMs));
+    }
+    if (cancelled.has(id)) throw new TaskCancelled();
+    const url = new URL(`./tasks/${cmd.module}${ext}`, import.meta.url).href;
+    const mod = (await import(url)) as TaskModule;
+    const value = await mod.runTask(cmd.input, io);
+    if (cancelled.has(id)) throw new TaskCancelled();
+    post({ type: 'result', id, value });
+  } catch (err) {
+    // Expected failures (AppError) carry a message meant for the user; others are logged.
+    post({
+      type: 'error',
+      id,
+      message: err instanceof Error ? err.message : String(err),
+      expected: err instanceof AppError,
+      cancelled: cancelled.has(id),
+    });
+  } finally {
+    cancelled.delete(id);
+  }
 }
+
+port.on('message', (cmd: TaskCommand) => {
+  if (cmd.type === 'cancel') cancelled.add(cmd.id);
+  else chain = chain.then(() => run(cmd));
+});

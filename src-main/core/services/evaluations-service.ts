@@ -76,10 +76,10 @@ export function evaluationJobKind(
   const { store } = ctx;
   return {
     kind: 'evaluation',
-    execution: { thread: 'task', module: 'evaluation-task', concurrency: 1 },
+    execution: { thread: 'task', module: 'evaluation-task' },
     resumable: true,
     progressUnit: 'items',
-    cancel: 'terminate',
+    cancel: 'abandon',
     crash: { after: 'resume', message: 'resumed: the app stopped while this evaluation ran' },
     async cleanup(job) {
       const rec = job.subject_id
@@ -88,8 +88,10 @@ export function evaluationJobKind(
       if (!rec) return;
       const file = resultsPathOf(ctx, rec);
       const names = await readdir(path.dirname(file)).catch(() => [] as string[]);
-      const temp = names.filter((n) => n.startsWith(`.${rec.id}.json.`) && n.endsWith('.tmp'));
-      await Promise.all(temp.map((n) => rm(path.join(path.dirname(file), n), { force: true })));
+      const left = names.filter(
+        (n) => n === `${rec.id}.json` || (n.startsWith(`.${rec.id}.json.`) && n.endsWith('.tmp')),
+      );
+      await Promise.all(left.map((n) => rm(path.join(path.dirname(file), n), { force: true })));
     },
     started(job) {
       if (job.subject_id) store.evaluations.update(job.subject_id, { status: 'running' });

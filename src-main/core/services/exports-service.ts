@@ -101,19 +101,22 @@ export function exportJobKind(ctx: ServiceContext): JobKindDecl<ExportTaskInput,
   const { store } = ctx;
   return {
     kind: 'export',
-    execution: { thread: 'task', module: 'export-task', concurrency: 1 },
+    execution: { thread: 'task', module: 'export-task' },
     resumable: true,
     progressUnit: 'steps',
-    cancel: 'terminate',
+    cancel: 'abandon',
     crash: { after: 'resume', message: 'resumed: the app stopped while this export was written' },
-    // A terminated writer can leave its temp file (.<id>.zip.<random>.tmp) beside the ZIP.
+    // A process killed mid-write leaves its temp file (.<id>.zip.<random>.tmp) beside the ZIP.
     async cleanup(job) {
       const rec = job.subject_id ? store.exports.get(job.project_id, job.subject_id) : undefined;
       if (!rec) return;
       const dir = path.dirname(zipPathOf(ctx, rec));
       const names = await readdir(dir).catch(() => [] as string[]);
-      const temp = names.filter((n) => n.startsWith(`.${rec.id}.zip.`) && n.endsWith('.tmp'));
-      await Promise.all(temp.map((n) => rm(path.join(dir, n), { force: true })));
+      // The ZIP too: a job that did not complete may have renamed it into place just before.
+      const left = names.filter(
+        (n) => n === `${rec.id}.zip` || (n.startsWith(`.${rec.id}.zip.`) && n.endsWith('.tmp')),
+      );
+      await Promise.all(left.map((n) => rm(path.join(dir, n), { force: true })));
     },
     started(job) {
       if (job.subject_id) store.exports.update(job.subject_id, { status: 'running' });
