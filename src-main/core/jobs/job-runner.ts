@@ -348,6 +348,17 @@ export class JobRunner {
     this.notifyIdle();
   }
 
+  /**
+   * Runs a task module on the task thread as a step of a driven job (no job row of its own);
+   * resolves with its value, rejects with AppError (expected failures) or Error.
+   */
+  async execute<R>(module: string, input: unknown): Promise<R> {
+    const id = `step-${randomBytes(6).toString('hex')}`;
+    const out = await this.thread.run(id, module, input, () => undefined);
+    if (out.ok) return out.value as R;
+    throw out.expected ? new AppError('unprocessable', out.error) : new Error(out.error);
+  }
+
   /** Cancels a job of any kind; returns its row once final (as it is, if it had ended). */
   async cancel(jobId: string): Promise<Job | undefined> {
     const entry = this.live.get(jobId);

@@ -68,7 +68,9 @@ async function run(cmd: Extract<TaskCommand, { type: 'run' }>): Promise<void> {
   try {
     if (cmd.holdMs) {
       io.progress({ done: 0, total: 1, message: 'starting' });
-      await new Promise((resolve) => setTimeout(resolve, cmd.holdMs));
+      for (let t = 0; t < cmd.holdMs && !cancelled.has(id); t += 20) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
     }
     if (cancelled.has(id)) throw new TaskCancelled();
     const url = new URL(`./tasks/${cmd.module}${ext}`, import.meta.url).href;

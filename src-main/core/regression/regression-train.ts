@@ -7,7 +7,8 @@ import { runDirOf } from '../services/training-data.js';
 import { writeFileAtomic } from '../workspace/atomic-write.js';
 import { safeJoin } from '../workspace/layout.js';
 import { learningCurveSvg, predictionsSvg, svgToPng } from './charts.js';
-import { type Evaluation, evaluateRun, readSplitTable } from './regression-evaluate.js';
+import type { RegressionEvaluateInput } from '../jobs/tasks/regression-evaluate-task.js';
+import type { Evaluation } from './regression-evaluate.js';
 import type { RegressionDeps } from './regression-service.js';
 
 const TERMINAL = new Set<Run['status']>(['completed', 'failed', 'stopped', 'interrupted']);
@@ -98,13 +99,6 @@ export async function trainOnProject(
   }
   const started = await deps.ops.startRun({ project_id: projectId, exp_id: exp.id });
   opts.onProgress(started.run_id, 0, null);
-  // The test rows are read while the run trains (in its own thread): the evaluation waits less.
-  const splitTable = readSplitTable({
-    table: safeJoin(ctx.layout.projectDir(projectId), table.blobPath),
-    ratios: split.ratios,
-    seed: split.seed,
-  });
-  splitTable.catch(() => undefined); // awaited by the evaluation, which reports its failure
   const run = await waitRun(deps, projectId, started.run_id, (e, eta) =>
     opts.onProgress(started.run_id, e, eta),
   );
@@ -134,11 +128,15 @@ export async function trainOnProject(
   );
   let evaluation: Evaluation;
   try {
-    evaluation = await evaluateRun({
+    // On the task thread: loading the checkpoint loads tfjs, which the main thread never does.
+    const step: RegressionEvaluateInput = {
       runDir: runDirOf(ctx, projectId, run.run_id),
       runId: run.run_id,
-      split: splitTable,
-    });
+      table: safeJoin(ctx.layout.projectDir(projectId), table.blobPath),
+      ratios: { ...split.ratios },
+      seed: split.seed,
+    };
+    evaluation = await deps.jobs.execute<Evaluation>('regression-evaluate-task', step);
   } catch (err) {
     await curve.catch(() => undefined);
     throw new AppError('internal', `Training failed: ${(err as Error).message}`);
