@@ -123,7 +123,7 @@ export async function createWorkstation(
   const runs = new RunManager(ctx, runEvents, deps.startTraining ?? noTrainer, deps.training);
   runs.attachJobs(jobs);
   // Every kind of background work, declared once; recovery below is the one crash path.
-  jobs.declare(importJobKind);
+  jobs.declare(importJobKind(ctx));
   jobs.declare(trainingJobKind(runs));
   jobs.declare(evaluationJobKind(ctx));
   jobs.declare(exportJobKind(ctx));
@@ -148,7 +148,7 @@ export async function createWorkstation(
     ...datasetOps,
     ...createSplitsService(ctx, datasetJson),
     ...createJobsService(ctx, jobs),
-    ...createSystemService(ctx, { activeJobs: () => imports.activeCount, probe: deps.probe }),
+    ...createSystemService(ctx, { activeJobs: () => jobs.activeCount(), probe: deps.probe }),
     ...createExperimentsService(ctx, runs),
     ...createRunsService(ctx, runs),
     ...exportsService.ops,

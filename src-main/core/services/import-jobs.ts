@@ -1,3 +1,5 @@
+import { readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
 import type { Job } from '../../../src-shared/contract/index.js';
 import { AppError } from '../errors.js';
 import type { ImportSource, ImportSpec, ImportWorkerMessage } from '../workspace/import-types.js';
@@ -16,17 +18,27 @@ export const INTERRUPTED_JOB_ERROR = 'interrupted: the app stopped during this j
 /**
  * The `import` job kind: its own worker thread decodes and stores files (import-runner.ts); this
  * side writes items and progress (ImportRun). Cancel lets the worker finish its in-flight files;
- * after a crash the job reads interrupted: the items it recorded stay (each batch is one
- * transaction), blobs without an item are unreferenced, and staged uploads are swept at start.
+ * after a crash the job reads interrupted: the items it recorded stay (each batch and the job's
+ * progress are one transaction), and the worker's folders under tmp/ are removed.
  */
-export const importJobKind: JobKindDecl = {
-  kind: 'import',
-  execution: { thread: 'driven', by: 'the import worker (core/jobs/import-runner.ts)' },
-  resumable: false,
-  progressUnit: 'files',
-  cancel: 'graceful',
-  crash: { after: 'interrupted', message: INTERRUPTED_JOB_ERROR },
-};
+export function importJobKind(ctx: ServiceContext): JobKindDecl {
+  return {
+    kind: 'import',
+    execution: { thread: 'driven', by: 'the import worker (core/jobs/import-runner.ts)' },
+    resumable: false,
+    progressUnit: 'files',
+    cancel: 'graceful',
+    crash: { after: 'interrupted', message: INTERRUPTED_JOB_ERROR },
+    // At start-up no import runs: every import work folder is a dead worker's.
+    async recover() {
+      const names = await readdir(ctx.layout.tmpDir).catch(() => [] as string[]);
+      const dirs = names.filter((n) => n.startsWith('import-'));
+      await Promise.all(
+        dirs.map((n) => rm(path.join(ctx.layout.tmpDir, n), { recursive: true, force: true })),
+      );
+    },
+  };
+}
 
 export type RunImportWorker = (
   spec: ImportSpec,
