@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Job, JobKind, JobOutcome, JobStatus } from '../../../src-shared/contract/jobs.js';
-import { AppError, notFound } from '../errors.js';
-import type { JobFilter, JobPatch } from '../store/index.js';
+import { AppError } from '../errors.js';
+import type { JobPatch } from '../store/index.js';
 import type { ServiceContext } from '../services/context.js';
 import type { JobEvents } from '../services/job-events.js';
-import type { JobKindDecl, TaskEnd, TaskProgress } from './job-kind.js';
+import type { JobKindDecl, TaskEnd } from './job-kind.js';
+import { createJobControl, type JobControl } from './job-control.js';
 import { TaskThread } from './task-host.js';
+
+export type { JobControl } from './job-control.js';
 
 export type EndStatus = Extract<JobStatus, 'completed' | 'failed' | 'cancelled' | 'interrupted'>;
 
@@ -16,22 +19,6 @@ export interface OpenJobOptions {
   readonly message?: string;
   /** What cancelling this job does; the driver then ends it with `finish`. */
   readonly cancel: () => void;
-}
-
-/** A driven job's handle: its driver reports progress and the end through it. */
-export interface JobControl {
-  readonly id: string;
-  current(): Job;
-  /** Moves the job to `running` (once), with its start time. */
-  start(message?: string): void;
-  /** `eta_seconds` omitted: estimated from the pace since the start. */
-  progress(p: TaskProgress & { readonly eta_seconds?: number | null }): void;
-  finish(
-    status: EndStatus,
-    end?: { message?: string; error?: string | null; result?: Job['result'] },
-  ): Job;
-  /** Settles with the final row once `finish` has run. */
-  readonly finished: Promise<Job>;
 }
 
 export interface JobRunnerOptions {
@@ -51,19 +38,6 @@ interface Live {
   readonly finished: Promise<Job>;
 }
 
-/** Progress rows are rewritten at most this often (events go out on every report). */
-const PERSIST_MS = 250;
-/** A cancelled task may take this long to notice before its thread is terminated. */
-const CANCEL_GRACE_MS = 2000;
-const TERMINAL: ReadonlySet<JobStatus> = new Set([
-  'completed',
-  'failed',
-  'cancelled',
-  'interrupted',
-]);
-
-export const isTerminalJob = (job: Job): boolean => TERMINAL.has(job.status);
-
 const newJobId = (taken: (id: string) => boolean): string => {
   for (;;) {
     const id = `job-${randomBytes(4).toString('hex')}`;
@@ -73,10 +47,10 @@ const newJobId = (taken: (id: string) => boolean): string => {
 
 /**
  * The one job system: every kind is declared (job-kind.ts), every job is a row of `jobs`, every
- * change goes out through JobEvents (SSE and IPC subscribe there). Task kinds run here, each job
- * in a worker thread of its own, `concurrency` at a time per kind; driven kinds (imports, training
- * runs) run on their own threads and report through a JobControl. Crash recovery happens once,
- * in `recover()`, at start-up.
+ * change goes out through JobEvents (SSE and IPC subscribe there). Task kinds run here, in order,
+ * on the task thread (task-host.ts); driven kinds (imports, training runs, regression training)
+ * run on their own threads and report through a JobControl. Crash recovery happens once, in
+ * `recover()`, at start-up.
  */
 export class JobRunner {
   private readonly decls = new Map<JobKind, JobKindDecl>();
@@ -158,91 +132,11 @@ export class JobRunner {
 
   /** `cancel` null: the job is already registered (task kinds register when queued). */
   private control(job: Job, cancel: (() => void) | null): JobControl {
-    let last = job;
-    let lastPersist = 0;
-    let startedMs: number | null = null;
-    let resolve!: (j: Job) => void;
-    const finished = new Promise<Job>((r) => (resolve = r));
-    let ended = false;
-    const keep = (j: Job | undefined): void => {
-      if (j) last = j;
-    };
-    const c: JobControl = {
-      id: job.id,
-      finished,
-      current: () => this.ctx.store.jobs.get(job.id) ?? last,
-      start: (message) => {
-        if (ended || startedMs !== null) return;
-        startedMs = Date.now();
-        keep(
-          this.write(job.id, {
-            status: 'running',
-            started_at: this.now(),
-            ...(message !== undefined ? { message } : {}),
-          }),
-        );
-      },
-      progress: (p) => {
-        if (ended) return;
-        if (startedMs === null) c.start();
-        const elapsed = (Date.now() - (startedMs ?? Date.now())) / 1000;
-        const eta =
-          p.eta_seconds !== undefined
-            ? p.eta_seconds
-            : p.done > 0 && p.total >= p.done
-              ? Math.round((elapsed * (p.total - p.done)) / p.done)
-              : null;
-        const next: Job = {
-          ...last,
-          done: p.done,
-          total: p.total,
-          eta_seconds: eta,
-          ...(p.message !== undefined ? { message: p.message } : {}),
-          updated_at: this.now(),
-        };
-        last = next;
-        if (Date.now() - lastPersist >= PERSIST_MS || p.done === p.total) {
-          lastPersist = Date.now();
-          keep(this.ctx.store.jobs.update(job.id, next, next.updated_at));
-        }
-        this.events.emit(next);
-      },
-      finish: (status, end = {}) => {
-        if (ended) return last;
-        ended = true;
-        this.live.delete(job.id);
-        // A driver may write progress rows itself (an import, in its item transactions).
-        try {
-          last = this.ctx.store.jobs.get(job.id) ?? last;
-        } catch {
-          // closing store: keep what we know
-        }
-        const at = this.now();
-        const patch: JobPatch = {
-          status,
-          done: last.done,
-          total: last.total,
-          eta_seconds: status === 'completed' ? 0 : null,
-          finished_at: at,
-          ...(end.message !== undefined ? { message: end.message } : {}),
-          ...(end.error !== undefined ? { error: end.error } : {}),
-          ...(end.result !== undefined ? { result: end.result } : {}),
-        };
-        let final: Job = { ...last, ...patch, updated_at: at };
-        try {
-          final = this.ctx.store.jobs.update(job.id, patch, at) ?? final;
-        } catch (err) {
-          // The store may be closing under us; subscribers and waiters still get the end.
-          this.ctx.logger.error({ err, jobId: job.id }, 'could not record the end of a job');
-        }
-        last = final;
-        this.events.emit(final);
-        resolve(final);
-        this.notifyIdle();
-        return final;
-      },
-    };
-    if (cancel) this.live.set(job.id, { kind: job.kind, cancel, finished });
+    const c = createJobControl(this.ctx, this.events, job, () => {
+      this.live.delete(job.id);
+      this.notifyIdle();
+    });
+    if (cancel) this.live.set(job.id, { kind: job.kind, cancel, finished: c.finished });
     return c;
   }
 
@@ -365,23 +259,6 @@ export class JobRunner {
     if (!entry) return this.ctx.store.jobs.get(jobId);
     entry.cancel();
     return entry.finished;
-  }
-
-  get(jobId: string): Job {
-    const job = this.ctx.store.jobs.get(jobId);
-    if (!job) throw notFound(`job ${jobId}`);
-    return job;
-  }
-
-  list(filter: JobFilter, page: number, pageSize: number) {
-    const total = this.ctx.store.jobs.count(filter);
-    return {
-      items: this.ctx.store.jobs.list(filter, pageSize, (page - 1) * pageSize),
-      total,
-      page,
-      page_size: pageSize,
-      total_pages: Math.ceil(total / pageSize),
-    };
   }
 
   activeCount(kinds?: readonly JobKind[]): number {

@@ -33,12 +33,8 @@ import { createSplitsService } from './splits-service.js';
 import { createSystemService } from './system-service.js';
 import { RunEvents } from './training-events.js';
 import { createExperimentsService } from './training-experiments.js';
-import {
-  RunManager,
-  trainingJobKind,
-  type RunManagerOptions,
-  type StartTraining,
-} from './training-manager.js';
+import { trainingJobKind } from './training-jobs.js';
+import { RunManager, type RunManagerOptions, type StartTraining } from './training-manager.js';
 import { createRunsService } from './training-runs.js';
 
 export { INTERRUPTED_JOB_ERROR } from './import-jobs.js';

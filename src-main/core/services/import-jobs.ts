@@ -118,15 +118,16 @@ export class ImportJobs {
     const { layout, limits } = this.ctx;
     requireProject(this.ctx, projectId);
     this.assertIdle(projectId, 'start another import');
-    let run: ImportRun | undefined;
+    // The job's cancel reaches the run, which needs the job's row: created in that order.
+    const ref: { run?: ImportRun } = {};
     const control = this.jobs.open('import', {
       projectId,
       message: 'waiting to start',
-      cancel: () => run?.cancel(),
+      cancel: () => ref.run?.cancel(),
     });
     const job: Job = control.current();
     // Registered before the first await, so a second request in the same tick sees the conflict.
-    run = new ImportRun(
+    const run = new ImportRun(
       this.ctx,
       this.events,
       this.datasetJson,
@@ -134,6 +135,7 @@ export class ImportJobs {
       control,
       options.cleanup ?? [],
     );
+    ref.run = run;
     const entry: ActiveImport = {
       jobId: job.id,
       projectId,

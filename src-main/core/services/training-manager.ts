@@ -1,8 +1,8 @@
 import type { RunProgress, RunStatus } from '../../../src-shared/contract/training.js';
 import type { TrainerEvent, TrainingHandle, TrainJob } from '../engine/trainer/training-runner.js';
 import { AppError } from '../errors.js';
-import type { JobKindDecl } from '../jobs/job-kind.js';
-import type { EndStatus, JobControl, JobRunner } from '../jobs/job-runner.js';
+import type { JobRunner } from '../jobs/job-runner.js';
+import { RunJobs } from './training-jobs.js';
 import type { RunPatch } from '../store/index.js';
 import { nowIso, type ServiceContext } from './context.js';
 import { recordEpoch } from './training-checkpoints.js';
@@ -61,34 +61,6 @@ interface ActiveRun extends QueueEntry {
 
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
-/** A run's end as its job's status: a user's stop is a cancel; the rest map one to one. */
-const JOB_END: Record<Exclude<RunStatus, 'pending' | 'running'>, EndStatus> = {
-  completed: 'completed',
-  failed: 'failed',
-  stopped: 'cancelled',
-  interrupted: 'interrupted',
-};
-
-/**
- * The `training` job kind: one job per start or resume of a run, executed by the dedicated
- * trainer thread (RunManager drives it). Cancel stops the run gracefully (its last checkpoint
- * stays); after a crash the job and its run read `interrupted` and the run can be resumed.
- */
-export function trainingJobKind(runs: RunManager): JobKindDecl {
-  return {
-    kind: 'training',
-    execution: { thread: 'driven', by: 'the trainer thread (training-runner.ts)' },
-    resumable: true,
-    progressUnit: 'epochs',
-    cancel: 'graceful',
-    crash: { after: 'interrupted', message: INTERRUPTED_AT_START },
-    // Runs of workspaces older than the jobs table have no job: the runs table is swept too.
-    recover: () => {
-      runs.recoverInterrupted();
-    },
-  };
-}
-
 /**
  * One training at a time on this machine: further runs wait in a FIFO queue (status `pending`
  * with a `queue_position`). The trainer works in a worker thread; this side owns SQLite: each
@@ -104,10 +76,8 @@ export class RunManager implements LiveRunState {
   private readonly stopTimeoutMs: number;
   private readonly closeTimeoutMs: number;
   private readonly prewarmTimer: NodeJS.Timeout;
-  /** The job of each queued or live run. */
-  private readonly jobOf = new Map<string, JobControl>();
-  private readonly epochsDone = new Map<string, number>();
-  private jobs: JobRunner | null = null;
+  /** Each queued or live run is a job of kind `training`. */
+  private readonly jobs = new RunJobs();
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -142,12 +112,7 @@ export class RunManager implements LiveRunState {
 
   /** Runs become jobs of kind `training` once the runner is attached (create-workstation). */
   attachJobs(jobs: JobRunner): void {
-    this.jobs = jobs;
-  }
-
-  /** The job of a queued or live run, if any. */
-  jobId(runId: string): string | null {
-    return this.jobOf.get(runId)?.id ?? null;
+    this.jobs.attach(jobs);
   }
 
   progress(runId: string): RunProgress | null {
@@ -167,20 +132,15 @@ export class RunManager implements LiveRunState {
   enqueue(entry: QueueEntry): void {
     if (this.closed) throw new AppError('conflict', 'Assay is shutting down; no run can start');
     this.queue.push(entry);
-    if (this.jobs) {
-      const rec = this.ctx.store.runs.get(entry.projectId, entry.runId);
-      const done = entry.resume ? (rec?.last?.epoch ?? 0) : 0;
-      this.epochsDone.set(entry.runId, done);
-      const control = this.jobs.open('training', {
-        projectId: entry.projectId,
-        subjectId: entry.runId,
-        total: rec?.config.epochs ?? 0,
-        message: entry.resume ? 'resume queued' : 'queued',
-        cancel: () => void this.stop(entry.runId),
-      });
-      if (done > 0) control.progress({ done, total: rec?.config.epochs ?? 0, eta_seconds: null });
-      this.jobOf.set(entry.runId, control);
-    }
+    const rec = this.ctx.store.runs.get(entry.projectId, entry.runId);
+    this.jobs.queued({
+      projectId: entry.projectId,
+      runId: entry.runId,
+      epochs: rec?.config.epochs ?? 0,
+      done: entry.resume ? (rec?.last?.epoch ?? 0) : 0,
+      resume: entry.resume,
+      cancel: () => void this.stop(entry.runId),
+    });
     this.emitStatus(entry.projectId, entry.runId);
     this.pump();
   }
@@ -264,10 +224,7 @@ export class RunManager implements LiveRunState {
     const rec = store.runs.get(entry.projectId, entry.runId);
     if (rec?.status !== 'pending') {
       // Deleted or stopped while it waited: its job ends with it.
-      this.jobOf
-        .get(entry.runId)
-        ?.finish('cancelled', { message: 'the run went before it started' });
-      this.jobOf.delete(entry.runId);
+      this.jobs.ended(entry.runId, 'gone', null);
       return;
     }
     let built: ReturnType<typeof buildTrainJob>;
@@ -298,7 +255,7 @@ export class RunManager implements LiveRunState {
       markFinished,
     };
     this.active = active;
-    this.jobOf.get(entry.runId)?.start('training');
+    this.jobs.started(entry.runId);
     store.runs.update(entry.runId, {
       status: 'running',
       startedAt: rec.startedAt ?? nowIso(this.ctx),
@@ -338,12 +295,7 @@ export class RunManager implements LiveRunState {
         return;
       case 'progress': {
         a.progress = e.progress;
-        this.jobOf.get(a.runId)?.progress({
-          done: this.epochsDone.get(a.runId) ?? 0,
-          total: e.progress.epochs,
-          eta_seconds: e.progress.eta_seconds,
-          message: e.progress.phase,
-        });
+        this.jobs.progress(a.runId, e.progress);
         this.events.emit({ type: 'progress', run_id: a.runId, progress: e.progress });
         const now = Date.now();
         if (now - a.lastPersist >= this.progressPersistMs) {
@@ -353,7 +305,7 @@ export class RunManager implements LiveRunState {
         return;
       }
       case 'epoch':
-        this.epochsDone.set(a.runId, e.metrics.epoch);
+        this.jobs.epoch(a.runId, e.metrics.epoch);
         if (recordEpoch(this.ctx, a.projectId, a.runId, e.metrics, e.isBest)) {
           this.events.emit({ type: 'epoch', run_id: a.runId, metrics: e.metrics });
         }
@@ -412,20 +364,7 @@ export class RunManager implements LiveRunState {
 
   private settleRow(projectId: string, runId: string, patch: RunPatch): void {
     this.ctx.store.runs.update(runId, { ...patch, finishedAt: nowIso(this.ctx) });
-    const control = this.jobOf.get(runId);
-    const status = patch.status;
-    if (control && status && status !== 'pending' && status !== 'running') {
-      this.jobOf.delete(runId);
-      const done = this.epochsDone.get(runId) ?? 0;
-      this.epochsDone.delete(runId);
-      const total = control.current().total;
-      control.progress({ done, total, eta_seconds: status === 'completed' ? 0 : null });
-      control.finish(JOB_END[status], {
-        message: patch.message ?? status,
-        error: status === 'failed' ? (patch.message ?? 'the run failed') : null,
-        result: { run_id: runId, epochs_done: done },
-      });
-    }
+    if (patch.status) this.jobs.ended(runId, patch.status, patch.message);
     this.emitStatus(projectId, runId);
   }
 

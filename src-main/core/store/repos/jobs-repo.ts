@@ -81,9 +81,14 @@ export function createJobsRepo(db: Db): JobsRepo {
   const where = (f: JobFilter): { sql: string; args: string[]; key: string } => {
     const parts: string[] = [];
     const args: string[] = [];
-    if (f.kind !== undefined) (parts.push('kind = ?'), args.push(f.kind));
-    if (f.status !== undefined) (parts.push('status = ?'), args.push(f.status));
-    if (f.projectId !== undefined) (parts.push('project_id = ?'), args.push(f.projectId));
+    const add = (sql: string, value: string | undefined): void => {
+      if (value === undefined) return;
+      parts.push(sql);
+      args.push(value);
+    };
+    add('kind = ?', f.kind);
+    add('status = ?', f.status);
+    add('project_id = ?', f.projectId);
     const sql = parts.length === 0 ? '' : `WHERE ${parts.join(' AND ')}`;
     return { sql, args, key: parts.join('&') };
   };
