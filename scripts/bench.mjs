@@ -8,7 +8,7 @@
 //                  accuracy after the same epochs
 //   inference      per zoo architecture: onnxruntime-node (our ONNX export) vs TensorFlow.js, one-item
 //                  latency p50/p99 and batch throughput, plus the exporter's parity (bench/inference.ts)
-//   audio-cnn, api-latency, regression-friedman   hooks: bench/<name>.mjs, run when present
+//   audio-cnn, api-latency, regression-friedman, regression-reset   hooks: bench/<name>.mjs, run when present
 //                  (each writes its own result file; regression-friedman writes regression.json:
 //                  Friedman #1, Assay's MLP vs scikit-learn's MLPRegressor)
 //
@@ -38,7 +38,8 @@ const { values } = parseArgs({
   options: {
     only: {
       type: 'string',
-      default: 'conv-layer,fashion-mnist,inference,audio-cnn,api-latency,regression-friedman',
+      default:
+        'conv-layer,fashion-mnist,inference,audio-cnn,api-latency,regression-friedman,regression-reset',
     },
     full: { type: 'boolean', default: false },
     train: { type: 'string' },
@@ -297,6 +298,7 @@ const steps = [
   ['audio-cnn', () => hook('audio-cnn')],
   ['api-latency', () => hook('api-latency')],
   ['regression-friedman', () => hook('regression-friedman', 'regression')],
+  ['regression-reset', () => hook('regression-reset')],
 ];
 let failed = false;
 for (const [name, step] of steps) {
