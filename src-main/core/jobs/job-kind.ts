@@ -9,7 +9,8 @@ export interface TaskProgress {
 
 /**
  * Where a kind executes. `task`: the runner runs it on the task thread (one worker thread, one
- * task at a time, in order), from a module under core/jobs/tasks exporting `runTask(input, io)`.
+ * task at a time, in order), from a module exporting `runTask(input, io)`: its name under
+ * core/jobs/tasks, or its file URL.
  * `driven`: the kind has its own thread and protocol (the import worker, the dedicated trainer)
  * and reports to its job through a JobControl.
  */

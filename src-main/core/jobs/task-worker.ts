@@ -73,7 +73,10 @@ async function run(cmd: Extract<TaskCommand, { type: 'run' }>): Promise<void> {
       }
     }
     if (cancelled.has(id)) throw new TaskCancelled();
-    const url = new URL(`./tasks/${cmd.module}${ext}`, import.meta.url).href;
+    // A kind's module: a name under tasks/, or a file URL (a kind declared outside core/jobs).
+    const url = cmd.module.startsWith('file:')
+      ? cmd.module
+      : new URL(`./tasks/${cmd.module}${ext}`, import.meta.url).href;
     const mod = (await import(url)) as TaskModule;
     const value = await mod.runTask(cmd.input, io);
     if (cancelled.has(id)) throw new TaskCancelled();

@@ -32,7 +32,6 @@ export interface EvaluationsService {
   idle(): Promise<void>;
 }
 
-export const INTERRUPTED_EVALUATION = 'the app stopped while this evaluation was running';
 
 function newEvalId(taken: (id: string) => boolean): string {
   for (;;) {

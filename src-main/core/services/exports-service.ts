@@ -28,7 +28,6 @@ export interface ExportsService {
   idle(): Promise<void>;
 }
 
-export const INTERRUPTED_EXPORT = 'the app stopped while this export was being written';
 /** The formats export-package.ts writes (kept here so the main thread never loads that module). */
 const EXPORT_FORMATS = ['onnx', 'tfjs'] as const;
 
