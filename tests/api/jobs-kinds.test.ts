@@ -15,12 +15,13 @@ import { classImages, writeTree } from './helpers/media.js';
 import {
   createProject,
   expectError,
+  listen,
   okData,
   openTestApp,
   waitForJob,
   type TestApp,
 } from './helpers/test-app.js';
-import { sleep, tinyConfig, trainTinyRun } from './training-helpers.js';
+import { readEventStream, sleep, tinyConfig, trainTinyRun } from './training-helpers.js';
 
 // Native addons this (main) thread loads: onnxruntime's must never be one of them.
 const dlopened: string[] = [];
@@ -204,11 +205,19 @@ describe('one job system, every kind', () => {
     );
     const job = await waitStatus(t, (await jobOf(t, 'training', run_id)).id, 'running');
     expect(job).toMatchObject({ kind: 'training', project_id: pid, total: 200, resumable: true });
+    // Its events stream over SSE like an import's, and close after the end.
+    const server = await listen(t.app);
+    const stream = readEventStream(server.port, `/api/jobs/${job.id}/events`);
     const cancelled = okData(await request(t.app).post(`/api/jobs/${job.id}/cancel`), Job);
     expect(cancelled.status).toBe('cancelled');
     expect(cancelled.done).toBeLessThan(200);
     const run = okData(await request(t.app).get(`/api/training/${pid}/runs/${run_id}`), Run);
     expect(run.status).toBe('stopped');
+    const { events } = await stream;
+    await server.close();
+    expect(events.at(-1)?.event).toBe('done');
+    expect(Job.parse(JSON.parse(events.at(-1)?.data ?? '{}')).status).toBe('cancelled');
+    expect(events.slice(0, -1).every((e) => e.event === 'progress')).toBe(true);
   });
 
   it("keeps an import's result small and pages every per-file error", async () => {
