@@ -111,13 +111,17 @@ export function ImportProgress({ projectId }: { readonly projectId: string }) {
       </div>
       {errors.length > 0 && (
         <details className="import-errors" open={errors.length <= 5}>
-          <summary>{plural(errors.length, 'file')} could not be imported</summary>
+          <summary>{plural(result?.failed ?? errors.length, 'file')} could not be imported</summary>
           <ul data-testid="import-errors">
             {errors.map((e) => (
               <li key={`${e.file}:${e.code}`} data-testid="import-error-row">
                 <code>{e.file}</code> — {e.message}
               </li>
             ))}
+            {/* The job keeps the first few; the rest are paged by the job's errors operation. */}
+            {result !== null && result.failed > errors.length && (
+              <li data-testid="import-errors-more">… and {result.failed - errors.length} more</li>
+            )}
           </ul>
         </details>
       )}
