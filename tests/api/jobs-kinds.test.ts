@@ -99,9 +99,12 @@ describe('one job system, every kind', () => {
       Export,
     );
     const exportJob = await jobOf(t, 'export', exported.export_id);
+    const exportSeen: Job[] = [];
+    const offExport = t.ws.onJob(exportJob.id, (j) => exportSeen.push(j));
     const evalEnd = await waitForJob(t.app, evalJob.id);
     const exportEnd = await waitForJob(t.app, exportJob.id);
     off();
+    offExport();
     expect(evalEnd).toMatchObject({ status: 'completed', resumable: true, error: null });
     expect(exportEnd).toMatchObject({ status: 'completed', resumable: true, error: null });
     // Progress went out while it ran: items scored, never going backwards, then the end.
@@ -110,6 +113,9 @@ describe('one job system, every kind', () => {
     const dones = running.map((j) => j.done);
     expect(dones).toEqual([...dones].sort((a, b) => a - b));
     expect(seen.at(-1)?.status).toBe('completed');
+    // The export waited behind the evaluation, then reported its steps: writing, written.
+    expect(exportSeen.map((j) => j.status)).toContain('running');
+    expect(exportSeen.at(-1)).toMatchObject({ status: 'completed', done: 1, total: 1 });
     // The work ran on the task thread (a worker: thread id ≠ 0), and this thread never loaded
     // TensorFlow.js (it registers its engine on globalThis) nor onnxruntime's native addon.
     const threadOf = (j: Job): unknown => (j.result as Record<string, unknown> | null)?.thread_id;

@@ -10,32 +10,18 @@ import {
   type RegressionUploadResponse,
 } from '../../../src-shared/contract/regression.js';
 import { AppError } from '../errors.js';
-import type { JobKindDecl } from '../jobs/job-kind.js';
 import type { JobControl, JobRunner } from '../jobs/job-runner.js';
 import { requireProject, type ServiceContext } from '../services/context.js';
 import type { StagedFile } from '../workspace/import-types.js';
 import { writeFileAtomic } from '../workspace/atomic-write.js';
 import { decodeModel, encodeModel, predictOne, type RegressionModel } from './model-file.js';
 import { trainOnProject } from './regression-train.js';
+
+export { regressionTrainingJobKind } from './regression-train.js';
 import { clearDir, listDir, storeUpload } from './regression-upload.js';
 
 const FAMILY = 'tabular-regression';
 export const OUTPUT_FILES = ['model.pkl', 'learning_curve.png', 'predictions_plot.png'] as const;
-
-/**
- * The `regression-training` job kind: one `/train` call, driven here over a training run (the
- * trainer thread) and then the test score and the plots. Cancel (a `/reset`) stops the run; the
- * model file and plots are written only after a run completes, each atomically, so a cancelled or
- * crashed training leaves the previous outputs or none.
- */
-export const regressionTrainingJobKind: JobKindDecl = {
-  kind: 'regression-training',
-  execution: { thread: 'driven', by: 'a training run on the trainer thread' },
-  resumable: false,
-  progressUnit: 'epochs',
-  cancel: 'graceful',
-  crash: { after: 'interrupted', message: 'interrupted: the app stopped during this training' },
-};
 
 export interface RegressionDeps {
   readonly ops: OperationHandlers;
@@ -81,7 +67,11 @@ export function createRegressionService(
   };
   let training: RegressionState['training'] = null;
   /** The `/train` in progress: `/reset` cancels it instead of waiting behind it. */
-  let trainingJob: { control: JobControl; cancel(): void; runId: string | null } | null = null;
+  let trainingJob: {
+    control: JobControl;
+    cancel(reason: string): void;
+    runId: string | null;
+  } | null = null;
 
   const projectId = async (): Promise<string> => {
     for (const p of ctx.store.projects.list()) {
@@ -148,17 +138,17 @@ export function createRegressionService(
         const out = dirs(id).outputs;
         const epochs = parsed.data.epochs;
         training = { run_id: null, epoch: 0, epochs, eta_seconds: null };
-        let cancelled = false;
+        let cancelled: string | null = null;
         const job: NonNullable<typeof trainingJob> = {
           runId: null,
           control: deps.jobs.open('regression-training', {
             projectId: id,
             total: epochs,
             message: 'starting',
-            cancel: () => job.cancel(),
+            cancel: () => job.cancel('the job was cancelled'),
           }),
-          cancel() {
-            cancelled = true;
+          cancel(reason) {
+            cancelled ??= reason;
             if (job.runId)
               void deps.ops.stopRun({ project_id: id, run_id: job.runId }).catch(() => undefined);
           },
@@ -170,11 +160,11 @@ export function createRegressionService(
             projectId: id,
             input: parsed.data,
             outputs: out,
-            cancelled: () => cancelled,
+            cancelled: () => cancelled !== null,
             onProgress: (runId, epoch, eta) => {
               if (job.runId === null) {
                 job.runId = runId;
-                if (cancelled) job.cancel();
+                if (cancelled) job.cancel(cancelled);
               }
               training = {
                 run_id: runId,
@@ -212,12 +202,12 @@ export function createRegressionService(
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
           job.control.finish(cancelled ? 'cancelled' : 'failed', {
-            message: cancelled ? 'cancelled by /reset' : message,
+            message: cancelled ? `cancelled: ${cancelled}` : message,
             error: cancelled ? null : message,
             result: { run_id: job.runId },
           });
           if (cancelled) {
-            throw new AppError('conflict', 'Training cancelled: the dataset was reset meanwhile');
+            throw new AppError('conflict', `Training cancelled: ${cancelled}`);
           }
           throw err;
         } finally {
@@ -261,7 +251,7 @@ export function createRegressionService(
 
     // A training in progress is cancelled, not waited for: its run stops at the next batch.
     reset: () => {
-      trainingJob?.cancel();
+      trainingJob?.cancel('the dataset was reset');
       return exclusive(async () => {
         const id = await projectId();
         const d = dirs(id);

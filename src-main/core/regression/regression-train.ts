@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Run } from '../../../src-shared/contract/index.js';
 import type { RegressionModelInfo } from '../../../src-shared/contract/regression.js';
 import { AppError } from '../errors.js';
+import type { JobKindDecl } from '../jobs/job-kind.js';
 import type { ServiceContext } from '../services/context.js';
 import { runDirOf } from '../services/training-data.js';
 import { writeFileAtomic } from '../workspace/atomic-write.js';
@@ -10,6 +11,21 @@ import { learningCurveSvg, predictionsSvg, svgToPng } from './charts.js';
 import type { RegressionEvaluateInput } from '../jobs/tasks/regression-evaluate-task.js';
 import type { Evaluation } from './regression-evaluate.js';
 import type { RegressionDeps } from './regression-service.js';
+
+/**
+ * The `regression-training` job kind: one `/train` call, driven here over a training run (the
+ * trainer thread) and then the test score and the plots. Cancel (a `/reset`) stops the run; the
+ * model file and plots are written only after a run completes, each atomically, so a cancelled or
+ * crashed training leaves the previous outputs or none.
+ */
+export const regressionTrainingJobKind: JobKindDecl = {
+  kind: 'regression-training',
+  execution: { thread: 'driven', by: 'a training run on the trainer thread' },
+  resumable: false,
+  progressUnit: 'epochs',
+  cancel: 'graceful',
+  crash: { after: 'interrupted', message: 'interrupted: the app stopped during this training' },
+};
 
 const TERMINAL = new Set<Run['status']>(['completed', 'failed', 'stopped', 'interrupted']);
 
