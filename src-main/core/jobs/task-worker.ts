@@ -1,8 +1,9 @@
 /**
  * worker_threads entry of the task thread: runs task jobs one after another, each by importing
  * its kind's module from `tasks/` and calling `runTask(input, io)`. The thread lives as long as
- * the runner: onnxruntime-node's addon registers once per process, so the one thread that loads
- * it (evaluations and export checks both do) must be the one that keeps using it.
+ * the runner: once every thread that loaded onnxruntime-node's addon has exited, no new thread
+ * can load it ("Module did not self-register", onnxruntime-node 1.x on Node 20), so the thread
+ * that evaluations and export checks load it in must stay.
  */
 import { parentPort, threadId } from 'node:worker_threads';
 import { AppError } from '../errors.js';
