@@ -32,7 +32,6 @@ export interface EvaluationsService {
   idle(): Promise<void>;
 }
 
-
 function newEvalId(taken: (id: string) => boolean): string {
   for (;;) {
     const id = `eval-${randomBytes(4).toString('hex')}`;
