@@ -163,14 +163,6 @@ export class ImportJobs {
     return job;
   }
 
-  /** Cancels the job if it is running; returns its row once final (or as it is, if already over). */
-  async cancel(jobId: string): Promise<Job | undefined> {
-    const entry = [...this.active.values()].find((a) => a.jobId === jobId);
-    if (!entry) return this.ctx.store.jobs.get(jobId);
-    entry.cancel();
-    return entry.finished;
-  }
-
   /** Cancels this project's import, if any, and waits until it has stopped. */
   async stopProject(projectId: string): Promise<void> {
     const entry = this.active.get(projectId);
