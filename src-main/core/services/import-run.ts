@@ -35,6 +35,7 @@ export class ImportRun {
   private readonly firstErrors: ImportFileError[] = [];
   private failed = 0;
   private saved = 0;
+  private startedMs: number | null = null;
   /** Blobs of items refused for a taken name; removed at the end unless another item uses them. */
   private readonly refusedBlobs = new Map<string, string | null>();
   private imported = 0;
@@ -86,6 +87,7 @@ export class ImportRun {
     if (this.status === 'pending') {
       this.status = 'running';
       this.control.start();
+      this.startedMs = Date.now();
     }
     switch (m.type) {
       case 'total':
@@ -197,12 +199,18 @@ export class ImportRun {
   }
 
   private snapshot() {
+    const seconds = (Date.now() - (this.startedMs ?? Date.now())) / 1000;
     return {
       status: this.status,
       done: this.done,
       total: this.total,
       message: this.message,
       result: this.result(),
+      // From the pace so far: files left at the rate files have gone.
+      eta_seconds:
+        this.done > 0 && this.total >= this.done
+          ? Math.round((seconds * (this.total - this.done)) / this.done)
+          : null,
     };
   }
 
