@@ -364,7 +364,9 @@ export class RunManager implements LiveRunState {
 
   private settleRow(projectId: string, runId: string, patch: RunPatch): void {
     this.ctx.store.runs.update(runId, { ...patch, finishedAt: nowIso(this.ctx) });
-    if (patch.status) this.jobs.ended(runId, patch.status, patch.message);
+    // A run the app stopped on its way out reads stopped (resumable); its job, interrupted.
+    const status = this.closed && patch.status === 'stopped' ? 'interrupted' : patch.status;
+    if (status) this.jobs.ended(runId, status, patch.message);
     this.emitStatus(projectId, runId);
   }
 
