@@ -8,7 +8,8 @@
 //                  accuracy after the same epochs
 //   inference      per zoo architecture: onnxruntime-node (our ONNX export) vs TensorFlow.js, one-item
 //                  latency p50/p99 and batch throughput, plus the exporter's parity (bench/inference.ts)
-//   audio-cnn, api-latency, predict, regression-friedman   hooks: bench/<name>.mjs, run when present
+//   audio-cnn, api-latency, predict, regression-friedman, regression-reset
+//                  hooks: bench/<name>.mjs, run when present
 //                  (each writes its own result file; regression-friedman writes regression.json:
 //                  Friedman #1, Assay's MLP vs scikit-learn's MLPRegressor)
 //
@@ -38,7 +39,8 @@ const { values } = parseArgs({
   options: {
     only: {
       type: 'string',
-      default: 'conv-layer,fashion-mnist,inference,audio-cnn,api-latency,predict,regression-friedman',
+      default:
+        'conv-layer,fashion-mnist,inference,audio-cnn,api-latency,predict,regression-friedman,regression-reset',
     },
     full: { type: 'boolean', default: false },
     train: { type: 'string' },
@@ -298,6 +300,7 @@ const steps = [
   ['api-latency', () => hook('api-latency')],
   ['predict', () => hook('predict')],
   ['regression-friedman', () => hook('regression-friedman', 'regression')],
+  ['regression-reset', () => hook('regression-reset')],
 ];
 let failed = false;
 for (const [name, step] of steps) {

@@ -27,6 +27,8 @@ export interface ServerOptions {
   readonly allowRemote?: boolean;
   readonly logger?: Logger;
   readonly limits?: Partial<ImportLimits>;
+  /** Test hook, never set by the app: every task job waits this long after it starts. */
+  readonly taskHoldMs?: number;
 }
 
 export interface RunningServer {
@@ -164,6 +166,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     version,
     logger,
     ...(opts.limits ? { limits: opts.limits } : {}),
+    ...(opts.taskHoldMs ? { taskHoldMs: opts.taskHoldMs } : {}),
   });
   let api: ServingApi;
   try {
@@ -223,6 +226,10 @@ async function main(): Promise<void> {
     ...(values.host ? { host: values.host } : {}),
     ...(values['ui-dir'] ? { uiDir: path.resolve(values['ui-dir']) } : {}),
     ...(values['allow-remote'] ? { allowRemote: true } : {}),
+    // Test hook (the crash tests kill a server while a task job runs): never set by the app.
+    ...(process.env.ASSAY_TEST_TASK_HOLD_MS
+      ? { taskHoldMs: Number(process.env.ASSAY_TEST_TASK_HOLD_MS) }
+      : {}),
   });
   logger.info(
     { url: server.url, workspace: server.workspaceDir },

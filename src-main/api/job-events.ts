@@ -4,7 +4,12 @@ import type { Workstation } from '../core/workstation.js';
 import { serveEventStream } from './event-stream.js';
 import { flattenParams, parseWith } from './operation-router.js';
 
-const TERMINAL: ReadonlySet<JobStatus> = new Set(['completed', 'failed', 'cancelled']);
+const TERMINAL: ReadonlySet<JobStatus> = new Set([
+  'completed',
+  'failed',
+  'cancelled',
+  'interrupted',
+]);
 
 export const isTerminal = (job: Job): boolean => TERMINAL.has(job.status);
 

@@ -17,7 +17,7 @@ export interface HttpClientOptions {
   readonly pollIntervalMs?: number;
 }
 
-const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
+const TERMINAL = new Set(['completed', 'failed', 'cancelled', 'interrupted']);
 
 function networkError(): WorkstationError {
   return new WorkstationError('network', 'Cannot reach the workstation server. Is it running?');

@@ -52,7 +52,7 @@ interface ImportState {
 }
 
 const toasts = () => useToastStore.getState();
-const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
+const TERMINAL = new Set(['completed', 'failed', 'cancelled', 'interrupted']);
 let unsubscribe: (() => void) | null = null;
 
 function busy(phase: ImportPhase): boolean {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { JobIdParams, Job } from './jobs.js';
+import { JobErrorPage, JobErrorsQuery, JobIdParams, JobPage, Job, ListJobsQuery } from './jobs.js';
 import { CreateProjectInput, Project, ProjectIdParams, UpdateProjectInput } from './projects.js';
 import {
   DatasetInfo,
@@ -391,10 +391,18 @@ export const operations = {
     response: Deleted,
   },
 
+  listJobs: {
+    method: 'GET',
+    path: '/api/jobs',
+    summary: 'List background jobs of every kind (filter by kind, status, project), newest first',
+    tag: 'Jobs',
+    query: ListJobsQuery,
+    response: JobPage,
+  },
   getJob: {
     method: 'GET',
     path: '/api/jobs/:job_id',
-    summary: 'Get a background job (imports): progress and result',
+    summary: 'Get a background job (any kind): progress, ETA and result',
     tag: 'Jobs',
     params: JobIdParams,
     response: Job,
@@ -406,6 +414,15 @@ export const operations = {
     tag: 'Jobs',
     params: JobIdParams,
     response: Job,
+  },
+  listJobErrors: {
+    method: 'GET',
+    path: '/api/jobs/:job_id/errors',
+    summary: "An import job's per-file errors, paged",
+    tag: 'Jobs',
+    params: JobIdParams,
+    query: JobErrorsQuery,
+    response: JobErrorPage,
   },
 
   health: {

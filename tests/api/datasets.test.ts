@@ -1,4 +1,5 @@
 // Section 2 of training-platform.md: datasets (local import, listing, files, info, clear).
+import { importResultOf } from '../../src-shared/contract/jobs.js';
 import path from 'node:path';
 import sharp from 'sharp';
 import request from 'supertest';
@@ -56,7 +57,7 @@ beforeAll(async () => {
   expect(job.status).toBe('completed');
   expect(job.result?.imported).toBe(11);
   expect(job.result?.duplicates).toBe(1);
-  const failed = new Map(job.result?.errors.map((e) => [e.file, e]));
+  const failed = new Map(importResultOf(job)?.errors.map((e) => [e.file, e]));
   expect([...failed.keys()].sort()).toEqual(['bird/bomb.png', 'bird/song.wav', 'dog/broken.jpg']);
   expect(job.result?.failed).toBe(3);
 });

@@ -142,7 +142,8 @@ describe('evaluation API', () => {
       batch_size: 32,
       item_count: 4,
     });
-    expect((await waitEval(created.eval_id)).status).toBe('completed');
+    const end = await waitEval(created.eval_id);
+    expect(end.status, end.message ?? '').toBe('completed');
   });
 
   it('refuses bad input with 4xx and stores nothing for it', async () => {

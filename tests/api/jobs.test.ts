@@ -123,6 +123,11 @@ describe('jobs', () => {
     expect(stream.events.slice(0, -1).every((e) => e.event === 'progress')).toBe(true);
     const dones = jobs.map((j) => j.done);
     expect(dones).toEqual([...dones].sort((a, b) => a - b));
+    // Progress carries an estimate of the time left once files have gone through; 0 at the end.
+    expect(jobs.some((j) => j.status === 'running' && j.done > 0 && j.eta_seconds !== null)).toBe(
+      true,
+    );
+    expect(jobs.at(-1)?.eta_seconds).toBe(0);
   });
 
   it('sends the finished job at once as `done` when subscribing late', async () => {

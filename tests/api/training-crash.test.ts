@@ -2,66 +2,17 @@
 // trains, restarted on the same workspace. The run must read `interrupted`, resume from its last
 // checkpoint, and end with every epoch 1..N stored exactly once, the earlier ones unchanged, and
 // with the same metrics as an uninterrupted run of the same experiment (fixed seed).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { Job, JobPage } from '../../src-shared/contract/jobs.js';
 import { Run, RunStarted, type EpochMetrics } from '../../src-shared/contract/training.js';
-import { sleep, tinyConfig, writeImageDataset } from './training-helpers.js';
+import { api, startServer, type ServerProcess as Server } from './helpers/server-process.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const EPOCHS = 10;
-
-interface Server {
-  readonly child: ChildProcess;
-  readonly base: string;
-  readonly exited: Promise<number | null>;
-}
-
-/** `node --import tsx src-main/server.ts --port 0 --workspace <dir>`; resolves once it listens. */
-async function startServer(workspace: string): Promise<Server> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src-main/server.ts', '--port', '0', '--workspace', workspace],
-    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  let output = '';
-  const base = await new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString('utf8');
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (m?.[1]) resolve(m[1]);
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    void exited.then((code) =>
-      reject(new Error(`server exited (${code}) before listening:\n${output}`)),
-    );
-  });
-  return { child, base, exited };
-}
-
-async function api<T extends z.ZodType>(
-  server: Server,
-  method: string,
-  urlPath: string,
-  schema: T,
-  body?: unknown,
-): Promise<z.output<T>> {
-  const res = await fetch(`${server.base}${urlPath}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await res.json()) as { status: string; data?: unknown };
-  if (res.status !== 200)
-    throw new Error(`${method} ${urlPath}: ${res.status} ${JSON.stringify(json)}`);
-  return schema.parse(json.data);
-}
+import { sleep, tinyConfig, writeImageDataset } from './training-helpers.js';
 
 let root: string;
 const servers: Server[] = [];
@@ -161,6 +112,10 @@ describe('a server killed mid-training', () => {
     const before: EpochMetrics[] = after.metrics.history;
     expect(before.length).toBeGreaterThanOrEqual(seen.metrics.history.length);
     expect(before.slice(0, seen.metrics.history.length)).toEqual(seen.metrics.history);
+    // The run's job reads interrupted too, and says it can be resumed.
+    const jobs = await api(server, 'GET', `/api/jobs?kind=training&project_id=${pid}`, JobPage);
+    const runJob = jobs.items.find((j) => j.subject_id === run_id);
+    expect(runJob).toMatchObject({ status: 'interrupted', resumable: true, total: EPOCHS });
 
     const resumed = await api(server, 'POST', `${runPath}/resume`, RunStarted);
     expect(['pending', 'running']).toContain(resumed.status);
@@ -176,6 +131,10 @@ describe('a server killed mid-training', () => {
     );
     expect(final.metrics.history.slice(0, before.length)).toEqual(before);
     expect(final.checkpoints.last?.epoch).toBe(EPOCHS);
+    // The resume was a job of its own, which completed.
+    const after2 = await api(server, 'GET', `/api/jobs?kind=training&project_id=${pid}`, JobPage);
+    const resumedJob = after2.items.find((j) => j.subject_id === run_id && j.id !== runJob?.id);
+    expect(Job.parse(resumedJob)).toMatchObject({ status: 'completed', done: EPOCHS });
 
     const { run_id: ref } = await api(
       server,

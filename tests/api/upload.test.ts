@@ -1,4 +1,5 @@
 // POST /api/datasets/:project_id/import/upload: multipart files, folders with relative names, ZIPs.
+import { importResultOf } from '../../src-shared/contract/jobs.js';
 import { readdir } from 'node:fs/promises';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -114,12 +115,12 @@ describe('upload import', () => {
     const job = await waitForJob(t.app, started.job_id);
     expect(job.status).toBe('completed');
     expect(job.result?.imported).toBe(3);
-    expect(job.result?.errors.map((e) => e.file).sort()).toEqual([
-      'ok/bomb.png',
-      'ok/broken.jpg',
-      'ok/fake.wav',
-    ]);
-    for (const e of job.result?.errors ?? []) expect(e.code.length).toBeGreaterThan(0);
+    expect(
+      importResultOf(job)
+        ?.errors.map((e) => e.file)
+        .sort(),
+    ).toEqual(['ok/bomb.png', 'ok/broken.jpg', 'ok/fake.wav']);
+    for (const e of importResultOf(job)?.errors ?? []) expect(e.code.length).toBeGreaterThan(0);
     expect((await listNames(p.id)).sort()).toEqual(['ok/ok-0.png', 'ok/ok-1.png', 'ok/tone.wav']);
     expect(await tmpEntries()).toEqual([]);
   });

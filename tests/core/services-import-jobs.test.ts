@@ -302,8 +302,9 @@ describe('import job orchestration (driven by a fake worker)', () => {
     );
     try {
       expect(await reopened.ops.getJob({ job_id: started.job_id })).toMatchObject({
-        status: 'failed',
+        status: 'interrupted',
         error: INTERRUPTED_JOB_ERROR,
+        resumable: false,
       });
     } finally {
       await reopened.close();

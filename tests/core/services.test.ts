@@ -1,3 +1,4 @@
+import { importResultOf } from '../../src-shared/contract/jobs.js';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -51,7 +52,7 @@ describe('workstation services, end to end with the real import worker', () => {
     const job = await importFolder(project.id);
     expect(job.status).toBe('completed');
     expect(job.result).toMatchObject({ imported: 12, duplicates: 1, failed: 1 });
-    expect(job.result?.errors.map((e) => e.file)).toEqual(['dog/broken.png']);
+    expect(importResultOf(job)?.errors.map((e) => e.file)).toEqual(['dog/broken.png']);
 
     const info = await ws.ops.getDataset({ project_id: project.id });
     expect(info).toMatchObject({

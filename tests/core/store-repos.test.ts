@@ -195,7 +195,7 @@ describe('repositories', () => {
     });
   });
 
-  it('jobs: insert, update, find, and fail what a previous process left running', () => {
+  it('jobs: insert, update, find, list, and what a previous process left running', () => {
     const job: Job = {
       id: 'job-00000001',
       kind: 'import',
@@ -206,8 +206,13 @@ describe('repositories', () => {
       message: '',
       result: null,
       error: null,
+      eta_seconds: null,
+      resumable: false,
+      subject_id: null,
       created_at: T,
       updated_at: T,
+      started_at: T,
+      finished_at: null,
     };
     store.jobs.insert(job);
     store.jobs.insert({ ...job, id: 'job-00000002', status: 'completed' });
@@ -226,12 +231,11 @@ describe('repositories', () => {
       'job-00000001',
     ]);
     expect(store.jobs.update('job-ffffffff', { done: 1 }, T)).toBeUndefined();
-    expect(store.jobs.failUnfinished('interrupted', T)).toBe(1);
-    expect(store.jobs.get('job-00000001')).toMatchObject({
-      status: 'failed',
-      error: 'interrupted',
-      done: 3,
-    });
+    expect(store.jobs.unfinished().map((j) => j.id)).toEqual(['job-00000001']);
+    expect(store.jobs.list({ status: 'completed' }, 10, 0).map((j) => j.id)).toEqual([
+      'job-00000002',
+    ]);
+    expect(store.jobs.count({ kind: 'import', projectId: P })).toBe(2);
     const result = { imported: 1, duplicates: 0, failed: 0, errors: [] };
     expect(store.jobs.update('job-00000002', { result }, T)?.result).toEqual(result);
     expect(store.jobs.get('job-00000002')?.result).toEqual(result);

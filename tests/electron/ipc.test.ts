@@ -2,6 +2,7 @@
 // Electron's ipcMain and WebContents are stood in for: the binary is not needed to test routing,
 // validation, sender checks and job forwarding.
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { importResultOf } from '../../src-shared/contract/jobs.js';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -170,7 +171,7 @@ describe('IPC handlers', () => {
     expect(await ok(IPC_JOB_SUBSCRIBE, { job_id: started.job_id })).toBeNull();
     const job = await finished(started.job_id);
     expect(job).toMatchObject({ status: 'completed', result: { imported: 3, failed: 1 } });
-    expect(job.result?.errors[0]?.file).toBe('dent/not-audio.wav');
+    expect(importResultOf(job)?.errors[0]?.file).toBe('dent/not-audio.wav');
 
     const info = await ok<{ classes: string[]; total_items: number }>(ipcChannel('getDataset'), {
       project_id: project.id,

@@ -72,8 +72,13 @@ const job = (id: string, status: Job['status']): Job => ({
   message: '',
   result: null,
   error: null,
+  eta_seconds: null,
+  resumable: false,
+  subject_id: null,
   created_at: '2026-01-01T00:00:00.000Z',
   updated_at: '2026-01-01T00:00:00.000Z',
+  started_at: null,
+  finished_at: null,
 });
 
 describe('preload bridge', () => {

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { ImportSpec, ImportWorkerMessage } from '../workspace/import-types.js';
 import type { ImportWorkerData } from './import-worker.js';
+import { spawnWorker } from './spawn-worker.js';
 
 export interface ImportHandle {
   /** Settles (never rejects) once the worker has exited and every temp file of the job is gone. */
@@ -28,7 +28,7 @@ export function runImportWorker(
 ): ImportHandle {
   const workDir = path.join(spec.tmpDir, `import-${randomBytes(6).toString('hex')}`);
   const data: ImportWorkerData = { spec, workDir };
-  const worker = spawnWorker(data);
+  const worker = spawnWorker(import.meta.url, 'import-worker', data);
 
   let open = true; // still delivering messages
   let terminal = false;
@@ -81,30 +81,6 @@ export function runImportWorker(
       cancelTimer.unref();
     },
   };
-}
-
-/**
- * The worker file beside this one: `.js` from dist. From sources (vitest, tsx) it is `.ts`, and
- * Node 20 ignores `--import tsx` in a Worker's execArgv ("Unknown file extension .ts", checked on
- * 20.20), so a tiny eval'd bootstrap registers tsx's loader inside the thread, then imports it.
- */
-function spawnWorker(workerData: ImportWorkerData): Worker {
-  if (!import.meta.url.endsWith('.ts')) {
-    return new Worker(new URL('./import-worker.js', import.meta.url), { workerData });
-  }
-  const entry = new URL('./import-worker.ts', import.meta.url).href;
-  const tsxApi = resolveTsxApi();
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData });
-}
-
-/** tsx's ESM API as a file URL, so the bootstrap does not depend on the process's cwd. */
-function resolveTsxApi(): string {
-  try {
-    return import.meta.resolve('tsx/esm/api');
-  } catch {
-    return 'tsx/esm/api';
-  }
 }
 
 async function cleanup(spec: ImportSpec, workDir: string): Promise<void> {

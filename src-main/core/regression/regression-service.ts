@@ -10,6 +10,7 @@ import {
   type RegressionUploadResponse,
 } from '../../../src-shared/contract/regression.js';
 import { AppError } from '../errors.js';
+import type { JobControl, JobRunner } from '../jobs/job-runner.js';
 import { requireProject, type ServiceContext } from '../services/context.js';
 import type { StagedFile } from '../workspace/import-types.js';
 import { writeFileAtomic } from '../workspace/atomic-write.js';
@@ -24,11 +25,14 @@ import {
   requireStaged,
 } from './regression-upload.js';
 
+export { regressionTrainingJobKind } from './regression-train.js';
+
 const FAMILY = 'tabular-regression';
 export const OUTPUT_FILES = ['model.pkl', 'learning_curve.png', 'predictions_plot.png'] as const;
 
 export interface RegressionDeps {
   readonly ops: OperationHandlers;
+  readonly jobs: JobRunner;
   importStaged(projectId: string, files: readonly StagedFile[]): Promise<{ job_id: string }>;
   onJob(jobId: string, listener: (job: Job) => void): () => void;
   onRun(runId: string, listener: (e: RunEvent) => void): () => void;
@@ -73,6 +77,12 @@ export function createRegressionService(
     return next;
   };
   let training: RegressionState['training'] = null;
+  /** The `/train` in progress: `/reset` cancels it instead of waiting behind it. */
+  let trainingJob: {
+    control: JobControl;
+    cancel(reason: string): void;
+    runId: string | null;
+  } | null = null;
 
   const projectId = async (): Promise<string> => {
     for (const p of ctx.store.projects.list()) {
@@ -158,27 +168,59 @@ export function createRegressionService(
           throw bad(`Training failed: ${why.join('; ')}`);
         }
         const out = dirs(id).outputs;
-        training = { run_id: null, epoch: 0, epochs: parsed.data.epochs, eta_seconds: null };
+        const epochs = parsed.data.epochs;
+        training = { run_id: null, epoch: 0, epochs, eta_seconds: null };
+        let cancelled: string | null = null;
+        const job: NonNullable<typeof trainingJob> = {
+          runId: null,
+          control: deps.jobs.open('regression-training', {
+            projectId: id,
+            total: epochs,
+            message: 'starting',
+            cancel: () => job.cancel('the job was cancelled'),
+          }),
+          cancel(reason) {
+            cancelled ??= reason;
+            if (job.runId)
+              void deps.ops.stopRun({ project_id: id, run_id: job.runId }).catch(() => undefined);
+          },
+        };
+        trainingJob = job;
+        job.control.start('training');
         try {
           const result = await trainOnProject(ctx, deps, {
             projectId: id,
             input: parsed.data,
             outputs: out,
+            cancelled: () => cancelled !== null,
             onProgress: (runId, epoch, eta) => {
+              if (job.runId === null) {
+                job.runId = runId;
+                if (cancelled) job.cancel(cancelled);
+              }
               training = {
                 run_id: runId,
                 epoch,
-                epochs: parsed.data.epochs,
+                epochs,
                 eta_seconds: eta === undefined ? (training?.eta_seconds ?? null) : eta,
               };
+              job.control.progress({
+                done: epoch,
+                total: epochs,
+                eta_seconds: training.eta_seconds,
+              });
             },
           });
           await writeFileAtomic(path.join(out, 'model.pkl'), encodeModel(result.evaluation.model));
           setRegression(id, { dataset: s.dataset, model: result.info });
           cachedModel = { runId: result.info.run_id, model: result.evaluation.model };
+          job.control.finish('completed', {
+            message: `trained for ${epochs} epochs`,
+            result: { run_id: result.info.run_id, mse: result.info.mse, r2: result.info.r2 },
+          });
           return {
             status: 'success',
-            message: `Model trained for ${parsed.data.epochs} epochs`,
+            message: `Model trained for ${epochs} epochs`,
             mse: result.info.mse,
             r2: result.info.r2,
             train_size: s.dataset.train_size,
@@ -189,8 +231,20 @@ export function createRegressionService(
             learning_curve_url: '/outputs/learning_curve.png',
             predictions_plot_url: '/outputs/predictions_plot.png',
           };
+        } catch (err) {
+          const message = err instanceof Error ? err.message : String(err);
+          job.control.finish(cancelled ? 'cancelled' : 'failed', {
+            message: cancelled ? `cancelled: ${cancelled}` : message,
+            error: cancelled ? null : message,
+            result: { run_id: job.runId },
+          });
+          if (cancelled) {
+            throw new AppError('conflict', `Training cancelled: ${cancelled}`);
+          }
+          throw err;
         } finally {
           training = null;
+          if (trainingJob === job) trainingJob = null;
         }
       }),
 
@@ -227,8 +281,10 @@ export function createRegressionService(
       return { status: 'success', inputs: xs, prediction: predictOne(m, xs) };
     },
 
-    reset: () =>
-      exclusive(async () => {
+    // A training in progress is cancelled, not waited for: its run stops at the next batch.
+    reset: () => {
+      trainingJob?.cancel('the dataset was reset');
+      return exclusive(async () => {
         const id = await projectId();
         const d = dirs(id);
         const uploads = await clearDir(d.uploads);
@@ -241,7 +297,8 @@ export function createRegressionService(
         setRegression(id, {});
         cachedModel = null;
         return { uploads, outputs };
-      }),
+      });
+    },
 
     async state() {
       const id = await projectId();

@@ -2,13 +2,30 @@ import path from 'node:path';
 import type { Run } from '../../../src-shared/contract/index.js';
 import type { RegressionModelInfo } from '../../../src-shared/contract/regression.js';
 import { AppError } from '../errors.js';
+import type { JobKindDecl } from '../jobs/job-kind.js';
 import type { ServiceContext } from '../services/context.js';
 import { runDirOf } from '../services/training-data.js';
 import { writeFileAtomic } from '../workspace/atomic-write.js';
 import { safeJoin } from '../workspace/layout.js';
 import { learningCurveSvg, predictionsSvg, svgToPng } from './charts.js';
-import { type Evaluation, evaluateRun, readSplitTable } from './regression-evaluate.js';
+import type { RegressionEvaluateInput } from '../jobs/tasks/regression-evaluate-task.js';
+import type { Evaluation } from './regression-evaluate.js';
 import type { RegressionDeps } from './regression-service.js';
+
+/**
+ * The `regression-training` job kind: one `/train` call, driven here over a training run (the
+ * trainer thread) and then the test score and the plots. Cancel (a `/reset`) stops the run; the
+ * model file and plots are written only after a run completes, each atomically, so a cancelled or
+ * crashed training leaves the previous outputs or none.
+ */
+export const regressionTrainingJobKind: JobKindDecl = {
+  kind: 'regression-training',
+  execution: { thread: 'driven', by: 'a training run on the trainer thread' },
+  resumable: false,
+  progressUnit: 'epochs',
+  cancel: 'graceful',
+  crash: { after: 'interrupted', message: 'interrupted: the app stopped during this training' },
+};
 
 const TERMINAL = new Set<Run['status']>(['completed', 'failed', 'stopped', 'interrupted']);
 
@@ -63,6 +80,8 @@ export async function trainOnProject(
       batch_size: number;
     };
     readonly outputs: string;
+    /** True once the training is cancelled: nothing more is written. */
+    readonly cancelled: () => boolean;
     /** `etaSeconds` undefined: unchanged since the last report. */
     readonly onProgress: (runId: string, epoch: number, etaSeconds?: number | null) => void;
   },
@@ -96,16 +115,10 @@ export async function trainOnProject(
   }
   const started = await deps.ops.startRun({ project_id: projectId, exp_id: exp.id });
   opts.onProgress(started.run_id, 0, null);
-  // The test rows are read while the run trains (in its own thread): the evaluation waits less.
-  const splitTable = readSplitTable({
-    table: safeJoin(ctx.layout.projectDir(projectId), table.blobPath),
-    ratios: split.ratios,
-    seed: split.seed,
-  });
-  splitTable.catch(() => undefined); // awaited by the evaluation, which reports its failure
   const run = await waitRun(deps, projectId, started.run_id, (e, eta) =>
     opts.onProgress(started.run_id, e, eta),
   );
+  if (opts.cancelled()) throw new AppError('conflict', 'Training cancelled');
   if (run.status !== 'completed') {
     throw new AppError(
       'internal',
@@ -131,14 +144,22 @@ export async function trainOnProject(
   );
   let evaluation: Evaluation;
   try {
-    evaluation = await evaluateRun({
+    // On the task thread: loading the checkpoint loads tfjs, which the main thread never does.
+    const step: RegressionEvaluateInput = {
       runDir: runDirOf(ctx, projectId, run.run_id),
       runId: run.run_id,
-      split: splitTable,
-    });
+      table: safeJoin(ctx.layout.projectDir(projectId), table.blobPath),
+      ratios: { ...split.ratios },
+      seed: split.seed,
+    };
+    evaluation = await deps.jobs.execute<Evaluation>('regression-evaluate-task', step);
   } catch (err) {
     await curve.catch(() => undefined);
     throw new AppError('internal', `Training failed: ${(err as Error).message}`);
+  }
+  if (opts.cancelled()) {
+    await curve.catch(() => undefined);
+    throw new AppError('conflict', 'Training cancelled');
   }
   await Promise.all([
     curve,

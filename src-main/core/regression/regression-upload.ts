@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { Job } from '../../../src-shared/contract/index.js';
+import { importResultOf, type Job } from '../../../src-shared/contract/index.js';
 import type { RegressionDatasetInfo } from '../../../src-shared/contract/regression.js';
 import { AppError } from '../errors.js';
 import { refuseWhileTraining, type ServiceContext } from '../services/context.js';
@@ -59,11 +59,9 @@ async function storeTable(
   // The import job takes the staged CSV over (and deletes it when done).
   const { job_id } = await deps.importStaged(id, [{ tempPath: csvPath, relativePath: name }]);
   const job = await waitJob(deps, job_id);
-  const err = job.result?.errors[0];
-  if (
-    job.status !== 'completed' ||
-    (job.result?.imported ?? 0) + (job.result?.duplicates ?? 0) === 0
-  ) {
+  const result = importResultOf(job);
+  const err = result?.errors[0];
+  if (job.status !== 'completed' || (result?.imported ?? 0) + (result?.duplicates ?? 0) === 0) {
     throw new Error(err ? err.message : (job.error ?? `import ${job.status}`));
   }
   // The canonical CSV holds the target last: the trainer's default.

@@ -13,16 +13,18 @@ import {
 import { discardStaged } from '../workspace/import/staging.js';
 import {
   createRegressionService,
+  regressionTrainingJobKind,
   type RegressionService,
 } from '../regression/regression-service.js';
 import { ensureWorkspace } from '../workspace/layout.js';
 import { requireProject, type ServiceContext } from './context.js';
 import { createDatasetJsonWriter } from './dataset-json.js';
 import { createDatasetsService, isZipFile, type InspectZip } from './datasets-service.js';
-import { createEvaluationsService, INTERRUPTED_EVALUATION } from './evaluations-service.js';
-import { createExportsService, INTERRUPTED_EXPORT } from './exports-service.js';
+import { JobRunner } from '../jobs/job-runner.js';
+import { createEvaluationsService, evaluationJobKind } from './evaluations-service.js';
+import { createExportsService, exportJobKind } from './exports-service.js';
 import type { ProbeOptions } from './device-probe.js';
-import { ImportJobs, type RunImportWorker } from './import-jobs.js';
+import { ImportJobs, importJobKind, type RunImportWorker } from './import-jobs.js';
 import { JobEvents } from './job-events.js';
 import { createJobsService } from './jobs-service.js';
 import { silentLogger, type Logger } from './logger.js';
@@ -32,10 +34,11 @@ import { createSplitsService } from './splits-service.js';
 import { createSystemService } from './system-service.js';
 import { RunEvents } from './training-events.js';
 import { createExperimentsService } from './training-experiments.js';
+import { trainingJobKind } from './training-jobs.js';
 import { RunManager, type RunManagerOptions, type StartTraining } from './training-manager.js';
 import { createRunsService } from './training-runs.js';
 
-export const INTERRUPTED_JOB_ERROR = 'interrupted: the app stopped during this job';
+export { INTERRUPTED_JOB_ERROR } from './import-jobs.js';
 /** Staged files older than this are leftovers of a process that died mid-upload. */
 const STALE_TMP_MS = 24 * 60 * 60 * 1000;
 
@@ -45,6 +48,8 @@ export interface WorkstationOptions {
   readonly limits?: Partial<ImportLimits>;
   readonly now?: () => Date;
   readonly logger?: Logger;
+  /** Test hook, never set by the app: every task job waits this long after it starts. */
+  readonly taskHoldMs?: number;
 }
 
 export interface Workstation {
@@ -100,15 +105,13 @@ export async function createWorkstation(
   const logger = opts.logger ?? silentLogger;
   const limits: ImportLimits = { ...DEFAULT_IMPORT_LIMITS, ...opts.limits };
   const store = openStore(layout.dbPath, { now });
-  const interrupted = store.jobs.failUnfinished(INTERRUPTED_JOB_ERROR, now().toISOString());
-  if (interrupted > 0)
-    logger.warn({ jobs: interrupted }, 'jobs left unfinished by a previous run were marked failed');
   await sweepStaleTmp(layout.tmpDir, now(), logger);
 
   const ctx: ServiceContext = { store, layout, limits, logger, version: opts.version, now };
   const events = new JobEvents(logger);
+  const jobs = new JobRunner(ctx, events, { taskHoldMs: opts.taskHoldMs });
   const datasetJson = createDatasetJsonWriter(ctx);
-  const imports = new ImportJobs(ctx, events, datasetJson, deps.runImportWorker);
+  const imports = new ImportJobs(ctx, events, datasetJson, deps.runImportWorker, jobs);
   const { resolveMedia, ...datasetOps } = createDatasetsService(
     ctx,
     imports,
@@ -117,32 +120,19 @@ export async function createWorkstation(
   );
   const runEvents = new RunEvents(logger);
   const runs = new RunManager(ctx, runEvents, deps.startTraining ?? noTrainer, deps.training);
-  const interruptedRuns = runs.recoverInterrupted();
-  if (interruptedRuns.length > 0) {
-    logger.warn(
-      { runs: interruptedRuns },
-      'training runs left unfinished by a previous run were marked interrupted',
-    );
+  runs.attachJobs(jobs);
+  // Every kind of background work, declared once; recovery below is the one crash path.
+  jobs.declare(importJobKind(ctx));
+  jobs.declare(trainingJobKind(runs));
+  jobs.declare(evaluationJobKind(ctx));
+  jobs.declare(exportJobKind(ctx));
+  jobs.declare(regressionTrainingJobKind);
+  const exportsService = createExportsService(ctx, jobs);
+  const evaluations = createEvaluationsService(ctx, jobs);
+  const recovered = await jobs.recover();
+  if (recovered.interrupted + recovered.resumed > 0) {
+    logger.warn(recovered, 'jobs left unfinished by a previous run were interrupted or resumed');
   }
-  const failedExports = store.exports.failUnfinished(INTERRUPTED_EXPORT, now().toISOString());
-  if (failedExports > 0) {
-    logger.warn(
-      { exports: failedExports },
-      'exports left unfinished by a previous run were marked failed',
-    );
-  }
-  const failedEvaluations = store.evaluations.failUnfinished(
-    INTERRUPTED_EVALUATION,
-    now().toISOString(),
-  );
-  if (failedEvaluations > 0) {
-    logger.warn(
-      { evaluations: failedEvaluations },
-      'evaluations left unfinished by a previous run were marked failed',
-    );
-  }
-  const exportsService = createExportsService(ctx);
-  const evaluations = createEvaluationsService(ctx);
   const projects = createProjectsService(ctx, imports, datasetJson);
   const predictions = createPredictionsService(ctx);
   const ops: OperationHandlers = {
@@ -157,9 +147,9 @@ export async function createWorkstation(
     },
     ...datasetOps,
     ...createSplitsService(ctx, datasetJson),
-    ...createJobsService(ctx, imports),
+    ...createJobsService(ctx, jobs),
     ...createSystemService(ctx, {
-      activeJobs: () => imports.activeCount,
+      activeJobs: () => jobs.activeCount(),
       modelsLoaded: () => predictions.modelsLoaded(),
       probe: deps.probe,
     }),
@@ -218,13 +208,7 @@ export async function createWorkstation(
 
     close() {
       closing ??= (async () => {
-        await Promise.all([
-          imports.stopAll(),
-          runs.close(),
-          exportsService.idle(),
-          evaluations.idle(),
-          predictions.close(),
-        ]);
+        await Promise.all([imports.stopAll(), runs.close(), jobs.close(), predictions.close()]);
         await datasetJson.idle();
         store.close();
       })();
@@ -233,6 +217,7 @@ export async function createWorkstation(
   };
   const regression = createRegressionService(ctx, {
     ops,
+    jobs,
     importStaged: (id, files) => facade.importStaged(id, files),
     onJob: facade.onJob,
     onRun: facade.onRun,

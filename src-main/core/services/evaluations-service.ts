@@ -1,15 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { EvalItemResult, Evaluation } from '../../../src-shared/contract/evaluation.js';
+import type { JobOutcome } from '../../../src-shared/contract/jobs.js';
 import type { OperationHandlers } from '../../../src-shared/contract/operations.js';
 import { mediaOfTask } from '../engine/config.js';
-import { type EvalData, evaluateCheckpoint } from '../engine/evaluation/evaluate-checkpoint.js';
-import { readCheckpointFiles } from '../engine/export/checkpoint-model.js';
+import type { EvalData } from '../engine/evaluation/evaluate-checkpoint.js';
+import { readCheckpointFiles } from '../engine/export/checkpoint-files.js';
 import { recoverCheckpointDir } from '../engine/trainer/checkpoint-dir.js';
 import { AppError, notFound } from '../errors.js';
+import type { JobKindDecl } from '../jobs/job-kind.js';
+import type { JobRunner } from '../jobs/job-runner.js';
+import type { EvaluationTaskInput, EvaluationTaskResult } from '../jobs/tasks/evaluation-task.js';
 import type { EvaluationRecord } from '../store/index.js';
-import { writeFileAtomic } from '../workspace/atomic-write.js';
 import { safeJoin } from '../workspace/layout.js';
 import { nowIso, requireProject, type ServiceContext } from './context.js';
 import { featureCacheDirOf, runDirOf } from './training-data.js';
@@ -28,8 +31,6 @@ export interface EvaluationsService {
   /** Resolves when no evaluation is queued or running. */
   idle(): Promise<void>;
 }
-
-export const INTERRUPTED_EVALUATION = 'the app stopped while this evaluation was running';
 
 function newEvalId(taken: (id: string) => boolean): string {
   for (;;) {
@@ -60,52 +61,77 @@ function view(r: EvaluationRecord): Evaluation {
 
 const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+const resultsPathOf = (ctx: ServiceContext, r: Pick<EvaluationRecord, 'projectId' | 'id'>) =>
+  path.join(ctx.layout.projectDir(r.projectId), 'evaluations', `${r.id}.json`);
+
 /**
- * Section 5: evaluations run one at a time after the request returns, on the checkpoint's
- * in-memory ONNX export (see engine/evaluation). What can be judged up front is refused
- * synchronously: unknown experiment, run or split (404), no such checkpoint or nothing to
- * evaluate in the subset (422).
+ * The `evaluation` job kind: a worker thread scores the checkpoint and writes the results file
+ * atomically; cancel terminates it; after a crash the evaluation runs again from the start.
  */
-export function createEvaluationsService(ctx: ServiceContext): EvaluationsService {
+export function evaluationJobKind(
+  ctx: ServiceContext,
+): JobKindDecl<EvaluationTaskInput, EvaluationTaskResult> {
   const { store } = ctx;
-  let tail: Promise<void> = Promise.resolve();
+  return {
+    kind: 'evaluation',
+    execution: { thread: 'task', module: 'evaluation-task' },
+    resumable: true,
+    progressUnit: 'items',
+    cancel: 'abandon',
+    crash: { after: 'resume', message: 'resumed: the app stopped while this evaluation ran' },
+    async cleanup(job) {
+      const rec = job.subject_id
+        ? store.evaluations.get(job.project_id, job.subject_id)
+        : undefined;
+      if (!rec) return;
+      const file = resultsPathOf(ctx, rec);
+      const names = await readdir(path.dirname(file)).catch(() => [] as string[]);
+      const left = names.filter(
+        (n) => n === `${rec.id}.json` || (n.startsWith(`.${rec.id}.json.`) && n.endsWith('.tmp')),
+      );
+      await Promise.all(left.map((n) => rm(path.join(path.dirname(file), n), { force: true })));
+    },
+    started(job) {
+      if (job.subject_id) store.evaluations.update(job.subject_id, { status: 'running' });
+    },
+    finished(job, end): JobOutcome | null {
+      const id = job.subject_id;
+      if (!id) return null;
+      if (end.ok) {
+        store.evaluations.update(id, {
+          status: 'completed',
+          metrics: end.value.metrics as EvaluationRecord['metrics'],
+          itemCount: end.value.itemCount,
+          finishedAt: nowIso(ctx),
+        });
+        return { eval_id: id, item_count: end.value.itemCount, thread_id: end.value.thread_id };
+      }
+      store.evaluations.update(id, {
+        status: 'failed',
+        message: end.cancelled ? 'cancelled by the user' : end.error,
+        finishedAt: nowIso(ctx),
+      });
+      return { eval_id: id };
+    },
+  };
+}
+
+/**
+ * Section 5: evaluations are jobs of kind `evaluation`, one at a time, each in a worker thread,
+ * on the checkpoint's in-memory ONNX export (see engine/evaluation). What can be judged up
+ * front is refused synchronously: unknown experiment, run or split (404), no such checkpoint or
+ * nothing to evaluate in the subset (422).
+ */
+export function createEvaluationsService(ctx: ServiceContext, jobs: JobRunner): EvaluationsService {
+  const { store } = ctx;
   const results = new Map<string, readonly EvalItemResult[]>();
   const resultsPath = (r: Pick<EvaluationRecord, 'projectId' | 'id'>): string =>
-    path.join(ctx.layout.projectDir(r.projectId), 'evaluations', `${r.id}.json`);
+    resultsPathOf(ctx, r);
   const require = (projectId: string, id: string): EvaluationRecord => {
     requireProject(ctx, projectId);
     const rec = store.evaluations.get(projectId, id);
     if (!rec) throw notFound(`evaluation ${id}`);
     return rec;
-  };
-
-  const work = async (rec: EvaluationRecord, checkpointDir: string, data: EvalData) => {
-    if (!store.evaluations.get(rec.projectId, rec.id)) return; // deleted while queued
-    store.evaluations.update(rec.id, { status: 'running' });
-    try {
-      const res = await evaluateCheckpoint({
-        checkpointDir,
-        cacheDir: featureCacheDirOf(ctx, rec.projectId),
-        data,
-        batchSize: rec.batchSize,
-      });
-      const file = resultsPath(rec);
-      await mkdir(path.dirname(file), { recursive: true });
-      await writeFileAtomic(file, JSON.stringify(res.items));
-      store.evaluations.update(rec.id, {
-        status: 'completed',
-        metrics: res.metrics,
-        itemCount: res.items.length,
-        finishedAt: nowIso(ctx),
-      });
-    } catch (err) {
-      ctx.logger.warn({ err, evalId: rec.id }, 'evaluation failed');
-      store.evaluations.update(rec.id, {
-        status: 'failed',
-        message: err instanceof AppError ? err.message : 'the evaluation could not be completed',
-        finishedAt: nowIso(ctx),
-      });
-    }
   };
 
   const loadResults = async (rec: EvaluationRecord): Promise<readonly EvalItemResult[]> => {
@@ -213,7 +239,14 @@ export function createEvaluationsService(ctx: ServiceContext): EvaluationsServic
         finishedAt: null,
       };
       store.evaluations.insert(rec);
-      tail = tail.then(() => work(rec, checkpointDir, data));
+      const task: EvaluationTaskInput = {
+        checkpointDir,
+        cacheDir: featureCacheDirOf(ctx, rec.projectId),
+        data,
+        batchSize: rec.batchSize,
+        resultsFile: resultsPath(rec),
+      };
+      jobs.submit('evaluation', { projectId: rec.projectId, subjectId: rec.id, input: task });
       return view(rec);
     },
     async deleteEvaluation(input) {
@@ -260,5 +293,5 @@ export function createEvaluationsService(ctx: ServiceContext): EvaluationsServic
       };
     },
   };
-  return { ops, idle: () => tail };
+  return { ops, idle: () => jobs.idle(['evaluation']) };
 }

@@ -1,13 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Export, ExportFormat } from '../../../src-shared/contract/export.js';
+import type { JobOutcome } from '../../../src-shared/contract/jobs.js';
 import type { OperationHandlers } from '../../../src-shared/contract/operations.js';
 import { AppError, notFound } from '../errors.js';
-import { readCheckpointFiles } from '../engine/export/checkpoint-model.js';
-import { EXPORT_FORMATS, createExportPackage } from '../engine/export/export-package.js';
+import { readCheckpointFiles } from '../engine/export/checkpoint-files.js';
 import { resolveOnnxOptions } from '../engine/export/onnx/options.js';
 import { recoverCheckpointDir } from '../engine/trainer/checkpoint-dir.js';
+import type { JobKindDecl } from '../jobs/job-kind.js';
+import type { JobRunner } from '../jobs/job-runner.js';
+import type { ExportTaskInput, ExportTaskResult } from '../jobs/tasks/export-task.js';
 import type { ExportRecord } from '../store/index.js';
 import { nowIso, requireProject, type ServiceContext } from './context.js';
 import { runDirOf } from './training-data.js';
@@ -25,7 +28,8 @@ export interface ExportsService {
   idle(): Promise<void>;
 }
 
-export const INTERRUPTED_EXPORT = 'the app stopped while this export was being written';
+/** The formats export-package.ts writes (kept here so the main thread never loads that module). */
+const EXPORT_FORMATS = ['onnx', 'tfjs'] as const;
 
 const FORMATS: readonly ExportFormat[] = [
   {
@@ -85,50 +89,72 @@ function view(r: ExportRecord): Export {
   };
 }
 
+const zipPathOf = (ctx: ServiceContext, r: Pick<ExportRecord, 'projectId' | 'id'>): string =>
+  path.join(ctx.layout.projectDir(r.projectId), 'exports', `${r.id}.zip`);
+
 /**
- * Section 6: exports run one at a time after the request returns. Everything that can be judged
- * up front is refused synchronously (unknown format, bad options, options contradicting the
- * model, no such run or checkpoint); the ZIP is written atomically, so a failed export leaves
- * no file.
+ * The `export` job kind: a worker thread writes the ZIP atomically; cancel terminates it; after a
+ * crash the export is written again from its checkpoint (the rows say `running` until then).
  */
-export function createExportsService(ctx: ServiceContext): ExportsService {
+export function exportJobKind(ctx: ServiceContext): JobKindDecl<ExportTaskInput, ExportTaskResult> {
   const { store } = ctx;
-  let tail: Promise<void> = Promise.resolve();
-  const zipPath = (r: Pick<ExportRecord, 'projectId' | 'id'>): string =>
-    path.join(ctx.layout.projectDir(r.projectId), 'exports', `${r.id}.zip`);
+  return {
+    kind: 'export',
+    execution: { thread: 'task', module: 'export-task' },
+    resumable: true,
+    progressUnit: 'steps',
+    cancel: 'abandon',
+    crash: { after: 'resume', message: 'resumed: the app stopped while this export was written' },
+    // A process killed mid-write leaves its temp file (.<id>.zip.<random>.tmp) beside the ZIP.
+    async cleanup(job) {
+      const rec = job.subject_id ? store.exports.get(job.project_id, job.subject_id) : undefined;
+      if (!rec) return;
+      const dir = path.dirname(zipPathOf(ctx, rec));
+      const names = await readdir(dir).catch(() => [] as string[]);
+      // The ZIP too: a job that did not complete may have renamed it into place just before.
+      const left = names.filter(
+        (n) => n === `${rec.id}.zip` || (n.startsWith(`.${rec.id}.zip.`) && n.endsWith('.tmp')),
+      );
+      await Promise.all(left.map((n) => rm(path.join(dir, n), { force: true })));
+    },
+    started(job) {
+      if (job.subject_id) store.exports.update(job.subject_id, { status: 'running' });
+    },
+    finished(job, end): JobOutcome | null {
+      const id = job.subject_id;
+      if (!id) return null;
+      if (end.ok) {
+        store.exports.update(id, {
+          status: 'completed',
+          sizeBytes: end.value.bytes,
+          finishedAt: nowIso(ctx),
+        });
+        return { export_id: id, size_bytes: end.value.bytes, thread_id: end.value.thread_id };
+      }
+      store.exports.update(id, {
+        status: 'failed',
+        message: end.cancelled ? 'cancelled by the user' : end.error,
+        finishedAt: nowIso(ctx),
+      });
+      return { export_id: id };
+    },
+  };
+}
+
+/**
+ * Section 6: exports are jobs of kind `export`, one at a time, each in a worker thread.
+ * Everything that can be judged up front is refused synchronously (unknown format, bad options,
+ * options contradicting the model, no such run or checkpoint); the ZIP is written atomically,
+ * so a failed export leaves no file.
+ */
+export function createExportsService(ctx: ServiceContext, jobs: JobRunner): ExportsService {
+  const { store } = ctx;
+  const zipPath = (r: Pick<ExportRecord, 'projectId' | 'id'>): string => zipPathOf(ctx, r);
   const require = (projectId: string, id: string): ExportRecord => {
     requireProject(ctx, projectId);
     const rec = store.exports.get(projectId, id);
     if (!rec) throw notFound(`export ${id}`);
     return rec;
-  };
-
-  const work = async (rec: ExportRecord, checkpointDir: string): Promise<void> => {
-    if (!store.exports.get(rec.projectId, rec.id)) return; // deleted while queued
-    store.exports.update(rec.id, { status: 'running' });
-    try {
-      const out = zipPath(rec);
-      await mkdir(path.dirname(out), { recursive: true });
-      const res = await createExportPackage({
-        checkpointDir,
-        format: rec.format,
-        options: rec.options,
-        outFile: out,
-        now: ctx.now,
-      });
-      store.exports.update(rec.id, {
-        status: 'completed',
-        sizeBytes: res.bytes,
-        finishedAt: nowIso(ctx),
-      });
-    } catch (err) {
-      ctx.logger.warn({ err, exportId: rec.id }, 'export failed');
-      store.exports.update(rec.id, {
-        status: 'failed',
-        message: err instanceof AppError ? err.message : 'the export could not be written',
-        finishedAt: nowIso(ctx),
-      });
-    }
   };
 
   const ops: ExportOps = {
@@ -183,7 +209,14 @@ export function createExportsService(ctx: ServiceContext): ExportsService {
         finishedAt: null,
       };
       store.exports.insert(rec);
-      tail = tail.then(() => work(rec, checkpointDir));
+      const task: ExportTaskInput = {
+        checkpointDir,
+        format,
+        options,
+        outFile: zipPath(rec),
+        createdAt: rec.createdAt,
+      };
+      jobs.submit('export', { projectId: rec.projectId, subjectId: rec.id, input: task });
       return view(rec);
     },
     async deleteExport(input) {
@@ -206,6 +239,6 @@ export function createExportsService(ctx: ServiceContext): ExportsService {
       }
       return { path: zipPath(rec), filename: downloadName(rec) };
     },
-    idle: () => tail,
+    idle: () => jobs.idle(['export']),
   };
 }

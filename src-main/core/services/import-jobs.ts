@@ -1,13 +1,44 @@
+import { readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
 import type { Job } from '../../../src-shared/contract/index.js';
 import { AppError } from '../errors.js';
 import type { ImportSource, ImportSpec, ImportWorkerMessage } from '../workspace/import-types.js';
 import { ensureProjectDirs } from '../workspace/layout.js';
-import { newId, nowIso, requireProject, type ServiceContext } from './context.js';
+import { requireProject, type ServiceContext } from './context.js';
 import type { DatasetJsonWriter } from './dataset-json.js';
+import type { JobKindDecl } from '../jobs/job-kind.js';
+import type { JobRunner } from '../jobs/job-runner.js';
 import type { JobEvents } from './job-events.js';
 import { ImportRun, type ImportHandle } from './import-run.js';
 
 export type { ImportHandle } from './import-run.js';
+
+export const INTERRUPTED_JOB_ERROR = 'interrupted: the app stopped during this job';
+
+/**
+ * The `import` job kind: its own worker thread decodes and stores files (import-runner.ts); this
+ * side writes items and progress (ImportRun). Cancel lets the worker finish its in-flight files;
+ * after a crash the job reads interrupted: the items it recorded stay (each batch and the job's
+ * progress are one transaction), and the worker's folders under tmp/ are removed.
+ */
+export function importJobKind(ctx: ServiceContext): JobKindDecl {
+  return {
+    kind: 'import',
+    execution: { thread: 'driven', by: 'the import worker (core/jobs/import-runner.ts)' },
+    resumable: false,
+    progressUnit: 'files',
+    cancel: 'graceful',
+    crash: { after: 'interrupted', message: INTERRUPTED_JOB_ERROR },
+    // At start-up no import runs: every import work folder is a dead worker's.
+    async recover() {
+      const names = await readdir(ctx.layout.tmpDir).catch(() => [] as string[]);
+      const dirs = names.filter((n) => n.startsWith('import-'));
+      await Promise.all(
+        dirs.map((n) => rm(path.join(ctx.layout.tmpDir, n), { recursive: true, force: true })),
+      );
+    },
+  };
+}
 
 export type RunImportWorker = (
   spec: ImportSpec,
@@ -43,6 +74,7 @@ export class ImportJobs {
     private readonly events: JobEvents,
     private readonly datasetJson: DatasetJsonWriter,
     private readonly runWorker: RunImportWorker,
+    private readonly jobs: JobRunner,
   ) {}
 
   activeJobId(projectId: string): string | null {
@@ -83,26 +115,27 @@ export class ImportJobs {
     sources: readonly ImportSource[],
     options: StartImportOptions = {},
   ): Promise<Job> {
-    const { store, layout, limits } = this.ctx;
+    const { layout, limits } = this.ctx;
     requireProject(this.ctx, projectId);
     this.assertIdle(projectId, 'start another import');
-    const at = nowIso(this.ctx);
-    const job: Job = {
-      id: newId('job-', (id) => store.jobs.get(id) !== undefined),
-      kind: 'import',
-      project_id: projectId,
-      status: 'pending',
-      done: 0,
-      total: 0,
+    // The job's cancel reaches the run, which needs the job's row: created in that order.
+    const ref: { run?: ImportRun } = {};
+    const control = this.jobs.open('import', {
+      projectId,
       message: 'waiting to start',
-      result: null,
-      error: null,
-      created_at: at,
-      updated_at: at,
-    };
-    store.jobs.insert(job);
+      cancel: () => ref.run?.cancel(),
+    });
+    const job: Job = control.current();
     // Registered before the first await, so a second request in the same tick sees the conflict.
-    const run = new ImportRun(this.ctx, this.events, this.datasetJson, job, options.cleanup ?? []);
+    const run = new ImportRun(
+      this.ctx,
+      this.events,
+      this.datasetJson,
+      job,
+      control,
+      options.cleanup ?? [],
+    );
+    ref.run = run;
     const entry: ActiveImport = {
       jobId: job.id,
       projectId,
@@ -128,14 +161,6 @@ export class ImportJobs {
       run.fail(`the import could not start: ${errorText(err)}`);
     }
     return job;
-  }
-
-  /** Cancels the job if it is running; returns its row once final (or as it is, if already over). */
-  async cancel(jobId: string): Promise<Job | undefined> {
-    const entry = [...this.active.values()].find((a) => a.jobId === jobId);
-    if (!entry) return this.ctx.store.jobs.get(jobId);
-    entry.cancel();
-    return entry.finished;
   }
 
   /** Cancels this project's import, if any, and waits until it has stopped. */

@@ -9,6 +9,7 @@ import type { ImportedItem, ImportWorkerMessage } from '../workspace/import-type
 import { safeJoin } from '../workspace/layout.js';
 import { nowIso, type ServiceContext } from './context.js';
 import type { DatasetJsonWriter } from './dataset-json.js';
+import type { JobControl } from '../jobs/job-runner.js';
 import type { JobEvents } from './job-events.js';
 import { kindRefusal } from './media-policy.js';
 
@@ -21,13 +22,20 @@ export interface ImportHandle {
 /** Items are written in batches: one transaction per 50 items or per 200 ms, whichever comes first. */
 const BATCH_ITEMS = 50;
 const BATCH_MS = 200;
+/** The job's result keeps this many per-file errors; all of them are in `job_errors`, paged. */
+export const RESULT_ERRORS = 20;
 
 /** One import's bookkeeping on the main thread. */
 export class ImportRun {
   private handle: ImportHandle | undefined;
   private pending: ImportedItem[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private readonly errors: ImportFileError[] = [];
+  /** Errors not yet in `job_errors`; written with the next batch. */
+  private unsaved: ImportFileError[] = [];
+  private readonly firstErrors: ImportFileError[] = [];
+  private failed = 0;
+  private saved = 0;
+  private startedMs: number | null = null;
   /** Blobs of items refused for a taken name; removed at the end unless another item uses them. */
   private readonly refusedBlobs = new Map<string, string | null>();
   private imported = 0;
@@ -48,6 +56,7 @@ export class ImportRun {
     private readonly events: JobEvents,
     private readonly datasetJson: DatasetJsonWriter,
     private readonly job: Job,
+    private readonly control: JobControl,
     private readonly cleanup: readonly string[],
   ) {
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
@@ -75,7 +84,11 @@ export class ImportRun {
 
   onMessage(m: ImportWorkerMessage): void {
     if (this.final || this.outcome) return;
-    if (this.status === 'pending') this.status = 'running';
+    if (this.status === 'pending') {
+      this.status = 'running';
+      this.control.start();
+      this.startedMs = Date.now();
+    }
     switch (m.type) {
       case 'total':
         this.total = m.total;
@@ -84,7 +97,7 @@ export class ImportRun {
         this.pending.push(m.item);
         break;
       case 'file-error':
-        this.errors.push(m.error);
+        this.addError(m.error);
         break;
       case 'progress':
         this.done = m.done;
@@ -148,7 +161,7 @@ export class ImportRun {
       const batch = all.filter((item) => {
         const refusal = kindRefusal(task, item.mediaKind);
         if (refusal === null) return true;
-        this.errors.push({ file: item.filename, code: 'unsupported_type', message: refusal });
+        this.addError({ file: item.filename, code: 'unsupported_type', message: refusal });
         this.refusedBlobs.set(item.blobPath, item.thumbPath);
         return false;
       });
@@ -158,7 +171,7 @@ export class ImportRun {
         if (outcome === 'inserted') this.imported++;
         else if (outcome === 'duplicate') this.duplicates++;
         else {
-          this.errors.push({
+          this.addError({
             file: item.filename,
             code: 'name_taken',
             message: `an item named "${item.filename}" with different content is already in the dataset`,
@@ -166,18 +179,38 @@ export class ImportRun {
           this.refusedBlobs.set(item.blobPath, item.thumbPath);
         }
       });
+      this.saveErrors();
       return store.jobs.update(this.job.id, this.snapshot(), at);
     });
     if (job) this.events.emit(job);
   }
 
+  private addError(e: ImportFileError): void {
+    this.failed++;
+    if (this.firstErrors.length < RESULT_ERRORS) this.firstErrors.push(e);
+    this.unsaved.push(e);
+  }
+
+  private saveErrors(): void {
+    if (this.unsaved.length === 0) return;
+    this.ctx.store.jobs.addErrors(this.job.id, this.saved, this.unsaved);
+    this.saved += this.unsaved.length;
+    this.unsaved = [];
+  }
+
   private snapshot() {
+    const seconds = (Date.now() - (this.startedMs ?? Date.now())) / 1000;
     return {
       status: this.status,
       done: this.done,
       total: this.total,
       message: this.message,
       result: this.result(),
+      // From the pace so far: files left at the rate files have gone.
+      eta_seconds:
+        this.done > 0 && this.total >= this.done
+          ? Math.round((seconds * (this.total - this.done)) / this.done)
+          : null,
     };
   }
 
@@ -185,8 +218,8 @@ export class ImportRun {
     return {
       imported: this.imported,
       duplicates: this.duplicates,
-      failed: this.errors.length,
-      errors: [...this.errors],
+      failed: this.failed,
+      errors: [...this.firstErrors],
     };
   }
 
@@ -213,12 +246,7 @@ export class ImportRun {
       const r = this.result();
       const summary = `${r.imported} imported, ${r.duplicates} duplicates, ${r.failed} failed`;
       const message = end.status === 'completed' ? summary : `${end.status}: ${summary}`;
-      job =
-        store.jobs.update(
-          this.job.id,
-          { ...this.snapshot(), status: end.status, message, error: end.error },
-          nowIso(this.ctx),
-        ) ?? job;
+      job = this.control.finish(end.status, { message, error: end.error, result: r });
       logger.info(
         {
           jobId: this.job.id,
@@ -233,7 +261,8 @@ export class ImportRun {
       // The store may be closing under us; subscribers and waiters still get the final state.
       logger.error({ err, jobId: this.job.id }, 'could not record the end of an import');
     } finally {
-      this.events.emit(job);
+      // control.finish told subscribers; when it could not run, they still get the end.
+      if (job.finished_at === null) job = this.control.finish(end.status, { error: end.error });
       this.resolveFinished(job);
     }
   }

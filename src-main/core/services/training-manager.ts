@@ -1,6 +1,8 @@
 import type { RunProgress, RunStatus } from '../../../src-shared/contract/training.js';
 import type { TrainerEvent, TrainingHandle, TrainJob } from '../engine/trainer/training-runner.js';
 import { AppError } from '../errors.js';
+import type { JobRunner } from '../jobs/job-runner.js';
+import { RunJobs } from './training-jobs.js';
 import type { RunPatch } from '../store/index.js';
 import { nowIso, type ServiceContext } from './context.js';
 import { recordEpoch } from './training-checkpoints.js';
@@ -74,6 +76,8 @@ export class RunManager implements LiveRunState {
   private readonly stopTimeoutMs: number;
   private readonly closeTimeoutMs: number;
   private readonly prewarmTimer: NodeJS.Timeout;
+  /** Each queued or live run is a job of kind `training`. */
+  private readonly jobs = new RunJobs();
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -106,6 +110,11 @@ export class RunManager implements LiveRunState {
       .map((r) => r.id);
   }
 
+  /** Runs become jobs of kind `training` once the runner is attached (create-workstation). */
+  attachJobs(jobs: JobRunner): void {
+    this.jobs.attach(jobs);
+  }
+
   progress(runId: string): RunProgress | null {
     return this.active?.runId === runId ? this.active.progress : null;
   }
@@ -123,6 +132,15 @@ export class RunManager implements LiveRunState {
   enqueue(entry: QueueEntry): void {
     if (this.closed) throw new AppError('conflict', 'Assay is shutting down; no run can start');
     this.queue.push(entry);
+    const rec = this.ctx.store.runs.get(entry.projectId, entry.runId);
+    this.jobs.queued({
+      projectId: entry.projectId,
+      runId: entry.runId,
+      epochs: rec?.config.epochs ?? 0,
+      done: entry.resume ? (rec?.last?.epoch ?? 0) : 0,
+      resume: entry.resume,
+      cancel: () => void this.stop(entry.runId),
+    });
     this.emitStatus(entry.projectId, entry.runId);
     this.pump();
   }
@@ -204,7 +222,11 @@ export class RunManager implements LiveRunState {
   private launch(entry: QueueEntry): void {
     const { store } = this.ctx;
     const rec = store.runs.get(entry.projectId, entry.runId);
-    if (rec?.status !== 'pending') return; // deleted or stopped while it waited
+    if (rec?.status !== 'pending') {
+      // Deleted or stopped while it waited: its job ends with it.
+      this.jobs.ended(entry.runId, 'gone', null);
+      return;
+    }
     let built: ReturnType<typeof buildTrainJob>;
     try {
       built = buildTrainJob(this.ctx, rec, entry.resume);
@@ -233,6 +255,7 @@ export class RunManager implements LiveRunState {
       markFinished,
     };
     this.active = active;
+    this.jobs.started(entry.runId);
     store.runs.update(entry.runId, {
       status: 'running',
       startedAt: rec.startedAt ?? nowIso(this.ctx),
@@ -272,6 +295,7 @@ export class RunManager implements LiveRunState {
         return;
       case 'progress': {
         a.progress = e.progress;
+        this.jobs.progress(a.runId, e.progress);
         this.events.emit({ type: 'progress', run_id: a.runId, progress: e.progress });
         const now = Date.now();
         if (now - a.lastPersist >= this.progressPersistMs) {
@@ -281,6 +305,7 @@ export class RunManager implements LiveRunState {
         return;
       }
       case 'epoch':
+        this.jobs.epoch(a.runId, e.metrics.epoch);
         if (recordEpoch(this.ctx, a.projectId, a.runId, e.metrics, e.isBest)) {
           this.events.emit({ type: 'epoch', run_id: a.runId, metrics: e.metrics });
         }
@@ -339,6 +364,9 @@ export class RunManager implements LiveRunState {
 
   private settleRow(projectId: string, runId: string, patch: RunPatch): void {
     this.ctx.store.runs.update(runId, { ...patch, finishedAt: nowIso(this.ctx) });
+    // A run the app stopped on its way out reads stopped (resumable); its job, interrupted.
+    const status = this.closed && patch.status === 'stopped' ? 'interrupted' : patch.status;
+    if (status) this.jobs.ended(runId, status, patch.message);
     this.emitStatus(projectId, runId);
   }
 

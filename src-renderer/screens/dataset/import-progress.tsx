@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { importResultOf } from '../../../src-shared/contract/jobs.js';
 import { ProgressBar } from '../../components/progress-bar.js';
 import { estimateRemainingMs, progressFraction } from '../../lib/eta.js';
 import { formatBytes, formatRemaining, plural } from '../../lib/format.js';
@@ -84,7 +85,7 @@ export function ImportProgress({ projectId }: { readonly projectId: string }) {
     );
   }
 
-  const result = job?.result ?? null;
+  const result = job ? importResultOf(job) : null;
   const errors = result?.errors ?? [];
   return (
     <div
@@ -110,13 +111,17 @@ export function ImportProgress({ projectId }: { readonly projectId: string }) {
       </div>
       {errors.length > 0 && (
         <details className="import-errors" open={errors.length <= 5}>
-          <summary>{plural(errors.length, 'file')} could not be imported</summary>
+          <summary>{plural(result?.failed ?? errors.length, 'file')} could not be imported</summary>
           <ul data-testid="import-errors">
             {errors.map((e) => (
               <li key={`${e.file}:${e.code}`} data-testid="import-error-row">
                 <code>{e.file}</code> — {e.message}
               </li>
             ))}
+            {/* The job keeps the first few; the rest are paged by the job's errors operation. */}
+            {result !== null && result.failed > errors.length && (
+              <li data-testid="import-errors-more">… and {result.failed - errors.length} more</li>
+            )}
           </ul>
         </details>
       )}

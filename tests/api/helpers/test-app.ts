@@ -30,7 +30,7 @@ export interface TestApp {
 
 /** A real workstation on a fresh temp workspace, and the Express app over it. */
 export async function openTestApp(
-  opts: { limits?: Partial<ImportLimits>; uiDir?: string } = {},
+  opts: { limits?: Partial<ImportLimits>; uiDir?: string; taskHoldMs?: number } = {},
 ): Promise<TestApp> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'assay-api-'));
   const workspaceDir = path.join(root, 'workspace');
@@ -39,6 +39,7 @@ export async function openTestApp(
     version: '0.0.0-test',
     logger: silentLogger,
     ...(opts.limits ? { limits: opts.limits } : {}),
+    ...(opts.taskHoldMs ? { taskHoldMs: opts.taskHoldMs } : {}),
   });
   const app = createApp(ws, {
     port: 0,
@@ -88,7 +89,7 @@ export async function createProject(
   return okData(await request(app).post('/api/projects').send({ name, task }), Project);
 }
 
-const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
+const TERMINAL = new Set(['completed', 'failed', 'cancelled', 'interrupted']);
 
 /** Polls `GET /api/jobs/:id` until the job ends (the test timeout bounds the wait). */
 export async function waitForJob(app: express.Express, jobId: string): Promise<Job> {

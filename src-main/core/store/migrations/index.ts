@@ -3,6 +3,7 @@ import { migration0002 } from './0002-training.js';
 import { migration0003 } from './0003-exports.js';
 import { migration0004 } from './0004-evaluations.js';
 import { migration0005 } from './0005-experiment-split-ids.js';
+import { migration0006 } from './0006-jobs.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -18,4 +19,5 @@ export const migrations: readonly Migration[] = [
   migration0003,
   migration0004,
   migration0005,
+  migration0006,
 ];

@@ -1,7 +1,9 @@
 import type {
   ClassDistribution,
   DatasetItem,
+  ImportFileError,
   Job,
+  JobKind,
   JobStatus,
   MediaKind,
   Project,
@@ -162,17 +164,48 @@ export interface SplitsRepo {
 }
 
 export type JobPatch = Readonly<
-  Partial<Pick<Job, 'status' | 'done' | 'total' | 'message' | 'result' | 'error'>>
+  Partial<
+    Pick<
+      Job,
+      | 'status'
+      | 'done'
+      | 'total'
+      | 'message'
+      | 'result'
+      | 'error'
+      | 'eta_seconds'
+      | 'subject_id'
+      | 'started_at'
+      | 'finished_at'
+    >
+  >
 >;
 
+export interface JobFilter {
+  readonly kind?: JobKind | undefined;
+  readonly status?: JobStatus | undefined;
+  readonly projectId?: string | undefined;
+}
+
 export interface JobsRepo {
-  insert(job: Job): void;
+  /** `spec`: what a worker task needs to run again after a crash (kept in the row, never sent). */
+  insert(job: Job, spec?: unknown): void;
+  spec(id: string): unknown;
   get(id: string): Job | undefined;
   update(id: string, patch: JobPatch, updatedAt: string): Job | undefined;
   /** Jobs of this project in one of these states, newest first. */
   findByProject(projectId: string, statuses: readonly JobStatus[]): Job[];
-  /** Marks every pending/running job failed (a previous process died); returns how many. */
-  failUnfinished(error: string, updatedAt: string): number;
+  /** The newest job of this kind about this subject (a run, evaluation or export id). */
+  latestFor(kind: JobKind, subjectId: string): Job | undefined;
+  /** Every pending or running job, oldest first: what a previous process left behind. */
+  unfinished(): Job[];
+  /** Newest first. */
+  list(filter: JobFilter, limit: number, offset: number): Job[];
+  count(filter: JobFilter): number;
+  /** Stores per-file errors numbered from `first` (an import reports them as it goes). */
+  addErrors(jobId: string, first: number, errors: readonly ImportFileError[]): void;
+  errorCount(jobId: string): number;
+  errors(jobId: string, limit: number, offset: number): ImportFileError[];
 }
 
 /** Items without a class appear under this name in per-class tables (shared with splits/). */
