@@ -1,7 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import { ExportParams } from '../../src-shared/contract/export.js';
 import type { Workstation } from '../core/workstation.js';
-import { flattenParams, parseWith } from './operation-router.js';
+import { parseWith } from './operation-input.js';
+import { flattenParams } from './route-match.js';
 
 /** `GET /api/export/:project_id/:export_id/download`: the export's ZIP as an attachment. */
 export function exportRouter(ws: Workstation): Router {

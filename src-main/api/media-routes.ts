@@ -2,7 +2,8 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { ProjectParams } from '../../src-shared/contract/datasets.js';
 import type { Workstation } from '../core/workstation.js';
-import { flattenParams, parseWith } from './operation-router.js';
+import { parseWith } from './operation-input.js';
+import { flattenParams } from './route-match.js';
 
 const MediaParams = ProjectParams.extend({ filename: z.string().min(1, 'filename is required') });
 

@@ -1,6 +1,10 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { Job, OperationHandlers } from '../../../src-shared/contract/index.js';
+import type {
+  Job,
+  OperationHandlers,
+  PlatformHandlers,
+} from '../../../src-shared/contract/index.js';
 import type { RunEvent } from '../../../src-shared/contract/training.js';
 import { AppError, badRequest } from '../errors.js';
 import { openStore } from '../store/index.js';
@@ -11,6 +15,7 @@ import {
   type StagedFile,
 } from '../workspace/import-types.js';
 import { discardStaged } from '../workspace/import/staging.js';
+import { regressionHandlers } from '../regression/regression-handlers.js';
 import {
   createRegressionService,
   type RegressionService,
@@ -141,7 +146,7 @@ export async function createWorkstation(
   const exportsService = createExportsService(ctx);
   const evaluations = createEvaluationsService(ctx);
   const projects = createProjectsService(ctx, imports, datasetJson);
-  const ops: OperationHandlers = {
+  const platformOps: PlatformHandlers = {
     ...projects,
     // A project's runs write into its folder: they stop before the folder goes.
     deleteProject: async (input) => {
@@ -162,8 +167,7 @@ export async function createWorkstation(
   };
 
   let closing: Promise<void> | undefined;
-  const facade: Omit<Workstation, 'regression'> = {
-    ops,
+  const facade: Omit<Workstation, 'regression' | 'ops'> = {
     limits,
     workspaceDir: layout.root,
     tmpDir: layout.tmpDir,
@@ -221,12 +225,13 @@ export async function createWorkstation(
     },
   };
   const regression = createRegressionService(ctx, {
-    ops,
+    ops: platformOps,
     importStaged: (id, files) => facade.importStaged(id, files),
     onJob: facade.onJob,
     onRun: facade.onRun,
   });
-  return { ...facade, regression };
+  const ops: OperationHandlers = { ...platformOps, ...regressionHandlers(regression) };
+  return { ...facade, ops, regression };
 }
 
 const noTrainer: StartTraining = () => {

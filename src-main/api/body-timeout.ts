@@ -1,0 +1,50 @@
+import type { Request, RequestHandler, Response } from 'express';
+
+/**
+ * A request body that stops arriving (headers and half a body, then nothing) would hold its
+ * handler, a staged file and a socket forever. While the body is incomplete, the socket's byte
+ * count is watched; if it does not move for `idleMs`, `onStall` answers (408) and the connection
+ * is closed. Polling the count leaves the stream itself to the body parser.
+ */
+export function bodyIdleTimeout(
+  idleMs: number,
+  onStall: (req: Request, res: Response) => void,
+): RequestHandler {
+  return (req, res, next) => {
+    if (req.complete || idleMs <= 0) {
+      next();
+      return;
+    }
+    const socket = req.socket;
+    let last = socket.bytesRead;
+    let quietSince = Date.now();
+    const timer = setInterval(
+      () => {
+        if (req.complete || socket.destroyed) {
+          clearInterval(timer);
+          return;
+        }
+        if (socket.bytesRead !== last) {
+          last = socket.bytesRead;
+          quietSince = Date.now();
+          return;
+        }
+        if (Date.now() - quietSince < idleMs) return;
+        clearInterval(timer);
+        if (!res.headersSent) {
+          res.setHeader('Connection', 'close');
+          onStall(req, res);
+        }
+        // The rest of the body will never come: free the socket once the reply is out.
+        res.once('finish', () => socket.destroy());
+        if (res.writableFinished) socket.destroy();
+      },
+      Math.max(10, Math.floor(idleMs / 4)),
+    );
+    timer.unref();
+    const stop = (): void => clearInterval(timer);
+    req.once('end', stop);
+    res.once('close', stop);
+    next();
+  };
+}
