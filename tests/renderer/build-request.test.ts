@@ -56,7 +56,7 @@ describe('buildRequest', () => {
     });
     expect(req.method).toBe('POST');
     expect(req.url).toBe('/api/splits/proj-0a1b2c3d');
-    expect(JSON.parse(req.body ?? '')).toEqual({
+    expect(JSON.parse(String(req.body ?? ''))).toEqual({
       name: 's',
       ratios: { train: 0.8, val: 0.1, test: 0.1 },
       seed: 7,
@@ -68,7 +68,7 @@ describe('buildRequest', () => {
     expect(schemaKeys(operations.updateProject.body)).toEqual(['name', 'task']);
     const req = buildRequest('updateProject', { id: 'proj-0a1b2c3d', name: 'New' });
     expect(req).toMatchObject({ method: 'PATCH', url: '/api/projects/proj-0a1b2c3d' });
-    expect(JSON.parse(req.body ?? '')).toEqual({ name: 'New' });
+    expect(JSON.parse(String(req.body ?? ''))).toEqual({ name: 'New' });
   });
 
   it('refuses to build a path with a missing parameter', () => {
