@@ -35,9 +35,14 @@ export function bodyIdleTimeout(
           res.setHeader('Connection', 'close');
           onStall(req, res);
         }
-        // The rest of the body will never come: free the socket once the reply is out.
-        res.once('finish', () => socket.destroy());
-        if (res.writableFinished) socket.destroy();
+        // The rest of the body will never come: once the reply is out, end the request (the
+        // server no longer tracks it, so its readers would wait forever) and free the socket.
+        const drop = (): void => {
+          req.destroy();
+          socket.destroy();
+        };
+        if (res.writableFinished) drop();
+        else res.once('finish', drop);
       },
       Math.max(10, Math.floor(idleMs / 4)),
     );

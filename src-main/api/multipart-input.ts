@@ -49,7 +49,12 @@ export async function receiveForm(
   const fields: Record<string, string> = {};
   const files: Record<string, ReceivedFile> = {};
   const writes: Promise<void>[] = [];
+  const parts: NodeJS.ReadableStream[] = [];
   let failure: AppError | null = null;
+  // A part whose request went away never ends by itself: end its write so cleanup can run.
+  const abandon = (): void => {
+    for (const part of parts) (part as NodeJS.ReadableStream & { destroy(): void }).destroy();
+  };
 
   const done = new Promise<void>((resolve) => {
     bb.on('field', (name, value) => {
@@ -68,6 +73,7 @@ export async function receiveForm(
           `the file is over the limit of ${opts.maxFileBytes} bytes`,
         );
       });
+      parts.push(stream);
       const write = pipeline(stream, createWriteStream(target, { flags: 'wx' }));
       write.catch(() => undefined);
       writes.push(write);
@@ -80,8 +86,10 @@ export async function receiveForm(
       resolve();
     });
     bb.on('close', () => resolve());
-    req.on('aborted', () => {
+    req.on('close', () => {
+      if (req.complete) return;
       failure ??= new AppError('bad_request', 'the upload was aborted by the client');
+      abandon();
       resolve();
     });
     req.pipe(bb);
@@ -102,6 +110,7 @@ export async function receiveForm(
     return form;
   } catch (err) {
     req.unpipe(bb);
+    abandon();
     await Promise.allSettled(writes);
     await discardForm(form);
     throw err;

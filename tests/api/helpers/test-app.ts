@@ -30,7 +30,7 @@ export interface TestApp {
 
 /** A real workstation on a fresh temp workspace, and the Express app over it. */
 export async function openTestApp(
-  opts: { limits?: Partial<ImportLimits>; uiDir?: string } = {},
+  opts: { limits?: Partial<ImportLimits>; uiDir?: string; bodyIdleMs?: number } = {},
 ): Promise<TestApp> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'assay-api-'));
   const workspaceDir = path.join(root, 'workspace');
@@ -45,6 +45,7 @@ export async function openTestApp(
     logger: silentLogger,
     heartbeatMs: 50,
     ...(opts.uiDir ? { uiDir: opts.uiDir } : {}),
+    ...(opts.bodyIdleMs === undefined ? {} : { bodyIdleMs: opts.bodyIdleMs }),
   });
   return {
     app,
