@@ -11,7 +11,6 @@ import {
   MEDIA_OF_TASK,
   metricsOfTask,
 } from '../../src-shared/contract/tasks.js';
-import { assertNever } from './assert-never.js';
 
 /** What a project's items become as model input; decides which settings the editor shows. */
 export type InputKind = 'image' | 'audio' | 'table';
