@@ -128,7 +128,10 @@ export function errorHandler(
       return;
     }
     logger.error({ err, method: req.method, url: req.originalUrl }, 'unhandled error');
-    sendError(res, 'internal', 'internal error; see the server log', undefined, family);
+    // References that word failures per endpoint ("Training failed: …") keep that wording.
+    const prefix = locals.operation?.failurePrefix;
+    const message = 'internal error; see the server log';
+    sendError(res, 'internal', prefix ? `${prefix}: ${message}` : message, undefined, family);
   };
 }
 

@@ -5,7 +5,12 @@ import { readdir, stat } from 'node:fs/promises';
 import net from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { ErrorBody } from '../../src-shared/contract/common.js';
+import { inspection } from '../../src-shared/contract/families/inspection.js';
+import { createApp } from '../../src-main/api/app.js';
+import { AppError } from '../../src-main/core/errors.js';
+import { silentLogger } from '../../src-main/core/services/logger.js';
 import { listen, openTestApp, rawRequest, type TestApp } from './helpers/test-app.js';
 
 let t: TestApp;
@@ -196,5 +201,59 @@ describe('regression upload', () => {
     });
     // The service took the staged file over and removed it.
     expect(await tmpFiles()).not.toContain(staged);
+  });
+});
+
+describe('auth policy', () => {
+  it('a bearer-jwt family refuses missing or bad tokens in its envelope; public paths pass', async () => {
+    const ping = {
+      family: inspection,
+      method: 'GET',
+      path: '/api/v1/ping',
+      summary: 'Ping',
+      response: z.object({ pong: z.boolean() }),
+    } as const;
+    const health = { ...ping, path: '/api/v1/health', summary: 'Health' } as const;
+    const module = {
+      operations: { inspectionPing: ping, inspectionHealth: health },
+      handlers: {
+        inspectionPing: async () => ({ pong: true }),
+        inspectionHealth: async () => ({ pong: true }),
+      },
+    };
+    const verifyBearer = async (token: string): Promise<void> => {
+      if (token !== 'good') throw new AppError('unauthorized', 'Could not validate credentials');
+    };
+    const secured = createApp(t.ws, {
+      port: 0,
+      logger: silentLogger,
+      modules: [module],
+      verifyBearer,
+    });
+    const missing = await request(secured).get('/api/v1/ping');
+    expect(missing.status).toBe(401);
+    expect(missing.body).toEqual({
+      detail: 'Not authenticated: send Authorization: Bearer <token>',
+    });
+    const bad = await request(secured).get('/api/v1/ping').set('Authorization', 'Bearer nope');
+    expect(bad.status).toBe(401);
+    expect(bad.body).toEqual({ detail: 'Could not validate credentials' });
+    const good = await request(secured).get('/api/v1/ping').set('Authorization', 'Bearer good');
+    expect(good.body).toEqual({ pong: true });
+    expect((await request(secured).get('/api/v1/health')).body).toEqual({ pong: true });
+    expect((await request(secured).get('/api/v1/nothing')).body).toEqual({
+      detail: 'no route GET /api/v1/nothing',
+    });
+    // Without a verifier the policy still holds: nothing behind it is served.
+    const unconfigured = createApp(t.ws, { port: 0, logger: silentLogger, modules: [module] });
+    const refused = await request(unconfigured)
+      .get('/api/v1/ping')
+      .set('Authorization', 'Bearer good');
+    expect(refused.status).toBe(401);
+    const doc = (await request(secured).get('/openapi.json')).body as {
+      paths: Record<string, { get: { security?: unknown } }>;
+    };
+    expect(doc.paths['/api/v1/ping']?.get.security).toEqual([{ bearer: [] }]);
+    expect(doc.paths['/api/v1/health']?.get.security).toBeUndefined();
   });
 });
