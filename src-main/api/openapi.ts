@@ -8,7 +8,7 @@ import { okEnvelope } from '../../src-shared/contract/common.js';
 import { platformEnvelope } from '../../src-shared/contract/envelopes.js';
 import type { FamilyDef } from '../../src-shared/contract/family.js';
 import type { OperationDef } from '../../src-shared/contract/operation.js';
-import type { StreamDef } from '../../src-shared/contract/stream.js';
+import type { SocketIoStreamDef, StreamDef } from '../../src-shared/contract/stream.js';
 import type { ApiModule } from '../core/api-module.js';
 import { ImportStarted, ProjectParams } from '../../src-shared/contract/datasets.js';
 import { ExportParams } from '../../src-shared/contract/export.js';
@@ -260,7 +260,7 @@ export function buildOpenApiDocument(
     bearerFormat: 'JWT',
   });
   const served = families.map((f) => `${f.title} (api-reference/${f.reference})`).join(', ');
-  return new OpenApiGeneratorV3(registry.definitions).generateDocument({
+  const doc = new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: '3.0.3',
     info: {
       title: 'Assay workstation API',
@@ -277,4 +277,24 @@ export function buildOpenApiDocument(
       }`,
     })),
   });
+  // OpenAPI has no words for Socket.IO: its declared events go in an extension beside the paths.
+  const socketIo = modules.flatMap((m) =>
+    Object.values(m.streams ?? {}).flatMap((d) =>
+      d.kind === 'socket.io' ? [socketIoEntry(d)] : [],
+    ),
+  );
+  return socketIo.length === 0 ? doc : { ...doc, 'x-socket-io': socketIo };
+}
+
+function socketIoEntry(d: SocketIoStreamDef): Record<string, unknown> {
+  const schemas = (events: Readonly<Record<string, z.ZodType>>) =>
+    Object.fromEntries(Object.entries(events).map(([e, s]) => [e, z.toJSONSchema(s)]));
+  return {
+    namespace: d.namespace,
+    family: d.family.id,
+    summary: d.summary,
+    clientEvents: schemas(d.clientEvents),
+    serverEvents: schemas(d.serverEvents),
+    errorEvent: d.errorEvent,
+  };
 }

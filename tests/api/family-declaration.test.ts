@@ -154,7 +154,12 @@ describe('a family declared in one contract file', () => {
     const doc = (await raw('GET', '/openapi.json')).body as {
       paths: Record<string, Record<string, { tags: string[]; responses: Record<string, unknown> }>>;
       tags: { name: string }[];
+      'x-socket-io': { namespace: string; clientEvents: Record<string, unknown> }[];
     };
+    expect(doc['x-socket-io']).toEqual([
+      expect.objectContaining({ namespace: '/notes', errorEvent: 'notes_error' }),
+    ]);
+    expect(Object.keys(doc['x-socket-io'][0]?.clientEvents ?? {})).toEqual(['shout']);
     expect(doc.tags.map((t) => t.name)).toContain('Notes');
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining([
