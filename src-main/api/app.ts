@@ -6,9 +6,7 @@ import type { FamilyDef } from '../../src-shared/contract/family.js';
 import { workstationModule, type ApiModule } from '../core/api-module.js';
 import type { Logger, Workstation } from '../core/workstation.js';
 import { errorHandler, notFoundHandler } from './errors.js';
-import { exportRouter } from './export-routes.js';
 import { familyFallbacks, operationRoutes, type BearerVerifier } from './family-router.js';
-import { mediaRouter } from './media-routes.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { baseHeaders, refuseForeignOrigin, requireLoopbackHost } from './security.js';
 import { sseRoutes } from './sse-routes.js';
@@ -56,8 +54,8 @@ export function servedModules(
 
 /**
  * The local HTTP API: one Express app over the workstation core. Every JSON and file operation,
- * and every SSE stream, comes from the contract's tables; item files, thumbnails, the import
- * upload and the export download are the few hand-written routes.
+ * and every SSE stream, comes from the contract's tables; the multi-file import upload, the UI
+ * and the docs are the few hand-written routes.
  */
 export function createApp(ws: Workstation, opts: AppOptions): express.Express {
   const logger = opts.logger ?? pino({ name: 'assay-api' });
@@ -87,8 +85,6 @@ export function createApp(ws: Workstation, opts: AppOptions): express.Express {
       ...(opts.verifyBearer ? { verifyBearer: opts.verifyBearer } : {}),
     }),
   );
-  app.use(mediaRouter(ws));
-  app.use(exportRouter(ws));
   app.use(uploadRouter(ws, opts.bodyIdleMs ?? DEFAULT_BODY_IDLE_MS));
   app.use(familyFallbacks(modules, families));
   app.use('/api', notFoundHandler(families));

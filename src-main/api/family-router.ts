@@ -71,9 +71,13 @@ function operationHandler(
     // From here the handler owns the staged files (it deletes them when done).
     const data = await handler(input);
     if (def.output?.kind === 'file') {
-      const file = data as { path: string; content_type: string };
+      const file = data as { path: string; filename: string; content_type: string };
       res.setHeader('Content-Type', file.content_type);
-      res.setHeader('Cache-Control', 'no-cache');
+      // A file can be replaced under the same name (a re-import, a new training): revalidate.
+      res.setHeader('Cache-Control', 'private, no-cache');
+      // Files are data, never a document: no scripts even if a browser were to render one.
+      res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
+      if (def.output.attachment) res.attachment(file.filename);
       await new Promise<void>((resolve, reject) => {
         res.sendFile(file.path, { dotfiles: 'allow', cacheControl: false }, (err) => {
           if (err && !res.headersSent) reject(err);

@@ -11,18 +11,12 @@ import type { OperationDef } from '../../src-shared/contract/operation.js';
 import type { SocketIoStreamDef, StreamDef } from '../../src-shared/contract/stream.js';
 import type { ApiModule } from '../core/api-module.js';
 import { ImportStarted, ProjectParams } from '../../src-shared/contract/datasets.js';
-import { ExportParams } from '../../src-shared/contract/export.js';
 import { Health } from '../../src-shared/contract/system.js';
 
 /** `/api/projects/:id` → `/api/projects/{id}` */
 export const openApiPath = (path: string): string => path.replace(/:([A-Za-z_]+)/g, '{$1}');
 
 const Binary = z.string().meta({ format: 'binary' });
-const FilenameParams = ProjectParams.extend({
-  filename: z.string().meta({
-    description: 'Item filename, URL-encoded (cat%2Fimg001.png); raw slashes are accepted too',
-  }),
-});
 
 type Responses = RouteConfig['responses'];
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -146,53 +140,6 @@ function registerStream(registry: OpenAPIRegistry, name: string, def: StreamDef)
 
 /** The routes outside `operations`: files, thumbnails, uploads, job events, and the root pair. */
 function registerBinaryRoutes(registry: OpenAPIRegistry, error: z.ZodType): void {
-  const errorResponse = {
-    description: 'Error envelope',
-    content: { 'application/json': { schema: error } },
-  };
-  registry.registerPath({
-    method: 'get',
-    path: '/api/datasets/{project_id}/images/{filename}',
-    operationId: 'getItemFile',
-    summary: 'Get image file (the original bytes of any item: image, audio or table)',
-    tags: ['Datasets'],
-    request: { params: FilenameParams },
-    responses: {
-      200: {
-        description: 'The original file',
-        content: {
-          'image/*': { schema: Binary },
-          'audio/*': { schema: Binary },
-          'text/csv': { schema: Binary },
-        },
-      },
-      default: errorResponse,
-    },
-  });
-  registry.registerPath({
-    method: 'get',
-    path: '/api/export/{project_id}/{export_id}/download',
-    operationId: 'downloadExport',
-    summary: 'Download exported model (a ZIP: the model, metadata.json, README.md)',
-    tags: ['Export'],
-    request: { params: ExportParams },
-    responses: {
-      200: { description: 'The export ZIP', content: { 'application/zip': { schema: Binary } } },
-      default: errorResponse,
-    },
-  });
-  registry.registerPath({
-    method: 'get',
-    path: '/api/datasets/{project_id}/thumbnails/{filename}',
-    operationId: 'getThumbnail',
-    summary: 'Get thumbnail (images: a scaled copy; audio: a waveform picture)',
-    tags: ['Datasets'],
-    request: { params: FilenameParams },
-    responses: {
-      200: { description: 'Thumbnail', content: { 'image/*': { schema: Binary } } },
-      default: errorResponse,
-    },
-  });
   registry.registerPath({
     method: 'post',
     path: '/api/datasets/{project_id}/import/upload',

@@ -46,8 +46,10 @@ export function createOperationClient<Ops extends Readonly<Record<string, Operat
       throw networkError();
     }
     if (def.output?.kind === 'file' && res.ok) {
+      const disposition = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '');
       const reply: BinaryBody = {
-        filename: decodeURIComponent(req.url.split('?')[0]?.split('/').pop() ?? 'file'),
+        filename:
+          disposition?.[1] ?? decodeURIComponent(req.url.split('?')[0]?.split('/').pop() ?? 'file'),
         content_type: res.headers.get('content-type') ?? 'application/octet-stream',
         bytes: new Uint8Array(await res.arrayBuffer()),
       };

@@ -31,7 +31,12 @@ export interface OperationDef {
   /** The data of a success (inside the family's envelope); for `output: 'file'`, a FileReply. */
   readonly response: z.ZodType;
   /** `file`: the reply is a file (the handler names it), not JSON. */
-  readonly output?: { readonly kind: 'file'; readonly contentTypes: readonly string[] };
+  readonly output?: {
+    readonly kind: 'file';
+    readonly contentTypes: readonly string[];
+    /** Sent as a download (`Content-Disposition: attachment`) rather than shown. */
+    readonly attachment?: boolean;
+  };
   /**
    * Families whose reference words every failure of an endpoint with a prefix ("Training
    * failed: …") get it on the adapter's own errors too (bad JSON, a missing field, a stall).

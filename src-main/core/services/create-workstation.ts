@@ -164,6 +164,19 @@ export async function createWorkstation(
     ...createRunsService(ctx, runs),
     ...exportsService.ops,
     ...evaluations.ops,
+    // Files: core names the file; the adapters send it (HTTP) or read it (IPC).
+    getItemFile: async ({ project_id, filename }) => {
+      const media = await resolveMedia(project_id, filename, 'file');
+      return { path: media.path, filename: path.basename(filename), content_type: media.mime };
+    },
+    getThumbnail: async ({ project_id, filename }) => {
+      const media = await resolveMedia(project_id, filename, 'thumbnail');
+      return { path: media.path, filename: path.basename(media.path), content_type: media.mime };
+    },
+    downloadExport: async ({ project_id, export_id }) => ({
+      ...exportsService.resolveExport(project_id, export_id),
+      content_type: 'application/zip',
+    }),
   };
 
   let closing: Promise<void> | undefined;

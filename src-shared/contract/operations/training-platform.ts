@@ -50,7 +50,7 @@ import {
 } from '../training.js';
 
 import { trainingPlatform } from '../families/training-platform.js';
-import type { OperationDef } from '../operation.js';
+import { FileReply, type OperationDef } from '../operation.js';
 
 /** Every operation below is the training platform's: its envelope, its prefixes. */
 const op = <const D extends Omit<OperationDef, 'family'>>(d: D) =>
@@ -134,6 +134,25 @@ export const platformOperations = {
     tag: 'Datasets',
     params: ItemParams,
     response: ItemInfo,
+  }),
+  getItemFile: op({
+    method: 'GET',
+    path: '/api/datasets/:project_id/images/:filename',
+    summary: 'Get image file (the original bytes of any item: image, audio or table)',
+    description: 'The filename URL-encoded (cat%2Fimg001.png); raw slashes are accepted too.',
+    tag: 'Datasets',
+    params: ItemParams,
+    response: FileReply,
+    output: { kind: 'file', contentTypes: ['image/*', 'audio/*', 'text/csv'] },
+  }),
+  getThumbnail: op({
+    method: 'GET',
+    path: '/api/datasets/:project_id/thumbnails/:filename',
+    summary: 'Get thumbnail (images: a scaled copy; audio: a waveform picture)',
+    tag: 'Datasets',
+    params: ItemParams,
+    response: FileReply,
+    output: { kind: 'file', contentTypes: ['image/*'] },
   }),
   clearDataset: op({
     method: 'DELETE',
@@ -368,6 +387,15 @@ export const platformOperations = {
     tag: 'Export',
     params: ExportParams,
     response: Export,
+  }),
+  downloadExport: op({
+    method: 'GET',
+    path: '/api/export/:project_id/:export_id/download',
+    summary: 'Download exported model (a ZIP: the model, metadata.json, README.md)',
+    tag: 'Export',
+    params: ExportParams,
+    response: FileReply,
+    output: { kind: 'file', contentTypes: ['application/zip'], attachment: true },
   }),
   deleteExport: op({
     method: 'DELETE',
