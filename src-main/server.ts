@@ -157,8 +157,8 @@ export async function serveWorkstation(
   // (attached after the app, whose requests it passes on).
   const { modules, families } = servedModules(ws, opts.modules);
   const logger = opts.logger ?? silentLogger;
-  const wsRouter = attachWsRouter(server, modules, families, logger);
   const socketIo = attachSocketIo(server, modules, logger);
+  const wsRouter = attachWsRouter(server, modules, families, logger, socketIo !== null);
 
   const url = `http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`;
   const close = async (): Promise<void> => {

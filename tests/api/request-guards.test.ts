@@ -257,3 +257,40 @@ describe('auth policy', () => {
     expect(doc.paths['/api/v1/health']?.get.security).toBeUndefined();
   });
 });
+
+describe('WebSocket upgrades on the workstation server', () => {
+  it('an undeclared path (Socket.IO included, none being declared) is a 404 in its family envelope', async () => {
+    const { serveWorkstation } = await import('../../src-main/server.js');
+    const api = await serveWorkstation(t.ws, { port: 0, logger: silentLogger });
+    try {
+      for (const [path, body] of [
+        ['/api/projects/live', { status: 'error', error: { code: 'not_found' } }],
+        [
+          '/socket.io/?EIO=4&transport=websocket',
+          { status: 'error', error: { code: 'not_found' } },
+        ],
+        ['/train', { status: 'error', message: 'no WebSocket at /train' }],
+      ] as const) {
+        const reply = await new Promise<{ status: number; body: unknown }>((resolve, reject) => {
+          const socket = net.connect(api.port, '127.0.0.1');
+          const chunks: Buffer[] = [];
+          socket.on('data', (c: Buffer) => chunks.push(c));
+          socket.on('error', reject);
+          socket.on('close', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            const [head = '', rest = ''] = text.split('\r\n\r\n');
+            resolve({ status: Number(head.split(' ')[1]), body: JSON.parse(rest) });
+          });
+          socket.write(
+            `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+              'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+          );
+        });
+        expect(reply.status, path).toBe(404);
+        expect(reply.body).toMatchObject(body);
+      }
+    } finally {
+      await api.close();
+    }
+  });
+});

@@ -52,6 +52,8 @@ export function attachWsRouter(
   modules: readonly ApiModule[],
   families: readonly FamilyDef[],
   logger: Logger,
+  /** Whether a Socket.IO server takes `/socket.io/` upgrades; else they are refused here. */
+  socketIo: boolean,
 ): { close(): void } {
   const routes: Route[] = [];
   for (const m of modules) {
@@ -66,7 +68,7 @@ export function attachWsRouter(
 
   const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    if (path.startsWith('/socket.io/')) return;
+    if (socketIo && path.startsWith('/socket.io/')) return;
     const family = familyForPath(families, path) ?? families[0];
     if (!family) return void socket.destroy();
     if (!isLoopbackHost(req.headers.host)) {
