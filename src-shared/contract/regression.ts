@@ -9,8 +9,8 @@ import { ProjectId } from './common.js';
 
 export { RegressionErrorBody } from './envelopes.js';
 
-/** The text fields beside the file part of `POST /upload`. */
-export const RegressionUploadFields = z.strictObject({
+/** The text fields beside the file part of `POST /upload` (others a form may carry are ignored). */
+export const RegressionUploadFields = z.object({
   target_column: z
     .string()
     .max(4096)
