@@ -161,10 +161,7 @@ describe('IPC input validation', () => {
   });
 
   it('refuses bad ids, unknown body fields and non-objects as validation errors', () => {
-    const refuse = (
-      name: OperationName,
-      raw: unknown,
-    ): IpcInputError => {
+    const refuse = (name: OperationName, raw: unknown): IpcInputError => {
       try {
         parseIpc(name, raw);
       } catch (err) {
