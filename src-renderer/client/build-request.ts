@@ -75,6 +75,19 @@ export function buildOperationRequest(
   return { method: def.method, url: qs ? `${path}?${qs}` : path, body };
 }
 
+/** The URL of a declared stream (SSE, WebSocket path) with its `:name` segments filled in. */
+export function streamPath(
+  def: { readonly path: string },
+  params: Readonly<Record<string, string>>,
+): string {
+  return def.path.replace(/:([A-Za-z_]+)/g, (_m, key: string) => {
+    const value = params[key];
+    if (!isPresent(value))
+      throw new WorkstationError('bad_request', `missing stream parameter "${key}"`);
+    return encodeURIComponent(String(value));
+  });
+}
+
 /** The request of one of the workstation's own operations. */
 export function buildRequest(
   name: OperationName,

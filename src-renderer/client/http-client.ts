@@ -2,9 +2,10 @@ import {
   Job,
   WorkstationError,
   operations,
+  streams,
   type WorkstationClient,
 } from '../../src-shared/contract/index.js';
-import { parseResponse, unwrapEnvelope } from './build-request.js';
+import { parseResponse, streamPath, unwrapEnvelope } from './build-request.js';
 import { createOperationClient, networkError } from './operation-client.js';
 import { subscribeRunOverHttp } from './run-stream.js';
 
@@ -94,7 +95,7 @@ export function createHttpClient(options: HttpClientOptions = {}): WorkstationCl
       if (!stopped) timer = setTimeout(() => void poll(), pollIntervalMs);
     };
 
-    source = new EventSource(`${base}/api/jobs/${encodeURIComponent(jobId)}/events`);
+    source = new EventSource(base + streamPath(streams.jobEvents, { job_id: jobId }));
     const onMessage = (ev: MessageEvent<string>): void => {
       const parsed = Job.safeParse(JSON.parse(ev.data));
       if (parsed.success) deliver(parsed.data);
