@@ -294,3 +294,25 @@ describe('WebSocket upgrades on the workstation server', () => {
     }
   });
 });
+
+describe('tabular regression: odd requests', () => {
+  it('answer 4xx in the family envelope, never a 500', async () => {
+    const cases = [
+      [request(t.app).get('/upload'), 405, /^GET is not allowed on \/upload; use POST$/],
+      [request(t.app).delete('/train'), 405, /use POST/],
+      [request(t.app).post('/train/more'), 404, /^no route POST \/train\/more$/],
+      [request(t.app).post('/predict').send({ inputs: 'x' }), 400, /^Prediction failed: inputs/],
+      [request(t.app).post('/train').send({ epochs: 1, extra: 1 }), 400, /^Training failed: /],
+      [request(t.app).post('/upload').field('target_column', 'y'), 400, /holds no file/],
+      [request(t.app).get('/outputs/..%2F..%2Fassay.db'), 404, /No output file named/],
+      [request(t.app).get('/outputs/secret.txt'), 404, /No output file named/],
+    ] as const;
+    for (const [pending, status, message] of cases) {
+      const res = await pending;
+      expect(res.status, JSON.stringify(res.body)).toBe(status);
+      expect(res.body).toEqual({ status: 'error', message: expect.stringMatching(message) });
+    }
+    const wrong = await request(t.app).get('/reset');
+    expect(wrong.headers.allow).toBe('POST');
+  });
+});
