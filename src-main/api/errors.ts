@@ -121,7 +121,7 @@ export function errorHandler(
       return;
     }
     const locals = res.locals as RouteLocals;
-    const family = familyOf(req.path, locals, known);
+    const family = familyOf(req.originalUrl.split('?')[0] ?? '/', locals, known);
     const appError = toAppError(err);
     if (appError) {
       sendError(res, appError.code, appError.message, appError.details, family);
@@ -139,7 +139,7 @@ export function errorHandler(
 export function notFoundHandler(known: readonly FamilyDef[] = families): RequestHandler {
   return (req, res) => {
     const path = req.originalUrl.split('?')[0] ?? '';
-    const family = familyOf(req.path, res.locals as RouteLocals, known);
+    const family = familyOf(path, res.locals as RouteLocals, known);
     sendError(res, 'not_found', `no route ${req.method} ${path}`, undefined, family);
   };
 }
