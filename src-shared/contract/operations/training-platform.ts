@@ -22,43 +22,13 @@ import {
   SplitPreviewQuery,
 } from '../splits.js';
 import { Devices, Health, WorkspaceStats } from '../system.js';
-import {
-  CreateEvaluationInput,
-  EvalParams,
-  EvalProjectParams,
-  EvalResultsPage,
-  EvalResultsQuery,
-  Evaluation,
-} from '../evaluation.js';
-import {
-  CreateExportInput,
-  Export,
-  ExportFormat,
-  ExportParams,
-  ExportProjectParams,
-} from '../export.js';
-import {
-  CreateExperimentInput,
-  Experiment,
-  ExperimentParams,
-  MetricsJson,
-  Run,
-  RunParams,
-  RunStarted,
-  TrainingProjectParams,
-  UpdateExperimentInput,
-} from '../training.js';
-
-import { trainingPlatform } from '../families/training-platform.js';
 import { FileReply, type OperationDef } from '../operation.js';
+import { Deleted, op } from './platform-op.js';
+import { platformModelOperations } from './training-platform-models.js';
 
-/** Every operation below is the training platform's: its envelope, its prefixes. */
-const op = <const D extends Omit<OperationDef, 'family'>>(d: D) =>
-  ({ family: trainingPlatform, ...d }) as const;
-
-const Deleted = z.object({ deleted: z.literal(true), id: z.string() });
 const Cleared = z.object({ project_id: z.string(), removed_items: z.number().int() });
 
+/** The training platform's operations: data here, models in training-platform-models.ts. */
 export const platformOperations = {
   listProjects: op({
     method: 'GET',
@@ -214,198 +184,6 @@ export const platformOperations = {
     response: SplitList,
   }),
 
-  listExperiments: op({
-    method: 'GET',
-    path: '/api/training/:project_id/experiments',
-    summary: 'List experiments',
-    tag: 'Training',
-    params: TrainingProjectParams,
-    response: z.array(Experiment),
-  }),
-  createExperiment: op({
-    method: 'POST',
-    path: '/api/training/:project_id/experiments',
-    summary: 'Create experiment (every config field optional, per-task defaults)',
-    tag: 'Training',
-    params: TrainingProjectParams,
-    body: CreateExperimentInput,
-    response: Experiment,
-  }),
-  getExperiment: op({
-    method: 'GET',
-    path: '/api/training/:project_id/experiments/:exp_id',
-    summary: 'Get experiment config',
-    tag: 'Training',
-    params: ExperimentParams,
-    response: Experiment,
-  }),
-  updateExperiment: op({
-    method: 'PATCH',
-    path: '/api/training/:project_id/experiments/:exp_id',
-    summary: 'Update experiment config',
-    tag: 'Training',
-    params: ExperimentParams,
-    body: UpdateExperimentInput,
-    response: Experiment,
-  }),
-  deleteExperiment: op({
-    method: 'DELETE',
-    path: '/api/training/:project_id/experiments/:exp_id',
-    summary: 'Delete experiment + runs',
-    tag: 'Training',
-    params: ExperimentParams,
-    response: Deleted,
-  }),
-  startRun: op({
-    method: 'POST',
-    path: '/api/training/:project_id/experiments/:exp_id/run',
-    summary: 'Start a new run (queued behind a run in progress)',
-    tag: 'Training',
-    params: ExperimentParams,
-    response: RunStarted,
-  }),
-  listRuns: op({
-    method: 'GET',
-    path: '/api/training/:project_id/runs',
-    summary: "List the project's runs, newest first",
-    tag: 'Training',
-    params: TrainingProjectParams,
-    response: z.array(Run),
-  }),
-  getRun: op({
-    method: 'GET',
-    path: '/api/training/:project_id/runs/:run_id',
-    summary: 'Get run status + metrics',
-    tag: 'Training',
-    params: RunParams,
-    response: Run,
-  }),
-  stopRun: op({
-    method: 'POST',
-    path: '/api/training/:project_id/runs/:run_id/stop',
-    summary: 'Stop a running training',
-    tag: 'Training',
-    params: RunParams,
-    response: Run,
-  }),
-  resumeRun: op({
-    method: 'POST',
-    path: '/api/training/:project_id/runs/:run_id/resume',
-    summary: 'Resume an interrupted or stopped run from its last checkpoint',
-    tag: 'Training',
-    params: RunParams,
-    response: RunStarted,
-  }),
-  deleteRun: op({
-    method: 'DELETE',
-    path: '/api/training/:project_id/runs/:run_id',
-    summary: 'Delete a run',
-    tag: 'Training',
-    params: RunParams,
-    response: Deleted,
-  }),
-  getRunMetrics: op({
-    method: 'GET',
-    path: '/api/training/:project_id/runs/:run_id/metrics',
-    summary: 'Get metrics JSON',
-    tag: 'Training',
-    params: RunParams,
-    response: MetricsJson,
-  }),
-
-  listEvaluations: op({
-    method: 'GET',
-    path: '/api/evaluation/:project_id',
-    summary: 'List evaluations',
-    tag: 'Evaluation',
-    params: EvalProjectParams,
-    response: z.array(Evaluation),
-  }),
-  createEvaluation: op({
-    method: 'POST',
-    path: '/api/evaluation/:project_id',
-    summary: 'Create + start evaluation',
-    tag: 'Evaluation',
-    params: EvalProjectParams,
-    body: CreateEvaluationInput,
-    response: Evaluation,
-  }),
-  getEvaluation: op({
-    method: 'GET',
-    path: '/api/evaluation/:project_id/:eval_id',
-    summary: 'Get evaluation status + results',
-    tag: 'Evaluation',
-    params: EvalParams,
-    response: Evaluation,
-  }),
-  deleteEvaluation: op({
-    method: 'DELETE',
-    path: '/api/evaluation/:project_id/:eval_id',
-    summary: 'Delete evaluation',
-    tag: 'Evaluation',
-    params: EvalParams,
-    response: Deleted,
-  }),
-  getEvaluationResults: op({
-    method: 'GET',
-    path: '/api/evaluation/:project_id/:eval_id/results',
-    summary: 'Per-item results (paginated)',
-    tag: 'Evaluation',
-    params: EvalParams,
-    query: EvalResultsQuery,
-    response: EvalResultsPage,
-  }),
-
-  listExportFormats: op({
-    method: 'GET',
-    path: '/api/export/formats',
-    summary: 'List available export formats',
-    tag: 'Export',
-    response: z.array(ExportFormat),
-  }),
-  listExports: op({
-    method: 'GET',
-    path: '/api/export/:project_id',
-    summary: 'List exports',
-    tag: 'Export',
-    params: ExportProjectParams,
-    response: z.array(Export),
-  }),
-  createExport: op({
-    method: 'POST',
-    path: '/api/export/:project_id',
-    summary: 'Create + start export',
-    tag: 'Export',
-    params: ExportProjectParams,
-    body: CreateExportInput,
-    response: Export,
-  }),
-  getExport: op({
-    method: 'GET',
-    path: '/api/export/:project_id/:export_id',
-    summary: 'Get export status',
-    tag: 'Export',
-    params: ExportParams,
-    response: Export,
-  }),
-  downloadExport: op({
-    method: 'GET',
-    path: '/api/export/:project_id/:export_id/download',
-    summary: 'Download exported model (a ZIP: the model, metadata.json, README.md)',
-    tag: 'Export',
-    params: ExportParams,
-    response: FileReply,
-    output: { kind: 'file', contentTypes: ['application/zip'], attachment: true },
-  }),
-  deleteExport: op({
-    method: 'DELETE',
-    path: '/api/export/:project_id/:export_id',
-    summary: 'Delete export',
-    tag: 'Export',
-    params: ExportParams,
-    response: Deleted,
-  }),
-
   getJob: op({
     method: 'GET',
     path: '/api/jobs/:job_id',
@@ -444,4 +222,5 @@ export const platformOperations = {
     tag: 'System',
     response: WorkspaceStats,
   }),
+  ...platformModelOperations,
 } as const satisfies Record<string, OperationDef>;
