@@ -36,7 +36,8 @@ export async function receiveForm(
     bb = busboy({
       headers: req.headers,
       defParamCharset: 'utf8',
-      limits: { files: Object.keys(declared).length, fileSize: opts.maxFileBytes, fields: 32 },
+      // Undeclared parts are read past (not stored), so they must not use up the file count.
+      limits: { files: Object.keys(declared).length + 8, fileSize: opts.maxFileBytes, fields: 32 },
     });
   } catch {
     const names = Object.keys(declared).map((n) => `"${n}"`);

@@ -130,3 +130,18 @@ describe('tabular regression: odd requests', () => {
     expect(wrong.headers.allow).toBe('POST');
   });
 });
+
+describe('regression upload form', () => {
+  it('skips undeclared parts and fields, keeps the declared file', async () => {
+    const csv = ['a,b,y', ...Array.from({ length: 40 }, (_, i) => `${i},${i % 3},${2 * i}`)].join(
+      '\n',
+    );
+    const res = await request(t.app)
+      .post('/upload')
+      .attach('other', Buffer.from('ignored'), 'other.bin')
+      .field('comment', 'not a declared field')
+      .attach('file', Buffer.from(`${csv}\n`), 'grid.csv');
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ status: 'success', filename: 'grid.csv', num_points: 40 });
+  });
+});
