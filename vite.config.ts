@@ -32,7 +32,12 @@ export default defineConfig({
   server: {
     host: '127.0.0.1',
     proxy: {
-      '/api': { target: 'http://127.0.0.1:8000', changeOrigin: false },
+      // The API takes state-changing requests from its own origin only: speak as that origin.
+      '/api': {
+        target: 'http://127.0.0.1:8000',
+        changeOrigin: false,
+        headers: { origin: 'http://127.0.0.1:8000' },
+      },
     },
   },
 });

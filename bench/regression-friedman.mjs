@@ -44,10 +44,18 @@ const peer = path.join(root, 'bench', 'peers', 'regression_sklearn.py');
 const REFERENCE_SECONDS = 0.55;
 
 function startServer(workspace, env = {}) {
-  // The built server only if it already has the regression routes (a stale dist would 404).
+  // The built server only if it already has the regression family (a stale dist would 404).
   const built = path.join(root, 'dist', 'main', 'src-main', 'server.js');
   const fresh = existsSync(
-    path.join(root, 'dist', 'main', 'src-main', 'api', 'regression-routes.js'),
+    path.join(
+      root,
+      'dist',
+      'main',
+      'src-shared',
+      'contract',
+      'operations',
+      'tabular-regression.js',
+    ),
   );
   const args = fresh ? [built] : ['--import', 'tsx', path.join(root, 'src-main', 'server.ts')];
   const child = spawn(process.execPath, [...args, '--port', '0', '--workspace', workspace], {

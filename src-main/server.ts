@@ -8,7 +8,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pino, type Logger as PinoLogger } from 'pino';
-import { createApp } from './api/app.js';
+import { createApp, servedModules } from './api/app.js';
+import type { BearerVerifier } from './api/family-router.js';
+import { attachSocketIo } from './api/realtime/socket-io.js';
+import { attachWsRouter } from './api/realtime/upgrade-router.js';
+import type { ApiModule } from './core/api-module.js';
+import { silentLogger } from './core/services/logger.js';
 import {
   openWorkstation,
   type ImportLimits,
@@ -86,6 +91,11 @@ export interface ServeOptions {
   readonly logger?: Logger;
   readonly version?: string;
   readonly allowRemote?: boolean;
+  /** Families served beside the workstation's own. */
+  readonly modules?: readonly ApiModule[];
+  /** Stalled-body timeout (408); tests shorten it. */
+  readonly bodyIdleMs?: number;
+  readonly verifyBearer?: BearerVerifier;
 }
 
 export interface ServingApi {
@@ -140,16 +150,28 @@ export async function serveWorkstation(
     version: opts.version ?? packageVersion(root),
     uiDir: opts.uiDir ?? path.join(root, 'dist', 'renderer'),
     ...(opts.logger ? { logger: opts.logger } : {}),
+    ...(opts.modules ? { modules: opts.modules } : {}),
+    ...(opts.bodyIdleMs === undefined ? {} : { bodyIdleMs: opts.bodyIdleMs }),
+    ...(opts.verifyBearer ? { verifyBearer: opts.verifyBearer } : {}),
   });
   server.on('request', app);
+  // Realtime streams on the same server: `ws` through one upgrade router, Socket.IO beside it
+  // (attached after the app, whose requests it passes on).
+  const { modules, families } = servedModules(ws, opts.modules);
+  const logger = opts.logger ?? silentLogger;
+  const socketIo = attachSocketIo(server, modules, logger);
+  const wsRouter = attachWsRouter(server, modules, families, logger, socketIo !== null);
 
   const url = `http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`;
-  const close = (): Promise<void> =>
-    new Promise<void>((resolve) => {
+  const close = async (): Promise<void> => {
+    wsRouter.close();
+    await socketIo?.close();
+    await new Promise<void>((resolve) => {
       server.close(() => resolve());
       // SSE streams and keep-alive sockets would hold close() open forever.
       server.closeAllConnections();
     });
+  };
   return { url, port, close };
 }
 

@@ -18,7 +18,6 @@ import {
   IPC_JOB_SUBSCRIBE,
   IPC_MENU_COMMAND,
   IPC_JOB_UNSUBSCRIBE,
-  IPC_REGRESSION,
   IPC_RUN_EVENT,
   IPC_RUN_SUBSCRIBE,
   IPC_RUN_UNSUBSCRIBE,
@@ -29,20 +28,47 @@ import {
   type AssayBridge,
   type BridgeOperations,
   type MenuCommand,
-  type RegressionBridge,
   type UploadFilesInput,
 } from '../src-shared/contract/ipc.js';
 import type { ImportStarted } from '../src-shared/contract/datasets.js';
 import type { Job } from '../src-shared/contract/jobs.js';
 import { IPC_PREDICT } from '../src-shared/contract/predict.js';
 import type { RunEvent } from '../src-shared/contract/training.js';
-import { IPC_JOB_EVENT, ipcChannel, operationNames } from '../src-shared/contract/operations.js';
+import type { IpcFileInput, OperationDef } from '../src-shared/contract/operation.js';
+import {
+  IPC_JOB_EVENT,
+  ipcChannel,
+  operationNames,
+  operations,
+} from '../src-shared/contract/operations.js';
+
+/** A file field over IPC: a dropped or picked File goes as its path, anything else as bytes. */
+async function toIpcFile(blob: Blob): Promise<IpcFileInput> {
+  const name = typeof File !== 'undefined' && blob instanceof File ? blob.name : 'upload';
+  const onDisk = typeof File !== 'undefined' && blob instanceof File ? pathForFile(blob) : null;
+  if (onDisk) return { path: onDisk, filename: name };
+  return { bytes: new Uint8Array(await blob.arrayBuffer()), filename: name || 'upload' };
+}
+
+/** The input as the channel takes it: the operation's file fields made IPC-shaped. */
+async function ipcInput(def: OperationDef, input: unknown): Promise<unknown> {
+  if (!def.files || typeof input !== 'object' || input === null) return input ?? {};
+  const out: Record<string, unknown> = { ...(input as Record<string, unknown>) };
+  for (const key of Object.keys(def.files)) {
+    const value = out[key];
+    if (typeof Blob !== 'undefined' && value instanceof Blob) out[key] = await toIpcFile(value);
+  }
+  return out;
+}
 
 const ops = Object.fromEntries(
-  operationNames.map((name) => [
-    name,
-    (input: unknown) => ipcRenderer.invoke(ipcChannel(name), input ?? {}),
-  ]),
+  operationNames.map((name) => {
+    const def: OperationDef = operations[name];
+    return [
+      name,
+      async (input: unknown) => ipcRenderer.invoke(ipcChannel(name), await ipcInput(def, input)),
+    ];
+  }),
 ) as unknown as BridgeOperations;
 
 /** jobId → listeners; main sends every subscribed job's events on one channel. */
@@ -134,19 +160,6 @@ function onMenuCommand(listener: (command: MenuCommand) => void): () => void {
   };
 }
 
-const regression: RegressionBridge = {
-  upload: async (file, filename, targetColumn) =>
-    ipcRenderer.invoke(IPC_REGRESSION.upload, {
-      filename,
-      bytes: new Uint8Array(await file.arrayBuffer()),
-      target_column: targetColumn,
-    }),
-  train: (input) => ipcRenderer.invoke(IPC_REGRESSION.train, input),
-  predict: (inputs) => ipcRenderer.invoke(IPC_REGRESSION.predict, { inputs }),
-  reset: () => ipcRenderer.invoke(IPC_REGRESSION.reset),
-  state: () => ipcRenderer.invoke(IPC_REGRESSION.state),
-};
-
 const saveExport: NonNullable<AssayBridge['saveExport']> = (projectId, exportId) =>
   ipcRenderer.invoke(IPC_SAVE_EXPORT, { project_id: projectId, export_id: exportId });
 
@@ -165,7 +178,6 @@ const predict: NonNullable<AssayBridge['predict']> = async (projectId, runId, it
 const bridge: AssayBridge = {
   ops,
   predict,
-  regression,
   saveExport,
   uploadFiles,
   subscribeJob,

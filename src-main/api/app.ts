@@ -1,19 +1,21 @@
 import express from 'express';
 import { pino } from 'pino';
 import swaggerUi from 'swagger-ui-express';
+import { families as builtinFamilies } from '../../src-shared/contract/families/index.js';
+import type { FamilyDef } from '../../src-shared/contract/family.js';
+import { workstationModule, type ApiModule } from '../core/api-module.js';
 import type { Logger, Workstation } from '../core/workstation.js';
 import { errorHandler, notFoundHandler } from './errors.js';
-import { exportRouter } from './export-routes.js';
-import { jobEventsRouter } from './job-events.js';
-import { mediaRouter } from './media-routes.js';
+import { familyFallbacks, operationRoutes, type BearerVerifier } from './family-router.js';
 import { buildOpenApiDocument } from './openapi.js';
-import { operationRouter } from './operation-router.js';
 import { predictRouter } from './predict-routes.js';
-import { REGRESSION_PATHS, regressionErrorHandler, regressionRouter } from './regression-routes.js';
-import { runEventsRouter } from './run-events.js';
 import { baseHeaders, refuseForeignOrigin, requireLoopbackHost } from './security.js';
+import { sseRoutes } from './sse-routes.js';
 import { uiRouter } from './ui-routes.js';
 import { uploadRouter } from './upload-route.js';
+
+/** A body that stops arriving for this long gets a 408 (uploads keep moving, so they pass). */
+export const DEFAULT_BODY_IDLE_MS = 30_000;
 
 export interface AppOptions {
   /** vite's output folder (dist/renderer); absent: `/` explains how to build the UI. */
@@ -25,43 +27,72 @@ export interface AppOptions {
   readonly heartbeatMs?: number;
   /** Version shown in the OpenAPI document. */
   readonly version?: string;
+  /** Stalled-body timeout; tests shorten it. */
+  readonly bodyIdleMs?: number;
+  /** Families served beside the workstation's own (each with its operations and handlers). */
+  readonly modules?: readonly ApiModule[];
+  /** The token check of families whose policy is bearer-jwt. */
+  readonly verifyBearer?: BearerVerifier;
+}
+
+/** The modules and families one server serves: the workstation's, plus any given. */
+export function servedModules(
+  ws: Workstation,
+  extra: readonly ApiModule[] = [],
+): {
+  modules: ApiModule[];
+  families: FamilyDef[];
+} {
+  const modules = [workstationModule(ws), ...extra];
+  const families = [...builtinFamilies];
+  for (const m of extra) {
+    for (const d of [...Object.values(m.operations), ...Object.values(m.streams ?? {})]) {
+      if (!families.includes(d.family)) families.push(d.family);
+    }
+  }
+  return { modules, families };
 }
 
 /**
- * The local HTTP API: one Express app over the workstation core. Every JSON route comes from
- * the contract's `operations`; files, uploads and job events are the few hand-written routes.
+ * The local HTTP API: one Express app over the workstation core. Every JSON and file operation,
+ * and every SSE stream, comes from the contract's tables; the multi-file import upload, the UI
+ * and the docs are the few hand-written routes.
  */
 export function createApp(ws: Workstation, opts: AppOptions): express.Express {
   const logger = opts.logger ?? pino({ name: 'assay-api' });
+  const { modules, families } = servedModules(ws, opts.modules);
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
 
-  app.use(baseHeaders, requireLoopbackHost, refuseForeignOrigin);
-  app.use(express.json({ limit: '1mb' }));
-  // A malformed body on a tabular-regression path answers in that family's envelope.
-  app.use(REGRESSION_PATHS, regressionErrorHandler(logger));
+  app.use(baseHeaders, requireLoopbackHost(families), refuseForeignOrigin(families));
 
-  const openapi = buildOpenApiDocument(opts.version ?? '0.0.0');
+  const openapi = buildOpenApiDocument(opts.version ?? '0.0.0', modules, families);
   if (opts.port > 0) openapi.servers = [{ url: '/' }, { url: `http://127.0.0.1:${opts.port}` }];
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'Assay API' }));
 
-  const sse = opts.heartbeatMs === undefined ? {} : { heartbeatMs: opts.heartbeatMs };
-  app.use(jobEventsRouter(ws, sse));
-  app.use(runEventsRouter(ws, sse));
-  app.use(operationRouter(ws));
+  app.use(
+    sseRoutes(modules, opts.heartbeatMs === undefined ? {} : { heartbeatMs: opts.heartbeatMs }),
+  );
+  app.use(
+    operationRoutes(modules, {
+      tmpDir: ws.tmpDir,
+      maxFileBytes: ws.limits.maxFileBytes,
+      jsonLimit: '1mb',
+      bodyIdleMs: opts.bodyIdleMs ?? DEFAULT_BODY_IDLE_MS,
+      ...(opts.verifyBearer ? { verifyBearer: opts.verifyBearer } : {}),
+    }),
+  );
+  app.use(uploadRouter(ws, opts.bodyIdleMs ?? DEFAULT_BODY_IDLE_MS));
   app.use(predictRouter(ws));
-  app.use(mediaRouter(ws));
-  app.use(exportRouter(ws));
-  app.use(uploadRouter(ws));
-  app.use(regressionRouter(ws, logger));
-  app.use('/api', notFoundHandler);
+  app.use(familyFallbacks(modules, families));
+  app.use('/api', notFoundHandler(families));
 
   app.use(uiRouter(ws, opts.uiDir));
-  app.use(notFoundHandler);
-  app.use(errorHandler(logger));
+  app.use(notFoundHandler(families));
+  app.use(errorHandler(logger, families));
   return app;
 }

@@ -1,34 +1,25 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Logger } from '../core/workstation.js';
 import { z } from 'zod';
-import type { ErrorBody, ErrorCode } from '../../src-shared/contract/common.js';
+import { STATUS_OF, type ErrorCode } from '../../src-shared/contract/common.js';
+import { families } from '../../src-shared/contract/families/index.js';
+import { trainingPlatform } from '../../src-shared/contract/families/training-platform.js';
+import { familyForPath, type FamilyDef } from '../../src-shared/contract/family.js';
+import type { OperationDef } from '../../src-shared/contract/operation.js';
 import { AppError } from '../core/errors.js';
 
-/** The one code → HTTP status table every training-platform route answers with. */
-export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
-  bad_request: 400,
-  validation_error: 400,
-  invalid_json: 400,
-  unsupported_media_type: 415,
-  not_found: 404,
-  conflict: 409,
-  payload_too_large: 413,
-  forbidden: 403,
-  unprocessable: 422,
-  internal: 500,
-};
+export { STATUS_OF };
 
+/** A failure in a family's own envelope (the training platform's when no family owns the path). */
 export function sendError(
   res: Response,
   code: ErrorCode,
   message: string,
   details?: unknown,
+  family: FamilyDef = trainingPlatform,
 ): void {
-  const body: ErrorBody = {
-    status: 'error',
-    error: details === undefined ? { code, message } : { code, message, details },
-  };
-  res.status(STATUS_OF[code]).json(body);
+  const status = STATUS_OF[code];
+  res.status(status).json(family.envelope.error(code, message, status, details));
 }
 
 export type InputLocation = 'path' | 'query' | 'body';
@@ -58,9 +49,9 @@ interface HttpishError {
 function fromHttpError(err: HttpishError): AppError | null {
   switch (err.type) {
     case 'entity.parse.failed':
-      return new AppError('invalid_json', 'request body is not valid JSON');
+      return new AppError('invalid_json', 'the body is not valid JSON');
     case 'entity.too.large':
-      return new AppError('payload_too_large', 'request body is too large');
+      return new AppError('payload_too_large', 'the body is too large');
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new AppError('unsupported_media_type', String(err.message ?? 'unsupported encoding'));
@@ -89,8 +80,39 @@ export function toAppError(err: unknown): AppError | null {
   return null;
 }
 
-/** The single error middleware: expected errors become their envelope, bugs a generic 500. */
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+/** What the operation routes leave on `res.locals` for the error handler. */
+export interface RouteLocals {
+  /** The operation being served; errors of the adapter itself get its failure prefix. */
+  operation?: OperationDef;
+  /** The family of a route that is not an operation (a stream). */
+  family?: FamilyDef;
+}
+
+/** The family a request belongs to: its operation's, else the one owning the path. */
+export function familyOf(
+  path: string,
+  locals: RouteLocals,
+  known: readonly FamilyDef[] = families,
+): FamilyDef {
+  return (
+    locals.operation?.family ?? locals.family ?? familyForPath(known, path) ?? trainingPlatform
+  );
+}
+
+/** Adapter errors (not the service's, which word their own) carry the endpoint's prefix. */
+export function adapterError(err: AppError, op: OperationDef | undefined): AppError {
+  if (!op?.failurePrefix || err.message.startsWith(op.failurePrefix)) return err;
+  return new AppError(err.code, `${op.failurePrefix}: ${err.message}`, err.details);
+}
+
+/**
+ * The single error middleware: expected errors become their family's envelope, bugs a generic
+ * 500. `known` lists the families served (those of extra modules included).
+ */
+export function errorHandler(
+  logger: Logger,
+  known: readonly FamilyDef[] = families,
+): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     if (res.headersSent) {
       // Mid-stream failure (file send, SSE): nothing sensible can be sent, end the connection.
@@ -98,17 +120,26 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       next(err);
       return;
     }
+    const locals = res.locals as RouteLocals;
+    const family = familyOf(req.originalUrl.split('?')[0] ?? '/', locals, known);
     const appError = toAppError(err);
     if (appError) {
-      sendError(res, appError.code, appError.message, appError.details);
+      sendError(res, appError.code, appError.message, appError.details, family);
       return;
     }
     logger.error({ err, method: req.method, url: req.originalUrl }, 'unhandled error');
-    sendError(res, 'internal', 'internal error; see the server log');
+    // References that word failures per endpoint ("Training failed: …") keep that wording.
+    const prefix = locals.operation?.failurePrefix;
+    const message = 'internal error; see the server log';
+    sendError(res, 'internal', prefix ? `${prefix}: ${message}` : message, undefined, family);
   };
 }
 
-export const notFoundHandler: RequestHandler = (req, res) => {
-  const path = req.originalUrl.split('?')[0] ?? '';
-  sendError(res, 'not_found', `no route ${req.method} ${path}`);
-};
+/** Unknown routes: 404 in the envelope of the family owning the path. */
+export function notFoundHandler(known: readonly FamilyDef[] = families): RequestHandler {
+  return (req, res) => {
+    const path = req.originalUrl.split('?')[0] ?? '';
+    const family = familyOf(path, res.locals as RouteLocals, known);
+    sendError(res, 'not_found', `no route ${req.method} ${path}`, undefined, family);
+  };
+}

@@ -4,31 +4,23 @@ import {
   type RouteConfig,
 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { ErrorBody, okEnvelope } from '../../src-shared/contract/common.js';
+import { okEnvelope } from '../../src-shared/contract/common.js';
+import { platformEnvelope } from '../../src-shared/contract/envelopes.js';
+import type { FamilyDef } from '../../src-shared/contract/family.js';
+import type { OperationDef } from '../../src-shared/contract/operation.js';
+import type { SocketIoStreamDef, StreamDef } from '../../src-shared/contract/stream.js';
+import type { ApiModule } from '../core/api-module.js';
 import { ImportStarted, ProjectParams } from '../../src-shared/contract/datasets.js';
-import { ExportParams } from '../../src-shared/contract/export.js';
-import { JobIdParams } from '../../src-shared/contract/jobs.js';
-import {
-  operationNames,
-  operations,
-  type OperationDef,
-} from '../../src-shared/contract/operations.js';
 import { Health } from '../../src-shared/contract/system.js';
-import { RunEvent, RunParams } from '../../src-shared/contract/training.js';
 import { registerPredictRoutes } from './openapi-predict.js';
-import { registerRegressionRoutes } from './openapi-regression.js';
 
 /** `/api/projects/:id` → `/api/projects/{id}` */
 export const openApiPath = (path: string): string => path.replace(/:([A-Za-z_]+)/g, '{$1}');
 
 const Binary = z.string().meta({ format: 'binary' });
-const FilenameParams = ProjectParams.extend({
-  filename: z.string().meta({
-    description: 'Item filename, URL-encoded (cat%2Fimg001.png); raw slashes are accepted too',
-  }),
-});
 
 type Responses = RouteConfig['responses'];
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 function jsonResponses(data: z.ZodType, errorRef: z.ZodType): Responses {
   return {
@@ -43,74 +35,112 @@ function jsonResponses(data: z.ZodType, errorRef: z.ZodType): Responses {
   };
 }
 
-function registerOperations(registry: OpenAPIRegistry, error: z.ZodType): void {
-  for (const name of operationNames) {
-    const def = operations[name] as OperationDef;
-    const request: NonNullable<RouteConfig['request']> = {};
-    if (def.params) request.params = def.params;
-    if (def.query) request.query = def.query;
-    if (def.body) request.body = { content: { 'application/json': { schema: def.body } } };
+function operationRequest(def: OperationDef): NonNullable<RouteConfig['request']> {
+  const request: NonNullable<RouteConfig['request']> = {};
+  if (def.params) request.params = def.params;
+  if (def.query) request.query = def.query;
+  if (def.files) {
+    const shape: Record<string, z.ZodType> = {};
+    for (const [name, f] of Object.entries(def.files)) {
+      const part = Binary.meta({ description: f.description });
+      shape[name] = f.required ? part : part.optional();
+    }
+    const fields = def.body instanceof z.ZodObject ? def.body.shape : {};
+    const schema = z.object({ ...fields, ...shape });
+    request.body = { content: { 'multipart/form-data': { schema } } };
+  } else if (def.body) {
+    request.body = { content: { 'application/json': { schema: def.body } } };
+  }
+  return request;
+}
+
+function operationResponses(def: OperationDef): Responses {
+  const env = def.family.envelope;
+  const error = {
+    description: `Error in the ${def.family.title} envelope. ${env.summary}`,
+    content: { 'application/json': { schema: env.errorSchema } },
+  };
+  if (def.output?.kind === 'file') {
+    const content = Object.fromEntries(def.output.contentTypes.map((t) => [t, { schema: Binary }]));
+    return { 200: { description: 'The file', content }, default: error };
+  }
+  return {
+    200: {
+      description: 'Success',
+      content: { 'application/json': { schema: env.okSchema(def.response) } },
+    },
+    default: error,
+  };
+}
+
+function registerModule(registry: OpenAPIRegistry, m: ApiModule): void {
+  for (const [name, def] of Object.entries(m.operations)) {
     registry.registerPath({
-      method: def.method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete',
+      method: def.method.toLowerCase() as Method,
       path: openApiPath(def.path),
       operationId: name,
       summary: def.summary,
-      tags: [def.tag],
-      request,
-      responses: jsonResponses(def.response, error),
+      ...(def.description ? { description: def.description } : {}),
+      tags: [def.tag ?? def.family.tag],
+      ...(def.family.auth.kind === 'bearer-jwt' && !def.family.auth.publicPaths.includes(def.path)
+        ? { security: [{ bearer: [] }] }
+        : {}),
+      request: operationRequest(def),
+      responses: operationResponses(def),
+    });
+  }
+  for (const [name, def] of Object.entries(m.streams ?? {})) registerStream(registry, name, def);
+}
+
+function registerStream(registry: OpenAPIRegistry, name: string, def: StreamDef): void {
+  const error = {
+    description: `Error in the ${def.family.title} envelope`,
+    content: { 'application/json': { schema: def.family.envelope.errorSchema } },
+  };
+  if (def.kind === 'sse') {
+    registry.registerPath({
+      method: 'get',
+      path: openApiPath(def.path),
+      operationId: name,
+      summary: def.summary,
+      ...(def.description ? { description: def.description } : {}),
+      tags: [def.tag ?? def.family.tag],
+      request: { params: def.params },
+      responses: {
+        200: {
+          description: 'text/event-stream: `event: <name>`, `data: <one event as JSON>`',
+          content: { 'text/event-stream': { schema: def.event } },
+        },
+        default: error,
+      },
+    });
+  } else if (def.kind === 'ws') {
+    registry.registerPath({
+      method: 'get',
+      path: openApiPath(def.path),
+      operationId: name,
+      summary: `WebSocket: ${def.summary}`,
+      description:
+        'Upgrade with `Connection: Upgrade`, `Upgrade: websocket`. Messages are JSON text ' +
+        'frames: the client sends the request body schema, the server sends the 101 schema.',
+      tags: [def.tag ?? def.family.tag],
+      request: {
+        ...(def.params ? { params: def.params } : {}),
+        body: { content: { 'application/json': { schema: def.receive } } },
+      },
+      responses: {
+        101: {
+          description: 'Switching protocols; then server messages',
+          content: { 'application/json': { schema: def.send } },
+        },
+        default: error,
+      },
     });
   }
 }
 
 /** The routes outside `operations`: files, thumbnails, uploads, job events, and the root pair. */
 function registerBinaryRoutes(registry: OpenAPIRegistry, error: z.ZodType): void {
-  const errorResponse = {
-    description: 'Error envelope',
-    content: { 'application/json': { schema: error } },
-  };
-  registry.registerPath({
-    method: 'get',
-    path: '/api/datasets/{project_id}/images/{filename}',
-    operationId: 'getItemFile',
-    summary: 'Get image file (the original bytes of any item: image, audio or table)',
-    tags: ['Datasets'],
-    request: { params: FilenameParams },
-    responses: {
-      200: {
-        description: 'The original file',
-        content: {
-          'image/*': { schema: Binary },
-          'audio/*': { schema: Binary },
-          'text/csv': { schema: Binary },
-        },
-      },
-      default: errorResponse,
-    },
-  });
-  registry.registerPath({
-    method: 'get',
-    path: '/api/export/{project_id}/{export_id}/download',
-    operationId: 'downloadExport',
-    summary: 'Download exported model (a ZIP: the model, metadata.json, README.md)',
-    tags: ['Export'],
-    request: { params: ExportParams },
-    responses: {
-      200: { description: 'The export ZIP', content: { 'application/zip': { schema: Binary } } },
-      default: errorResponse,
-    },
-  });
-  registry.registerPath({
-    method: 'get',
-    path: '/api/datasets/{project_id}/thumbnails/{filename}',
-    operationId: 'getThumbnail',
-    summary: 'Get thumbnail (images: a scaled copy; audio: a waveform picture)',
-    tags: ['Datasets'],
-    request: { params: FilenameParams },
-    responses: {
-      200: { description: 'Thumbnail', content: { 'image/*': { schema: Binary } } },
-      default: errorResponse,
-    },
-  });
   registry.registerPath({
     method: 'post',
     path: '/api/datasets/{project_id}/import/upload',
@@ -135,43 +165,6 @@ function registerBinaryRoutes(registry: OpenAPIRegistry, error: z.ZodType): void
       },
     },
     responses: jsonResponses(ImportStarted, error),
-  });
-  registry.registerPath({
-    method: 'get',
-    path: '/api/jobs/{job_id}/events',
-    operationId: 'jobEvents',
-    summary: 'Job progress as server-sent events (`progress`, then `done`; data is the Job JSON)',
-    tags: ['Jobs'],
-    request: { params: JobIdParams },
-    responses: {
-      200: {
-        description: 'text/event-stream',
-        content: { 'text/event-stream': { schema: z.string() } },
-      },
-      default: errorResponse,
-    },
-  });
-  registry.registerPath({
-    method: 'get',
-    path: '/api/training/{project_id}/runs/{run_id}/stream',
-    operationId: 'runEvents',
-    summary: 'SSE event stream of a run',
-    description:
-      'text/event-stream. First a `status` event with the run as it is now; then `status` (the ' +
-      'Run, on every state change), `progress` (epoch, batch, samples/s, ETA), `epoch` (one ' +
-      "completed epoch's metrics, Keras names) and `log` events; each `data:` line is one " +
-      'RunEvent as JSON (the schema below). Comment lines are heartbeats. The server closes the ' +
-      'stream after the status that settles the run (completed, failed, stopped, interrupted); a ' +
-      'resumed run is followed with a new request.',
-    tags: ['Training'],
-    request: { params: RunParams },
-    responses: {
-      200: {
-        description: 'text/event-stream of RunEvent',
-        content: { 'text/event-stream': { schema: RunEvent } },
-      },
-      default: errorResponse,
-    },
   });
   registry.registerPath({
     method: 'get',
@@ -203,24 +196,54 @@ function registerBinaryRoutes(registry: OpenAPIRegistry, error: z.ZodType): void
 
 export function buildOpenApiDocument(
   version: string,
+  modules: readonly ApiModule[],
+  families: readonly FamilyDef[],
 ): ReturnType<OpenApiGeneratorV3['generateDocument']> {
   const registry = new OpenAPIRegistry();
-  // `.meta({id})` names a component without patching zod's prototype (extendZodWithOpenApi).
-  const error = ErrorBody.meta({ id: 'ErrorBody' });
-  registerOperations(registry, error);
-  registerBinaryRoutes(registry, error);
-  registerPredictRoutes(registry, error);
-  registerRegressionRoutes(registry);
-  return new OpenApiGeneratorV3(registry.definitions).generateDocument({
+  for (const m of modules) registerModule(registry, m);
+  registerBinaryRoutes(registry, platformEnvelope.errorSchema);
+  registerPredictRoutes(registry, platformEnvelope.errorSchema);
+  registry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+  });
+  const served = families.map((f) => `${f.title} (api-reference/${f.reference})`).join(', ');
+  const doc = new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: '3.0.3',
     info: {
       title: 'Assay workstation API',
       version,
       description:
-        'Local HTTP API of the Assay workstation (training-platform family). Every JSON success ' +
-        'is `{"status":"ok","data":…}` with HTTP 200; every error `{"status":"error","error":' +
-        '{"code","message"}}`. Served on loopback only.',
+        `Local HTTP API of the Assay workstation: ${served}. Each family answers in its own ` +
+        'documented envelope (see each tag). Served on loopback only.',
     },
     servers: [{ url: '/' }],
+    tags: families.map((f) => ({
+      name: f.tag,
+      description: `${f.title}: ${f.envelope.summary}${
+        f.auth.kind === 'bearer-jwt' ? ' Bearer JWT on every path but the public ones.' : ''
+      }`,
+    })),
   });
+  // OpenAPI has no words for Socket.IO: its declared events go in an extension beside the paths.
+  const socketIo = modules.flatMap((m) =>
+    Object.values(m.streams ?? {}).flatMap((d) =>
+      d.kind === 'socket.io' ? [socketIoEntry(d)] : [],
+    ),
+  );
+  return socketIo.length === 0 ? doc : { ...doc, 'x-socket-io': socketIo };
+}
+
+function socketIoEntry(d: SocketIoStreamDef): Record<string, unknown> {
+  const schemas = (events: Readonly<Record<string, z.ZodType>>) =>
+    Object.fromEntries(Object.entries(events).map(([e, s]) => [e, z.toJSONSchema(s)]));
+  return {
+    namespace: d.namespace,
+    family: d.family.id,
+    summary: d.summary,
+    clientEvents: schemas(d.clientEvents),
+    serverEvents: schemas(d.serverEvents),
+    errorEvent: d.errorEvent,
+  };
 }

@@ -2,7 +2,10 @@ import { Router } from 'express';
 import { ProjectParams } from '../../src-shared/contract/datasets.js';
 import { AppError } from '../core/errors.js';
 import type { Workstation } from '../core/workstation.js';
-import { flattenParams, parseWith } from './operation-router.js';
+import { parseWith } from './operation-input.js';
+import { flattenParams } from './route-match.js';
+import { bodyIdleTimeout } from './body-timeout.js';
+import { sendError } from './errors.js';
 import { drainRequest, receiveUpload } from './upload-receiver.js';
 
 /** What a refused client may still send us (to be able to read the 4xx) before we hang up. */
@@ -13,9 +16,12 @@ const DRAIN_CAP_BYTES = 32 * 1024 ** 2;
  * files with relative names, or ZIPs), staged in the workspace's tmp folder, then handed to
  * core as an import job.
  */
-export function uploadRouter(ws: Workstation): Router {
+export function uploadRouter(ws: Workstation, bodyIdleMs: number): Router {
   const router = Router();
-  router.post('/api/datasets/:project_id/import/upload', async (req, res) => {
+  const stalled = bodyIdleTimeout(bodyIdleMs, (_req, res) =>
+    sendError(res, 'request_timeout', 'the upload stopped arriving; send it again'),
+  );
+  router.post('/api/datasets/:project_id/import/upload', stalled, async (req, res) => {
     try {
       const { project_id } = parseWith(ProjectParams, flattenParams(req.params), 'path');
       const max = ws.limits.maxUploadBytes;

@@ -1,28 +1,27 @@
-import { copyFile, rename, rm } from 'node:fs/promises';
+import { copyFile, readFile, rename, rm } from 'node:fs/promises';
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import type { IpcResult } from '../../src-shared/contract/common.js';
 import {
   IPC_JOB_SUBSCRIBE,
   IPC_JOB_UNSUBSCRIBE,
-  IPC_REGRESSION,
   IPC_RUN_EVENT,
   IPC_RUN_SUBSCRIBE,
   IPC_RUN_UNSUBSCRIBE,
   IPC_SAVE_EXPORT,
   IPC_UPLOAD_FILES,
   JobSubscription,
-  RegressionUploadIpcInput,
   RunSubscription,
   SaveExportInput,
   UploadFilesInput,
   type SavedExport,
 } from '../../src-shared/contract/ipc.js';
 import {
-  IPC_JOB_EVENT,
   ipcChannel,
-  operationNames,
-  type OperationName,
-} from '../../src-shared/contract/operations.js';
+  type FileReply,
+  type OperationDef,
+} from '../../src-shared/contract/operation.js';
+import { IPC_JOB_EVENT } from '../../src-shared/contract/operations.js';
+import { workstationModule, type ApiModule } from '../core/api-module.js';
 import type { Job } from '../../src-shared/contract/jobs.js';
 import { IPC_PREDICT, PredictIpcInput } from '../../src-shared/contract/predict.js';
 import type { RunEvent } from '../../src-shared/contract/training.js';
@@ -33,9 +32,9 @@ import {
   IpcInputError,
   parseOperationInput,
   parseWith as parse,
+  stageFiles,
   toIpcFailure,
 } from './ipc-input.js';
-import { stageBytes } from '../core/workspace/import/staging.js';
 import { stageUploads } from './upload-staging.js';
 
 /** Only what the handlers use of ipcMain, so tests can hand in a plain object. */
@@ -58,16 +57,18 @@ function checkSender(event: IpcMainInvokeEvent): void {
 }
 
 /**
- * The IPC adapter: one `ipcMain.handle` per contract operation, validating the argument with the
- * contract's schemas and calling the same core service the HTTP router calls. Every handler
- * resolves to an `IpcResult`; it never rejects, so the renderer sees codes, not stack traces.
- * Returns a function that removes the handlers and drops job subscriptions.
+ * The IPC adapter: one `ipcMain.handle` per contract operation (of the workstation and of any
+ * extra module), validating the argument with the contract's schemas and calling the same core
+ * handler the HTTP router calls. Every handler resolves to an `IpcResult`; it never rejects, so
+ * the renderer sees codes, not stack traces. Returns a function that removes the handlers and
+ * drops job subscriptions.
  */
 export function registerIpc(
   ipcMain: IpcMainLike,
   ws: Workstation,
   logger: Logger,
   dialogs: ShellDialogs = noDialogs,
+  extraModules: readonly ApiModule[] = [],
 ): () => void {
   const guarded = <T>(
     channel: string,
@@ -85,8 +86,13 @@ export function registerIpc(
     });
   };
 
-  for (const name of operationNames) {
-    guarded(ipcChannel(name), (_event, arg) => callOperation(ws, name, arg));
+  const operationChannels: string[] = [];
+  for (const m of [workstationModule(ws), ...extraModules]) {
+    for (const [name, def] of Object.entries(m.operations)) {
+      const handler = m.handlers[name] as unknown as LooseHandler;
+      operationChannels.push(ipcChannel(name));
+      guarded(ipcChannel(name), (_event, arg) => callOperation(ws, name, def, handler, arg));
+    }
   }
 
   const jobs = new EventForwarder<Job>(
@@ -162,26 +168,8 @@ export function registerIpc(
     );
   });
 
-  // The Regression screen: the same service as /upload, /train, /predict, /reset.
-  guarded(IPC_REGRESSION.upload, async (_event, arg) => {
-    const input = parse(RegressionUploadIpcInput, arg);
-    return ws.regression.upload({
-      path: await stageBytes(ws.tmpDir, input.filename, input.bytes),
-      filename: input.filename,
-      targetColumn: input.target_column,
-    });
-  });
-  guarded(IPC_REGRESSION.train, (_event, arg) => ws.regression.train(arg));
-  guarded(IPC_REGRESSION.predict, (_event, arg) => ws.regression.predict(arg));
-  guarded(IPC_REGRESSION.reset, async () => ({
-    status: 'success' as const,
-    removed: await ws.regression.reset(),
-  }));
-  guarded(IPC_REGRESSION.state, () => ws.regression.state());
-
   const channels = [
-    ...Object.values(IPC_REGRESSION),
-    ...operationNames.map(ipcChannel),
+    ...operationChannels,
     IPC_JOB_SUBSCRIBE,
     IPC_JOB_UNSUBSCRIBE,
     IPC_RUN_SUBSCRIBE,
@@ -212,10 +200,39 @@ async function copyFileAtomic(from: string, to: string): Promise<void> {
   }
 }
 
-async function callOperation(ws: Workstation, name: OperationName, arg: unknown): Promise<unknown> {
-  const input = parseOperationInput(name, arg);
-  const handler = ws.ops[name] as (input: unknown) => Promise<unknown>;
-  return handler(input);
+type LooseHandler = (input: unknown) => Promise<unknown>;
+
+/** The endpoint's wording on the adapter's own refusals, as over HTTP ("Training failed: …"). */
+function prefixed(err: unknown, def: OperationDef): unknown {
+  if (!(err instanceof IpcInputError) || !def.failurePrefix) return err;
+  return new IpcInputError(err.code, `${def.failurePrefix}: ${err.message}`);
+}
+
+async function callOperation(
+  ws: Workstation,
+  name: string,
+  def: OperationDef,
+  handler: LooseHandler,
+  arg: unknown,
+): Promise<unknown> {
+  let input: Record<string, unknown>;
+  try {
+    const parsed = parseOperationInput(name, def, arg);
+    const files = await stageFiles(parsed.files, ws.tmpDir, ws.limits.maxFileBytes);
+    input = { ...parsed.input, ...files };
+  } catch (err) {
+    throw prefixed(err, def);
+  }
+  // The handler owns the staged files from here.
+  const result = await handler(input);
+  if (def.output?.kind !== 'file') return result;
+  // A file over IPC travels as its bytes (the renderer has no path to the workspace).
+  const file = result as FileReply;
+  return {
+    filename: file.filename,
+    content_type: file.content_type,
+    bytes: new Uint8Array(await readFile(file.path)),
+  };
 }
 
 /**

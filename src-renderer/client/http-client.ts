@@ -1,12 +1,12 @@
 import {
   Job,
   WorkstationError,
-  operationNames,
-  type OperationMethods,
-  type OperationName,
+  operations,
+  streams,
   type WorkstationClient,
 } from '../../src-shared/contract/index.js';
-import { buildRequest, parseResponse, unwrapEnvelope } from './build-request.js';
+import { parseResponse, streamPath, unwrapEnvelope } from './build-request.js';
+import { createOperationClient, networkError } from './operation-client.js';
 import { predictOverHttp } from './predict-client.js';
 import { subscribeRunOverHttp } from './run-stream.js';
 
@@ -19,49 +19,13 @@ export interface HttpClientOptions {
 
 const TERMINAL = new Set(['completed', 'failed', 'cancelled', 'interrupted']);
 
-function networkError(): WorkstationError {
-  return new WorkstationError('network', 'Cannot reach the workstation server. Is it running?');
-}
-
-async function readJson(res: Response): Promise<unknown> {
-  const text = await res.text();
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The browser's WorkstationClient: every contract operation over fetch, plus uploads and SSE. */
 export function createHttpClient(options: HttpClientOptions = {}): WorkstationClient {
   const base = options.baseUrl ?? '';
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
 
-  async function call(name: OperationName, input: unknown): Promise<unknown> {
-    const req = buildRequest(name, (input ?? {}) as Record<string, unknown>);
-    let res: Response;
-    try {
-      res = await fetch(base + req.url, {
-        method: req.method,
-        headers:
-          req.body === undefined
-            ? { Accept: 'application/json' }
-            : {
-                Accept: 'application/json',
-                'Content-Type': 'application/json',
-              },
-        body: req.body,
-      });
-    } catch {
-      throw networkError();
-    }
-    return parseResponse(name, unwrapEnvelope(await readJson(res), res.status));
-  }
-
-  // One method per contract entry, generated from the operations map; the contract types them.
-  const methods = Object.fromEntries(
-    operationNames.map((name) => [name, (input: unknown) => call(name, input)]),
-  ) as unknown as OperationMethods;
+  // One method per contract entry, generated from the operations table; the contract types them.
+  const methods = createOperationClient(operations, { baseUrl: base });
 
   function uploadFiles(
     projectId: string,
@@ -132,7 +96,7 @@ export function createHttpClient(options: HttpClientOptions = {}): WorkstationCl
       if (!stopped) timer = setTimeout(() => void poll(), pollIntervalMs);
     };
 
-    source = new EventSource(`${base}/api/jobs/${encodeURIComponent(jobId)}/events`);
+    source = new EventSource(base + streamPath(streams.jobEvents, { job_id: jobId }));
     const onMessage = (ev: MessageEvent<string>): void => {
       const parsed = Job.safeParse(JSON.parse(ev.data));
       if (parsed.success) deliver(parsed.data);

@@ -16,3 +16,6 @@ export const client: WorkstationClient =
 export function onMenuCommand(listener: (command: MenuCommand) => void): () => void {
   return window.assayBridge?.onMenuCommand(listener) ?? (() => undefined);
 }
+
+/** The server's PNG and model files can be linked over HTTP (not from the desktop app's page). */
+export const outputsLinkable = client.kind === 'http';

@@ -1,4 +1,6 @@
+import { streams } from '../../src-shared/contract/streams.js';
 import { Run, RunEvent } from '../../src-shared/contract/training.js';
+import { streamPath } from './build-request.js';
 
 /** A run in one of these states gets no more events until it is resumed (a new subscription). */
 const SETTLED = new Set(['completed', 'failed', 'stopped', 'interrupted']);
@@ -50,7 +52,8 @@ export function subscribeRunOverHttp(
     if (!stopped) timer = setTimeout(() => void poll(), options.pollIntervalMs);
   };
 
-  const url = `${options.baseUrl}/api/training/${encodeURIComponent(projectId)}/runs/${encodeURIComponent(runId)}/stream`;
+  const url =
+    options.baseUrl + streamPath(streams.runEvents, { project_id: projectId, run_id: runId });
   source = new EventSource(url);
   const onMessage = (ev: MessageEvent<string>): void => {
     let data: unknown;

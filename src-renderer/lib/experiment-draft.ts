@@ -6,24 +6,17 @@ import {
   type BackendName,
   type Experiment,
 } from '../../src-shared/contract/training.js';
-import { assertNever } from './assert-never.js';
+import {
+  ARCHITECTURES_BY_TASK,
+  MEDIA_OF_TASK,
+  metricsOfTask,
+} from '../../src-shared/contract/tasks.js';
 
 /** What a project's items become as model input; decides which settings the editor shows. */
 export type InputKind = 'image' | 'audio' | 'table';
 
 export function inputKindFor(task: Task): InputKind {
-  switch (task) {
-    case 'audio-classification':
-    case 'wake-word':
-      return 'audio';
-    case 'regression':
-      return 'table';
-    case 'classification':
-    case 'inspection':
-      return 'image';
-    default:
-      return assertNever(task);
-  }
+  return MEDIA_OF_TASK[task];
 }
 
 export const ARCHITECTURE_LABELS: Readonly<Record<Architecture, string>> = {
@@ -33,25 +26,14 @@ export const ARCHITECTURE_LABELS: Readonly<Record<Architecture, string>> = {
   mlp: 'MLP (fully connected)',
 };
 
-/** First = the server's default for the task (core/engine/config.ts keeps the same order). */
-const ARCHITECTURES_BY_TASK: Readonly<Record<Task, readonly Architecture[]>> = {
-  classification: ['small-cnn', 'mobilenet-lite'],
-  inspection: ['mobilenet-lite', 'small-cnn'],
-  'audio-classification': ['audio-cnn'],
-  'wake-word': ['audio-cnn'],
-  regression: ['mlp'],
-};
-
-/** The zoo's architectures that fit a project's task. */
+/** The zoo's architectures that fit a project's task; first = the server's default. */
 export function architecturesFor(task: Task): readonly Architecture[] {
   return ARCHITECTURES_BY_TASK[task];
 }
 
 /** Metrics early stopping and the best checkpoint can watch (what the trainer measures). */
 export function monitorOptions(task: Task): readonly string[] {
-  return inputKindFor(task) === 'table'
-    ? ['val_loss', 'loss', 'val_mae', 'val_mse']
-    : ['val_loss', 'val_accuracy', 'loss', 'accuracy'];
+  return metricsOfTask(task);
 }
 
 /**

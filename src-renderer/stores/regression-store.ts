@@ -3,7 +3,7 @@ import type {
   RegressionState,
   RegressionTrainResponse,
 } from '../../src-shared/contract/regression.js';
-import { regressionClient } from '../client/regression-client.js';
+import { client } from '../client/index.js';
 
 type Busy = 'loading' | 'uploading' | 'training' | 'resetting' | null;
 
@@ -27,7 +27,7 @@ const POLL_MS = 400;
 
 export const useRegressionStore = create<RegressionStore>()((set, get) => {
   const refresh = async (): Promise<void> => {
-    set({ server: await regressionClient.state() });
+    set({ server: await client.regressionState({}) });
   };
   const run = async (busy: Exclude<Busy, null>, work: () => Promise<void>): Promise<void> => {
     if (get().busy !== null && get().busy !== 'loading') return;
@@ -55,7 +55,7 @@ export const useRegressionStore = create<RegressionStore>()((set, get) => {
 
     upload: (file, targetColumn) =>
       run('uploading', async () => {
-        await regressionClient.upload(file, targetColumn);
+        await client.regressionUpload({ file, target_column: targetColumn });
         set({ lastTrain: null, prediction: null, predictError: null });
       }),
 
@@ -71,7 +71,7 @@ export const useRegressionStore = create<RegressionStore>()((set, get) => {
         };
         void poll();
         try {
-          const result = await regressionClient.train(input);
+          const result = await client.regressionTrain(input);
           set({ lastTrain: result, plotsVersion: get().plotsVersion + 1, prediction: null });
         } finally {
           polling = false;
@@ -81,7 +81,7 @@ export const useRegressionStore = create<RegressionStore>()((set, get) => {
     async predict(inputs) {
       set({ predictError: null });
       try {
-        const res = await regressionClient.predict(inputs);
+        const res = await client.regressionPredict({ inputs: [...inputs] });
         set({ prediction: { inputs: res.inputs, value: res.prediction } });
       } catch (err) {
         set({ prediction: null, predictError: (err as Error).message });
@@ -90,7 +90,7 @@ export const useRegressionStore = create<RegressionStore>()((set, get) => {
 
     reset: () =>
       run('resetting', async () => {
-        await regressionClient.reset();
+        await client.regressionReset({});
         set({ lastTrain: null, prediction: null, predictError: null });
       }),
   };

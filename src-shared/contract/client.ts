@@ -1,12 +1,10 @@
 import type { Job } from './jobs.js';
 import type { PredictItem, RunPrediction } from './predict.js';
 import type { RunEvent } from './training.js';
-import type { OperationInput, OperationName, OperationOutput } from './operations.js';
+import type { OperationMethodsOf } from './operations.js';
 
-/** The typed surface of every JSON operation: `client.listProjects({})`, … */
-export type OperationMethods = {
-  readonly [N in OperationName]: (input: OperationInput<N>) => Promise<OperationOutput<N>>;
-};
+/** The typed surface of every operation: `client.listProjects({})`, … */
+export type OperationMethods = OperationMethodsOf;
 
 /**
  * What the renderer talks to. In Electron it is the preload bridge over IPC; in a browser it is

@@ -13,8 +13,9 @@ export type ErrorBody = z.infer<typeof ErrorBody>;
 /**
  * Error codes shared by every adapter (HTTP status in parentheses):
  * bad_request (400), validation_error (400), invalid_json (400), unsupported_media_type (415),
- * not_found (404), conflict (409), payload_too_large (413), forbidden (403),
- * unprocessable (422), internal (500 — bugs only).
+ * not_found (404), method_not_allowed (405), request_timeout (408), conflict (409),
+ * payload_too_large (413), unauthorized (401), forbidden (403), unprocessable (422),
+ * internal (500 — bugs only).
  */
 export const ERROR_CODES = [
   'bad_request',
@@ -22,13 +23,40 @@ export const ERROR_CODES = [
   'invalid_json',
   'unsupported_media_type',
   'not_found',
+  'method_not_allowed',
+  'request_timeout',
   'conflict',
   'payload_too_large',
+  'unauthorized',
   'forbidden',
   'unprocessable',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The one code → HTTP status table every family answers with. */
+export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
+  bad_request: 400,
+  validation_error: 400,
+  invalid_json: 400,
+  unsupported_media_type: 415,
+  not_found: 404,
+  method_not_allowed: 405,
+  request_timeout: 408,
+  conflict: 409,
+  payload_too_large: 413,
+  unauthorized: 401,
+  forbidden: 403,
+  unprocessable: 422,
+  internal: 500,
+};
+
+/** For envelopes that carry no code (a message only): the code a status stands for. */
+export function codeOfStatus(status: number): ErrorCode {
+  const found = ERROR_CODES.find((c) => STATUS_OF[c] === status && c !== 'validation_error');
+  if (found && found !== 'invalid_json') return found;
+  return status >= 500 ? 'internal' : 'bad_request';
+}
 
 /** IPC results: errors are data at the boundary. */
 export type IpcResult<T> =

@@ -7,13 +7,6 @@ import { ExportId } from './export.js';
 import type { Job } from './jobs.js';
 import type { PredictItem, RunPrediction } from './predict.js';
 import { RunId, type RunEvent } from './training.js';
-import type {
-  RegressionPredictResponse,
-  RegressionResetResponse,
-  RegressionState,
-  RegressionTrainResponse,
-  RegressionUploadResponse,
-} from './regression.js';
 import {
   operationNames,
   type OperationInput,
@@ -35,21 +28,6 @@ export const IPC_RUN_SUBSCRIBE = 'assay:run:subscribe';
 export const IPC_RUN_UNSUBSCRIBE = 'assay:run:unsubscribe';
 /** Main → renderer: one RunEvent of a run the page subscribed to. */
 export const IPC_RUN_EVENT = 'assay:event:run';
-/** The tabular-regression family (its HTTP routes are the reference's; these carry the same calls). */
-export const IPC_REGRESSION = {
-  upload: 'assay:regression:upload',
-  train: 'assay:regression:train',
-  predict: 'assay:regression:predict',
-  reset: 'assay:regression:reset',
-  state: 'assay:regression:state',
-} as const;
-
-export const RegressionUploadIpcInput = z.strictObject({
-  filename: z.string().min(1).max(4096),
-  bytes: z.instanceof(Uint8Array),
-  target_column: z.string().nullable(),
-});
-
 /** Main → renderer: a menu command the page carries out (it knows the open project). */
 export const IPC_MENU_COMMAND = 'assay:menu';
 
@@ -150,8 +128,6 @@ export interface AssayBridge {
   pathForFile(file: File): string | null;
   /** Menu commands (File → New project, Import folder…); returns an unsubscribe function. */
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
-  /** The Regression screen's calls; absent in a shell built before it existed. */
-  readonly regression?: RegressionBridge;
   /** Try it: one item through a run's checkpoint (the file's bytes cross as a Uint8Array). */
   predict?(
     projectId: string,
@@ -161,19 +137,6 @@ export interface AssayBridge {
   ): Promise<IpcResult<RunPrediction>>;
   /** Asks where to save an export's ZIP and copies it there. */
   saveExport?(projectId: string, exportId: string): Promise<IpcResult<SavedExport>>;
-}
-
-/** /upload, /train, /predict, /reset and the state, over IPC; the error message is the HTTP body's. */
-export interface RegressionBridge {
-  upload(
-    file: Blob,
-    filename: string,
-    targetColumn: string | null,
-  ): Promise<IpcResult<RegressionUploadResponse>>;
-  train(input: unknown): Promise<IpcResult<RegressionTrainResponse>>;
-  predict(inputs: readonly number[]): Promise<IpcResult<RegressionPredictResponse>>;
-  reset(): Promise<IpcResult<RegressionResetResponse>>;
-  state(): Promise<IpcResult<RegressionState>>;
 }
 
 function unwrap<T>(result: IpcResult<T>): T {

@@ -7,8 +7,16 @@ import { ProjectId } from './common.js';
  * /reset and /outputs/<file>. The extra state endpoint (/api/regression/state) serves the screen.
  */
 
-export const RegressionErrorBody = z.object({ status: z.literal('error'), message: z.string() });
-export type RegressionErrorBody = z.infer<typeof RegressionErrorBody>;
+export { RegressionErrorBody } from './envelopes.js';
+
+/** The text fields beside the file part of `POST /upload` (others a form may carry are ignored). */
+export const RegressionUploadFields = z.object({
+  target_column: z
+    .string()
+    .max(4096)
+    .nullish()
+    .transform((v) => (v === undefined || v === null || v.trim() === '' ? null : v.trim())),
+});
 
 export const RegressionUploadResponse = z.object({
   status: z.literal('success'),
@@ -95,7 +103,8 @@ export const RegressionModelInfo = z.object({
 export type RegressionModelInfo = z.infer<typeof RegressionModelInfo>;
 
 export const RegressionState = z.object({
-  project_id: z.string(),
+  /** null until the family is first written to (a GET never creates its project). */
+  project_id: z.string().nullable(),
   dataset: RegressionDatasetInfo.nullable(),
   model: RegressionModelInfo.nullable(),
   /** The training in progress, if any. */

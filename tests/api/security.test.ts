@@ -1,12 +1,15 @@
 // Host allowlist (DNS rebinding), foreign Origin (CSRF), and the error envelope for odd input.
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { Project } from '../../src-shared/contract/projects.js';
 import {
   createProject,
   expectError,
+  listen,
   okData,
   openTestApp,
+  rawRequest,
   type TestApp,
 } from './helpers/test-app.js';
 
@@ -76,12 +79,50 @@ describe('Origin check on state-changing requests', () => {
     expect(same.name).toBe('Target');
   });
 
-  it('allows loopback origins, no Origin, and GETs from anywhere', async () => {
-    for (const origin of ['http://localhost:5173', 'http://127.0.0.1:8000', 'http://[::1]:8000']) {
-      okData(
-        await request(t.app).post('/api/projects').set('Origin', origin).send({ name: origin }),
-        Project,
-      );
+  it("allows the server's own origin, the desktop app, no Origin, and GETs from anywhere", async () => {
+    // The own origin is the port the request came in on: a real socket, not supertest's.
+    const server = await listen(t.app);
+    try {
+      const post = (origin: string | undefined, path = '/api/projects') =>
+        rawRequest(server.port, {
+          method: 'POST',
+          path,
+          headers: {
+            'Content-Type': 'application/json',
+            ...(origin === undefined ? {} : { Origin: origin }),
+          },
+          body: [Buffer.from(JSON.stringify({ name: `from ${origin ?? 'a script'}` }))],
+        });
+      const own = [
+        `http://127.0.0.1:${server.port}`,
+        `http://localhost:${server.port}`,
+        `http://[::1]:${server.port}`,
+        'assay://app',
+        undefined,
+      ];
+      for (const origin of own) expect((await post(origin)).status, String(origin)).toBe(200);
+      // Another port on this machine is another web page (a dev server, a notebook).
+      const before = okData(await request(t.app).get('/api/projects'), z.array(Project)).length;
+      for (const origin of [
+        'http://localhost:5173',
+        `http://127.0.0.1:${server.port + 1}`,
+        `https://127.0.0.1:${server.port}`,
+        'http://localhost',
+      ]) {
+        const res = await post(origin);
+        expectError({ status: res.status, body: JSON.parse(res.text) }, 403, 'forbidden');
+        // …on every family, in that family's envelope: /reset wipes nothing.
+        const reset = await post(origin, '/reset');
+        expect(reset.status).toBe(403);
+        expect(JSON.parse(reset.text)).toEqual({
+          status: 'error',
+          message: `requests from origin ${JSON.stringify(origin)} are not allowed`,
+        });
+      }
+      const after = okData(await request(t.app).get('/api/projects'), z.array(Project)).length;
+      expect(after).toBe(before);
+    } finally {
+      await server.close();
     }
     const get = await request(t.app).get('/api/projects').set('Origin', 'https://evil.example');
     expect(get.status).toBe(200);
@@ -90,9 +131,11 @@ describe('Origin check on state-changing requests', () => {
 });
 
 describe('odd input never gives a 500', () => {
-  it('unknown API routes and methods get the 404 envelope', async () => {
+  it('unknown API routes get the 404 envelope, wrong methods 405 with Allow', async () => {
     expectError(await request(t.app).get('/api/nothing'), 404, 'not_found');
-    expectError(await request(t.app).put('/api/projects'), 404, 'not_found');
+    const put = await request(t.app).put('/api/projects');
+    expectError(put, 405, 'method_not_allowed');
+    expect(put.headers.allow).toBe('GET, POST');
     expectError(
       await request(t.app).get('/api/training/proj-12345678/experiments'),
       404,

@@ -2,12 +2,13 @@
 // trainer): the same service and the same messages as the HTTP routes. Also the desktop app's
 // export download (a save dialog, stood in for here, and the ZIP copied where it points).
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IpcResult } from '../../src-shared/contract/common.js';
-import { IPC_REGRESSION, IPC_SAVE_EXPORT } from '../../src-shared/contract/ipc.js';
+import { IPC_SAVE_EXPORT } from '../../src-shared/contract/ipc.js';
+import { ipcChannel } from '../../src-shared/contract/operation.js';
 import { silentLogger } from '../../src-main/core/services/logger.js';
 import { openWorkstation, type Workstation } from '../../src-main/core/workstation.js';
 import { registerIpc, type IpcMainLike } from '../../src-main/electron/ipc.js';
@@ -61,6 +62,16 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
+/** The family's operations are ordinary contract channels, one per operation. */
+const IPC_REGRESSION = {
+  upload: ipcChannel('regressionUpload'),
+  train: ipcChannel('regressionTrain'),
+  predict: ipcChannel('regressionPredict'),
+  reset: ipcChannel('regressionReset'),
+  state: ipcChannel('regressionState'),
+  output: ipcChannel('regressionOutput'),
+} as const;
+
 describe('regression over IPC', () => {
   it('uploads bytes, trains, predicts, resets; errors carry the documented messages', async () => {
     expect(await invoke(IPC_REGRESSION.predict, { inputs: [1, 2] })).toMatchObject({
@@ -69,24 +80,62 @@ describe('regression over IPC', () => {
         message: 'No trained model found. Please train the model first via /train endpoint.',
       },
     });
+    // Before any write the state is empty, and reading it made no project.
+    expect(await invoke(IPC_REGRESSION.state)).toEqual({
+      ok: true,
+      value: { project_id: null, dataset: null, model: null, training: null },
+    });
+    expect(await ws.ops.listProjects({})).toEqual([]);
     const up = await invoke(IPC_REGRESSION.upload, {
-      filename: 'grid.csv',
-      bytes: csv(),
+      file: { filename: 'grid.csv', bytes: csv() },
       target_column: null,
     });
     expect(up).toMatchObject({
       ok: true,
       value: { status: 'success', num_points: 200, num_features: 2, train_size: 140 },
     });
-    const bad = await invoke(IPC_REGRESSION.upload, { filename: 'x', bytes: 'not bytes' });
-    expect(bad.ok).toBe(false);
+    const bad = await invoke(IPC_REGRESSION.upload, {
+      file: { filename: 'x', bytes: 'not bytes' },
+    });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'validation_error' } });
+    const missing = await invoke(IPC_REGRESSION.upload, {});
+    expect(missing).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/^Failed to save pickle file: file/) },
+    });
+    // A file given by path is copied: the service deletes its staged copy, never the original.
+    const onDisk = path.join(root, 'grid-on-disk.csv');
+    await writeFile(onDisk, csv());
+    const byPath = await invoke(IPC_REGRESSION.upload, { file: { path: onDisk } });
+    expect(byPath).toMatchObject({ ok: true, value: { filename: 'grid-on-disk.csv' } });
+    expect(existsSync(onDisk)).toBe(true);
+    const refusedTrain = await invoke(IPC_REGRESSION.train, { learning_rate: 0.01 });
+    expect(refusedTrain).toMatchObject({
+      ok: false,
+      error: {
+        code: 'validation_error',
+        message: expect.stringMatching(/^Training failed: epochs/),
+      },
+    });
 
     const trained = await invoke(IPC_REGRESSION.train, { epochs: 2, hidden_layers: [8] });
     expect(trained).toMatchObject({ ok: true, value: { message: 'Model trained for 2 epochs' } });
     const predicted = await invoke(IPC_REGRESSION.predict, { inputs: [0.5, 0.5] });
     expect(predicted).toMatchObject({ ok: true, value: { status: 'success' } });
     const state = await invoke(IPC_REGRESSION.state);
-    expect(state).toMatchObject({ ok: true, value: { dataset: { filename: 'grid.csv' } } });
+    expect(state).toMatchObject({ ok: true, value: { dataset: { filename: 'grid-on-disk.csv' } } });
+    // A file output comes back as its bytes.
+    const curve = await invoke(IPC_REGRESSION.output, { name: 'learning_curve.png' });
+    expect(curve).toMatchObject({
+      ok: true,
+      value: { filename: 'learning_curve.png', content_type: 'image/png' },
+    });
+    const png = (curve as { value: { bytes: Uint8Array } }).value.bytes;
+    expect([...png.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    expect(await invoke(IPC_REGRESSION.output, { name: 'secrets.txt' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
 
     // The trained run exported to ONNX, then saved as the desktop app saves it.
     const pid = (await ws.ops.listProjects({})).find((p) => p.task === 'regression')!.id;
@@ -140,7 +189,7 @@ describe('regression over IPC', () => {
 
     expect(await invoke(IPC_REGRESSION.reset)).toMatchObject({
       ok: true,
-      value: { removed: { uploads: ['grid.csv'] } },
+      value: { removed: { uploads: ['grid-on-disk.csv'] } },
     });
   });
 

@@ -13,6 +13,7 @@ import {
   parseOperationInput,
   toIpcFailure,
 } from '../../src-main/electron/ipc-input.js';
+import { operations, type OperationName } from '../../src-shared/contract/operations.js';
 
 describe('parseShellArgs', () => {
   const def = path.resolve('/default/ws');
@@ -141,9 +142,13 @@ describe('file responses with byte ranges', () => {
   });
 });
 
+/** One operation's IPC input as the handler gets it (files none here). */
+const parseIpc = (name: OperationName, raw: unknown): Record<string, unknown> =>
+  parseOperationInput(name, operations[name], raw).input;
+
 describe('IPC input validation', () => {
   it('splits merged input into params and body and parses each', () => {
-    const input = parseOperationInput('importLocal', {
+    const input = parseIpc('importLocal', {
       project_id: 'proj-0123abcd',
       path: '/data',
     });
@@ -151,17 +156,14 @@ describe('IPC input validation', () => {
   });
 
   it('applies query defaults and coercions like the HTTP router', () => {
-    const input = parseOperationInput('listImages', { project_id: 'proj-0123abcd', page: '2' });
+    const input = parseIpc('listImages', { project_id: 'proj-0123abcd', page: '2' });
     expect(input).toMatchObject({ project_id: 'proj-0123abcd', page: 2, page_size: 50 });
   });
 
   it('refuses bad ids, unknown body fields and non-objects as validation errors', () => {
-    const refuse = (
-      name: Parameters<typeof parseOperationInput>[0],
-      raw: unknown,
-    ): IpcInputError => {
+    const refuse = (name: OperationName, raw: unknown): IpcInputError => {
       try {
-        parseOperationInput(name, raw);
+        parseIpc(name, raw);
       } catch (err) {
         expect(err).toBeInstanceOf(IpcInputError);
         return err as IpcInputError;
@@ -172,7 +174,7 @@ describe('IPC input validation', () => {
     expect(refuse('createProject', { name: 'x', extra: 1 }).message).toMatch(/extra|unrecognized/i);
     expect(refuse('createProject', { name: '' }).message).toMatch(/name/);
     expect(refuse('listProjects', 'a string').code).toBe('validation_error');
-    expect(parseOperationInput('listProjects', undefined)).toEqual({});
+    expect(parseIpc('listProjects', undefined)).toEqual({});
   });
 
   it('turns expected failures into their code and hides bugs', () => {

@@ -3,10 +3,11 @@ import { WorkstationError } from '../../src-shared/contract/index.js';
 import {
   buildRequest,
   parseResponse,
+  streamPath,
   schemaKeys,
   unwrapEnvelope,
 } from '../../src-renderer/client/build-request.js';
-import { operations } from '../../src-shared/contract/index.js';
+import { operations, streams } from '../../src-shared/contract/index.js';
 
 describe('buildRequest', () => {
   it('puts path params into the path, URL-encoded (a filename keeps its slash as %2F)', () => {
@@ -56,7 +57,7 @@ describe('buildRequest', () => {
     });
     expect(req.method).toBe('POST');
     expect(req.url).toBe('/api/splits/proj-0a1b2c3d');
-    expect(JSON.parse(req.body ?? '')).toEqual({
+    expect(JSON.parse(String(req.body ?? ''))).toEqual({
       name: 's',
       ratios: { train: 0.8, val: 0.1, test: 0.1 },
       seed: 7,
@@ -68,7 +69,7 @@ describe('buildRequest', () => {
     expect(schemaKeys(operations.updateProject.body)).toEqual(['name', 'task']);
     const req = buildRequest('updateProject', { id: 'proj-0a1b2c3d', name: 'New' });
     expect(req).toMatchObject({ method: 'PATCH', url: '/api/projects/proj-0a1b2c3d' });
-    expect(JSON.parse(req.body ?? '')).toEqual({ name: 'New' });
+    expect(JSON.parse(String(req.body ?? ''))).toEqual({ name: 'New' });
   });
 
   it('refuses to build a path with a missing parameter', () => {
@@ -110,5 +111,17 @@ describe('unwrapEnvelope / parseResponse', () => {
       /does not match the contract/,
     );
     expect(parseResponse('listProjects', [])).toEqual([]);
+  });
+});
+
+describe('streamPath', () => {
+  it('fills a declared stream path from its params, encoded', () => {
+    expect(streamPath(streams.runEvents, { project_id: 'proj-0a1b2c3d', run_id: 'run 1' })).toBe(
+      '/api/training/proj-0a1b2c3d/runs/run%201/stream',
+    );
+    expect(streamPath(streams.jobEvents, { job_id: 'job-0a1b2c3d' })).toBe(
+      '/api/jobs/job-0a1b2c3d/events',
+    );
+    expect(() => streamPath(streams.jobEvents, {})).toThrow(WorkstationError);
   });
 });

@@ -4,45 +4,30 @@ import {
   type Architecture,
   type ExperimentConfig,
 } from '../../../src-shared/contract/training.js';
+import {
+  ARCHITECTURES_BY_TASK,
+  MEDIA_OF_TASK,
+  metricsOfTask,
+  type MediaOfTask,
+} from '../../../src-shared/contract/tasks.js';
 import { AppError } from '../errors.js';
 import { emptyMelBands } from './features/mel.js';
 
-/** What a task's items are, which decides the architectures, inputs and augmentations that fit. */
-export type MediaOfTask = 'image' | 'audio' | 'table';
+export type { MediaOfTask } from '../../../src-shared/contract/tasks.js';
 
 export function mediaOfTask(task: Task): MediaOfTask {
-  switch (task) {
-    case 'classification':
-    case 'inspection':
-      return 'image';
-    case 'audio-classification':
-    case 'wake-word':
-      return 'audio';
-    case 'regression':
-      return 'table';
-  }
+  return MEDIA_OF_TASK[task];
 }
 
-/** Architectures each task can train, first = default. */
-const ARCHITECTURES: Readonly<Record<Task, readonly Architecture[]>> = {
-  classification: ['small-cnn', 'mobilenet-lite'],
-  // small-cnn first: on the wasm backend mobilenet-lite at 64×64 costs ~10× more per step.
-  inspection: ['small-cnn', 'mobilenet-lite'],
-  'audio-classification': ['audio-cnn'],
-  // The embedding head of DESIGN §4 comes with the wake-word workflow; until then a log-mel CNN.
-  'wake-word': ['audio-cnn'],
-  regression: ['mlp'],
-};
-
-const CLASSIFICATION_METRICS = ['val_loss', 'val_accuracy', 'loss', 'accuracy'] as const;
-const REGRESSION_METRICS = ['val_loss', 'loss', 'val_mae', 'val_mse'] as const;
+/** Architectures each task can train, first = default (the table is shared with the renderer). */
+const ARCHITECTURES = ARCHITECTURES_BY_TASK;
 
 export function allowedArchitectures(task: Task): readonly Architecture[] {
   return ARCHITECTURES[task];
 }
 
 export function allowedMetrics(task: Task): readonly string[] {
-  return task === 'regression' ? REGRESSION_METRICS : CLASSIFICATION_METRICS;
+  return metricsOfTask(task);
 }
 
 /** Keras' convention: losses and errors improve downwards, accuracies upwards. */

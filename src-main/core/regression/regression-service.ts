@@ -1,17 +1,19 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { Job, OperationHandlers, RunEvent } from '../../../src-shared/contract/index.js';
+import type { z } from 'zod';
+import type { Job, PlatformHandlers, RunEvent } from '../../../src-shared/contract/index.js';
 import {
   type RegressionDatasetInfo,
   type RegressionModelInfo,
   type RegressionState,
-  RegressionTrainInput,
+  type RegressionTrainInput,
   type RegressionTrainResponse,
   type RegressionUploadResponse,
 } from '../../../src-shared/contract/regression.js';
 import { AppError } from '../errors.js';
 import type { JobControl, JobRunner } from '../jobs/job-runner.js';
-import { requireProject, type ServiceContext } from '../services/context.js';
+import type { ServiceContext } from '../services/context.js';
+import { defaultProjectBinding } from '../services/default-project.js';
 import type { StagedFile } from '../workspace/import-types.js';
 import { writeFileAtomic } from '../workspace/atomic-write.js';
 import { decodeModel, encodeModel, predictOne, type RegressionModel } from './model-file.js';
@@ -31,7 +33,7 @@ const FAMILY = 'tabular-regression';
 export const OUTPUT_FILES = ['model.pkl', 'learning_curve.png', 'predictions_plot.png'] as const;
 
 export interface RegressionDeps {
-  readonly ops: OperationHandlers;
+  readonly ops: PlatformHandlers;
   readonly jobs: JobRunner;
   importStaged(projectId: string, files: readonly StagedFile[]): Promise<{ job_id: string }>;
   onJob(jobId: string, listener: (job: Job) => void): () => void;
@@ -39,7 +41,8 @@ export interface RegressionDeps {
 }
 
 export interface RegressionService {
-  projectId(): Promise<string>;
+  /** The family's project, or null while it was never written to (reads create nothing). */
+  projectId(): string | null;
   /**
    * `path`: the upload staged in the workspace's tmp folder. The service owns it from the call:
    * it is moved under the project's uploads/ when accepted and deleted otherwise.
@@ -49,8 +52,10 @@ export interface RegressionService {
     filename: string;
     targetColumn: string | null;
   }): Promise<RegressionUploadResponse>;
-  train(body: unknown): Promise<RegressionTrainResponse>;
-  predict(body: unknown): Promise<{ status: 'success'; inputs: number[]; prediction: number }>;
+  train(input: z.output<typeof RegressionTrainInput>): Promise<RegressionTrainResponse>;
+  predict(input: {
+    inputs: readonly number[];
+  }): Promise<{ status: 'success'; inputs: number[]; prediction: number }>;
   reset(): Promise<{ uploads: string[]; outputs: string[] }>;
   state(): Promise<RegressionState>;
   /** Re-binds the family to another regression project (DESIGN §5: re-bindable in settings). */
@@ -84,14 +89,12 @@ export function createRegressionService(
     runId: string | null;
   } | null = null;
 
-  const projectId = async (): Promise<string> => {
-    for (const p of ctx.store.projects.list()) {
-      if (ctx.store.projects.settings(p.id)?.family_default === FAMILY) return p.id;
-    }
-    const p = await deps.ops.createProject({ name: 'Tabular regression', task: 'regression' });
-    setSettings(p.id, { family_default: FAMILY });
-    return p.id;
-  };
+  const binding = defaultProjectBinding(ctx, {
+    family: FAMILY,
+    name: 'Tabular regression',
+    task: 'regression',
+    createProject: (input) => deps.ops.createProject(input),
+  });
   const settingsOf = (id: string): Settings =>
     (ctx.store.projects.settings(id)?.regression as Settings | undefined) ?? {};
   function setSettings(id: string, patch: Record<string, unknown>): void {
@@ -106,7 +109,7 @@ export function createRegressionService(
   let cachedModel: { runId: string; model: RegressionModel } | null = null;
 
   return {
-    projectId,
+    projectId: binding.current,
 
     upload: async ({ path: given, filename, targetColumn }) => {
       const staged = requireStaged(ctx, given);
@@ -116,7 +119,7 @@ export function createRegressionService(
         // and nothing of the project is touched until it is accepted.
         const checked = await checkUpload(ctx, staged, targetColumn, csvPath);
         return await exclusive(async () => {
-          const id = await projectId();
+          const id = await binding.ensure();
           const previous = settingsOf(id);
           const info = await replaceDataset(
             ctx,
@@ -157,16 +160,12 @@ export function createRegressionService(
       }
     },
 
-    train: (body) =>
+    train: (input) =>
       exclusive(async () => {
-        const id = await projectId();
-        const s = settingsOf(id);
-        if (!s.dataset) throw bad('Training failed. No preprocessed dataset found.');
-        const parsed = RegressionTrainInput.safeParse(body ?? {});
-        if (!parsed.success) {
-          const why = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
-          throw bad(`Training failed: ${why.join('; ')}`);
-        }
+        const id = binding.current();
+        const s = id === null ? {} : settingsOf(id);
+        if (id === null || !s.dataset) throw bad('Training failed. No preprocessed dataset found.');
+        const parsed = { data: input };
         const out = dirs(id).outputs;
         const epochs = parsed.data.epochs;
         training = { run_id: null, epoch: 0, epochs, eta_seconds: null };
@@ -248,19 +247,15 @@ export function createRegressionService(
         }
       }),
 
-    async predict(body) {
-      const id = await projectId();
-      const s = settingsOf(id);
+    async predict({ inputs }) {
+      const id = binding.current();
+      const s = id === null ? {} : settingsOf(id);
       const noModel = bad(
         'No trained model found. Please train the model first via /train endpoint.',
       );
-      if (!s.model) throw noModel;
-      const inputs = (body as { inputs?: unknown } | null)?.inputs;
-      if (
-        !Array.isArray(inputs) ||
-        !inputs.every((v) => typeof v === 'number' && Number.isFinite(v))
-      ) {
-        throw bad('Prediction failed: "inputs" must be a list of numbers');
+      if (id === null || !s.model) throw noModel;
+      if (!inputs.every((v) => Number.isFinite(v))) {
+        throw bad('Prediction failed: "inputs" must be a list of finite numbers');
       }
       if (cachedModel?.runId !== s.model.run_id) {
         let bytes: Buffer;
@@ -277,7 +272,7 @@ export function createRegressionService(
           `Prediction failed: expected ${m.feature_names.length} input values (${m.feature_names.join(', ')}), got ${inputs.length}`,
         );
       }
-      const xs = inputs as number[];
+      const xs = [...inputs];
       return { status: 'success', inputs: xs, prediction: predictOne(m, xs) };
     },
 
@@ -285,7 +280,9 @@ export function createRegressionService(
     reset: () => {
       trainingJob?.cancel('the dataset was reset');
       return exclusive(async () => {
-        const id = await projectId();
+        const id = binding.current();
+        // Never used: nothing to remove, and nothing is created to find that out.
+        if (id === null) return { uploads: [], outputs: [] };
         const d = dirs(id);
         const uploads = await clearDir(d.uploads);
         const outputs = await clearDir(d.outputs);
@@ -301,27 +298,15 @@ export function createRegressionService(
     },
 
     async state() {
-      const id = await projectId();
+      const id = binding.current();
+      if (id === null) return { project_id: null, dataset: null, model: null, training };
       const s = settingsOf(id);
       return { project_id: id, dataset: s.dataset ?? null, model: s.model ?? null, training };
     },
 
     bindProject: (target) =>
       exclusive(async () => {
-        const project = requireProject(ctx, target);
-        if (project.task !== 'regression') {
-          throw new AppError(
-            'unprocessable',
-            `project ${target} is a ${project.task} project; the regression family needs a regression project`,
-          );
-        }
-        for (const p of ctx.store.projects.list()) {
-          if (p.id !== target && ctx.store.projects.settings(p.id)?.family_default === FAMILY) {
-            const { family_default: _drop, ...rest } = ctx.store.projects.settings(p.id) ?? {};
-            ctx.store.projects.setSettings(p.id, rest, ctx.now().toISOString());
-          }
-        }
-        setSettings(target, { family_default: FAMILY });
+        binding.bind(target);
         cachedModel = null;
         const s = settingsOf(target);
         return { project_id: target, dataset: s.dataset ?? null, model: s.model ?? null, training };
@@ -329,7 +314,8 @@ export function createRegressionService(
 
     async outputPath(name) {
       if (!(OUTPUT_FILES as readonly string[]).includes(name)) return null;
-      const id = await projectId();
+      const id = binding.current();
+      if (id === null) return null;
       const out = dirs(id).outputs;
       return (await listDir(out)).includes(name) ? path.join(out, name) : null;
     },

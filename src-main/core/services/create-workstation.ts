@@ -1,6 +1,10 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { Job, OperationHandlers } from '../../../src-shared/contract/index.js';
+import type {
+  Job,
+  OperationHandlers,
+  PlatformHandlers,
+} from '../../../src-shared/contract/index.js';
 import type { RunEvent } from '../../../src-shared/contract/training.js';
 import { AppError, badRequest } from '../errors.js';
 import { openStore } from '../store/index.js';
@@ -11,6 +15,7 @@ import {
   type StagedFile,
 } from '../workspace/import-types.js';
 import { discardStaged } from '../workspace/import/staging.js';
+import { regressionHandlers } from '../regression/regression-handlers.js';
 import {
   createRegressionService,
   regressionTrainingJobKind,
@@ -135,7 +140,7 @@ export async function createWorkstation(
   }
   const projects = createProjectsService(ctx, imports, datasetJson);
   const predictions = createPredictionsService(ctx);
-  const ops: OperationHandlers = {
+  const platformOps: PlatformHandlers = {
     ...projects,
     // A project's runs write into its folder: they stop before the folder goes.
     deleteProject: async (input) => {
@@ -158,11 +163,23 @@ export async function createWorkstation(
     ...createRunsService(ctx, runs),
     ...exportsService.ops,
     ...evaluations.ops,
+    // Files: core names the file; the adapters send it (HTTP) or read it (IPC).
+    getItemFile: async ({ project_id, filename }) => {
+      const media = await resolveMedia(project_id, filename, 'file');
+      return { path: media.path, filename: path.basename(filename), content_type: media.mime };
+    },
+    getThumbnail: async ({ project_id, filename }) => {
+      const media = await resolveMedia(project_id, filename, 'thumbnail');
+      return { path: media.path, filename: path.basename(media.path), content_type: media.mime };
+    },
+    downloadExport: async ({ project_id, export_id }) => ({
+      ...exportsService.resolveExport(project_id, export_id),
+      content_type: 'application/zip',
+    }),
   };
 
   let closing: Promise<void> | undefined;
-  const facade: Omit<Workstation, 'regression'> = {
-    ops,
+  const facade: Omit<Workstation, 'regression' | 'ops'> = {
     limits,
     workspaceDir: layout.root,
     tmpDir: layout.tmpDir,
@@ -216,13 +233,14 @@ export async function createWorkstation(
     },
   };
   const regression = createRegressionService(ctx, {
-    ops,
+    ops: platformOps,
     jobs,
     importStaged: (id, files) => facade.importStaged(id, files),
     onJob: facade.onJob,
     onRun: facade.onRun,
   });
-  return { ...facade, regression };
+  const ops: OperationHandlers = { ...platformOps, ...regressionHandlers(regression) };
+  return { ...facade, ops, regression };
 }
 
 const noTrainer: StartTraining = () => {

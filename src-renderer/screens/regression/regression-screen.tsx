@@ -8,7 +8,7 @@ import {
   parseHiddenLayers,
   predictedVsActualTraces,
 } from '../../lib/regression-traces.js';
-import { outputsLinkable } from '../../client/regression-client.js';
+import { outputsLinkable } from '../../client/index.js';
 import { formatRemaining } from '../../lib/format.js';
 import { useRegressionStore } from '../../stores/regression-store.js';
 import { RegressionPredict } from './regression-predict.js';

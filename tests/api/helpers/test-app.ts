@@ -30,7 +30,12 @@ export interface TestApp {
 
 /** A real workstation on a fresh temp workspace, and the Express app over it. */
 export async function openTestApp(
-  opts: { limits?: Partial<ImportLimits>; uiDir?: string; taskHoldMs?: number } = {},
+  opts: {
+    limits?: Partial<ImportLimits>;
+    uiDir?: string;
+    taskHoldMs?: number;
+    bodyIdleMs?: number;
+  } = {},
 ): Promise<TestApp> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'assay-api-'));
   const workspaceDir = path.join(root, 'workspace');
@@ -46,6 +51,7 @@ export async function openTestApp(
     logger: silentLogger,
     heartbeatMs: 50,
     ...(opts.uiDir ? { uiDir: opts.uiDir } : {}),
+    ...(opts.bodyIdleMs === undefined ? {} : { bodyIdleMs: opts.bodyIdleMs }),
   });
   return {
     app,
