@@ -8,8 +8,8 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCheckpointFiles } from '../../src-main/core/engine/export/checkpoint-model.js';
+import { exportCheckedOnnx } from '../../src-main/core/engine/runtime/checkpoint-onnx-export.js';
 import {
-  exportCheckedOnnx,
   exportCheckedOnnxInThread,
   FileModelRegistry,
   SessionCache,

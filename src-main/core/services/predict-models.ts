@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { AppError } from '../errors.js';
-import { readCheckpointFiles } from '../engine/export/checkpoint-model.js';
+import { readCheckpointFiles } from '../engine/export/checkpoint-files.js';
 import {
   checkpointHash,
   exportCheckedOnnxInThread,

@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '../../errors.js';
 import { readCheckpointFiles } from '../export/checkpoint-model.js';
-import { exportWithReference } from './checkpoint-onnx.js';
+import { exportWithReference } from './checkpoint-onnx-export.js';
 
 const { checkpointDir } = workerData as { readonly checkpointDir: string };
 const port = parentPort;

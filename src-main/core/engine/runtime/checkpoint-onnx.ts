@@ -1,14 +1,12 @@
 import { createHash } from 'node:crypto';
-import * as tf from '@tensorflow/tfjs-core';
-import * as ort from 'onnxruntime-node';
 import { AppError } from '../../errors.js';
-import { type CheckpointFiles, loadCheckpointModel } from '../export/checkpoint-model.js';
-import { exportOnnx, type OnnxExportResult } from '../export/onnx/export-onnx.js';
-import { resolveOnnxOptions } from '../export/onnx/options.js';
+import type { CheckpointFiles } from '../export/checkpoint-files.js';
+import type { OnnxExportResult } from '../export/onnx/export-onnx.js';
 import type { ModelMeta } from '../trainer/checkpoint.js';
+import { loadOrt } from './ort.js';
 
 /** Samples the parity check runs through both engines: two, so a batch mix-up shows too. */
-const PARITY_SAMPLES = 2;
+export const PARITY_SAMPLES = 2;
 /**
  * Relative to the output's scale. Float32 reordering (folded batch norm, fused ops) stays around
  * 1e-6 here; a wrong graph (a transposed kernel, a lost bias) is off by far more than this.
@@ -26,15 +24,6 @@ export function checkpointHash(files: Pick<CheckpointFiles, 'modelJson' | 'weigh
     .update(JSON.stringify(files.modelJson))
     .update(files.weights)
     .digest('hex');
-}
-
-/** Deterministic values in [-1, 1): the same probe for every export of a checkpoint. */
-function probe(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  return Float32Array.from({ length: n }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return (s / 2 ** 32) * 2 - 1;
-  });
 }
 
 /** NHWC samples → NCHW, as the exported graph takes 3-D samples. */
@@ -58,42 +47,13 @@ export interface ExportWithReference extends OnnxExportResult {
   readonly want: Float32Array;
 }
 
-/** Exports a checkpoint to ONNX for inference (dynamic batch, simplified) and runs the probe in tfjs. */
-export async function exportWithReference(files: CheckpointFiles): Promise<ExportWithReference> {
-  const { meta } = files;
-  const options = resolveOnnxOptions(
-    { dynamic_axes: { input: { '0': 'batch' }, output: { '0': 'batch' } }, simplify: true },
-    meta.input_shape,
-  );
-  const model = await loadCheckpointModel(files);
-  const shape = [PARITY_SAMPLES, ...meta.input_shape];
-  const x = probe(
-    shape.reduce((a, b) => a * b, 1),
-    7,
-  );
-  try {
-    const result = exportOnnx(model, options, {
-      targetNormalization: meta.target_normalization,
-      metadata: { task: meta.task, classes: JSON.stringify(meta.classes) },
-    });
-    let want = tf.tidy(
-      () => (model.predict(tf.tensor(x, shape)) as tf.Tensor).dataSync() as Float32Array,
-    );
-    // The graph folds the target scale into its output; the layers model predicts standard units.
-    const t = meta.target_normalization;
-    if (t) want = want.map((v) => v * t.std + t.mean);
-    return { ...result, meta, probe: x, want };
-  } finally {
-    model.dispose();
-  }
-}
-
 /**
  * Proves an export right before anyone is served by it: the probe batch through onnxruntime must
  * give what TensorFlow.js gave, within float32 noise, or the export is refused (422).
  */
 export async function checkParity(ref: ExportWithReference): Promise<CheckedOnnx> {
   const { meta, probe: x, want } = ref;
+  const ort = await loadOrt();
   const session = await ort.InferenceSession.create(ref.bytes, { intraOpNumThreads: 1 });
   let got: Float32Array | undefined;
   try {
@@ -120,9 +80,4 @@ export async function checkParity(ref: ExportWithReference): Promise<CheckedOnnx
   }
   const { bytes, inputDims, outputDims, layout, nodes } = ref;
   return { bytes, inputDims, outputDims, layout, nodes, parityMaxDiff: diff };
-}
-
-/** Both halves in this thread (tests, tools); the workstation runs the tfjs half in a worker. */
-export async function exportCheckedOnnx(files: CheckpointFiles): Promise<CheckedOnnx> {
-  return checkParity(await exportWithReference(files));
 }

@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import * as ort from 'onnxruntime-node';
 import { AppError } from '../../errors.js';
 import { fsyncDir, writeFileAtomic } from '../../workspace/atomic-write.js';
-import { readCheckpointFiles } from '../export/checkpoint-model.js';
-import { type CheckedOnnx, checkpointHash, exportCheckedOnnx } from './checkpoint-onnx.js';
+import { readCheckpointFiles } from '../export/checkpoint-files.js';
+import { type CheckedOnnx, checkpointHash } from './checkpoint-onnx.js';
+import { loadOrt } from './ort.js';
 import type {
   ImportOptions,
   ModelRegistry,
@@ -54,7 +54,12 @@ export class FileModelRegistry implements ModelRegistry {
     this.now = opts.now ?? (() => new Date());
     this.maxImportBytes = opts.maxImportBytes ?? 1024 * 1024 * 1024;
     this.exporter =
-      opts.exporter ?? (async (dir) => exportCheckedOnnx(await readCheckpointFiles(dir)));
+      opts.exporter ??
+      // Both halves in this thread, loaded only when used (the workstation hands in a worker's).
+      (async (dir) =>
+        (await import('./checkpoint-onnx-export.js')).exportCheckedOnnx(
+          await readCheckpointFiles(dir),
+        ));
   }
 
   /** Removes what a crash can leave: half-written (`.mv-*.tmp`) and half-deleted folders. */
@@ -146,6 +151,7 @@ export class FileModelRegistry implements ModelRegistry {
     const bytes = new Uint8Array(await readFile(filePath));
     const sig = inspectOnnx(bytes);
     try {
+      const ort = await loadOrt();
       const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1 });
       await session.release();
     } catch (err) {

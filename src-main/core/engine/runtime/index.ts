@@ -1,8 +1,6 @@
 export {
   checkParity,
   checkpointHash,
-  exportCheckedOnnx,
-  exportWithReference,
   type CheckedOnnx,
   type ExportWithReference,
 } from './checkpoint-onnx.js';

@@ -1,6 +1,6 @@
-import * as ort from 'onnxruntime-node';
 import { AppError } from '../../errors.js';
 import type { ModelRegistry, ModelVersion } from './model-version.js';
+import { loadOrt } from './ort.js';
 import { type PredictInput, prepareSample } from './preprocess.js';
 import { runBatches } from './run-batches.js';
 import type { SessionCache } from './session-cache.js';
@@ -80,6 +80,7 @@ export function createPredictService(deps: {
           `detector ${version.id} does not take [1, 3, h, w] images`,
         );
       }
+      const ort = await loadOrt();
       return deps.sessions.use(version, async (session) => {
         const out: Detection[][] = [];
         for (const file of files) {

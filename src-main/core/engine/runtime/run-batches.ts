@@ -1,6 +1,7 @@
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
 import { AppError } from '../../errors.js';
 import type { ModelVersion } from './model-version.js';
+import { loadOrt } from './ort.js';
 import { sampleSize } from './preprocess.js';
 
 /**
@@ -9,7 +10,7 @@ import { sampleSize } from './preprocess.js';
  * one padded with zeros. Returns each sample's output, in order.
  */
 export async function runBatches(
-  session: ort.InferenceSession,
+  session: Ort.InferenceSession,
   version: Pick<ModelVersion, 'id' | 'input' | 'output'>,
   samples: readonly Float32Array[],
   batchSize = 32,
@@ -19,6 +20,7 @@ export async function runBatches(
   const fixed = version.input.dims[0];
   const batch = typeof fixed === 'number' && fixed > 0 ? fixed : Math.max(1, Math.floor(batchSize));
   const rest = version.input.dims.slice(1) as number[];
+  const ort = await loadOrt();
   const out: Float32Array[] = [];
   for (let start = 0; start < samples.length; start += batch) {
     const chunk = samples.slice(start, start + batch);

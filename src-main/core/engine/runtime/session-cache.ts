@@ -1,6 +1,7 @@
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
 import { AppError } from '../../errors.js';
 import type { ModelVersion } from './model-version.js';
+import { loadOrt } from './ort.js';
 
 /** onnxruntime's thread pools: intra-op (within an operator) and inter-op (between operators). */
 export interface RuntimeThreads {
@@ -25,7 +26,7 @@ const checkThreads = (n: number, what: string): number => {
 };
 
 interface Entry {
-  readonly loading: Promise<ort.InferenceSession>;
+  readonly loading: Promise<Ort.InferenceSession>;
   users: number;
   /** Evicted while in use: released when the last user is done. */
   evicted: boolean;
@@ -92,7 +93,7 @@ export class SessionCache {
   /** Runs `fn` with the version's session (opened on first use). */
   async use<T>(
     version: Pick<ModelVersion, 'id' | 'sha256' | 'onnx_path'>,
-    fn: (session: ort.InferenceSession) => Promise<T>,
+    fn: (session: Ort.InferenceSession) => Promise<T>,
   ): Promise<T> {
     const entry = this.entry(version);
     entry.users++;
@@ -117,23 +118,27 @@ export class SessionCache {
       if (k.startsWith(`${version.id}:`)) void this.drop(k);
     }
     const { intraOpNumThreads, interOpNumThreads } = this.threadSettings;
-    const loading = ort.InferenceSession.create(version.onnx_path, {
-      ...(intraOpNumThreads ? { intraOpNumThreads } : {}),
-      ...(interOpNumThreads ? { interOpNumThreads } : {}),
-      graphOptimizationLevel: 'all',
-    }).then(
-      (session) => {
-        entry.loaded = true;
-        return session;
-      },
-      (err: unknown) => {
-        if (this.entries.get(key) === entry) this.entries.delete(key);
-        throw new AppError(
-          'unprocessable',
-          `model ${version.id} cannot be loaded: ${(err as Error).message.split('\n')[0]}`,
-        );
-      },
-    );
+    const loading = loadOrt()
+      .then((ort) =>
+        ort.InferenceSession.create(version.onnx_path, {
+          ...(intraOpNumThreads ? { intraOpNumThreads } : {}),
+          ...(interOpNumThreads ? { interOpNumThreads } : {}),
+          graphOptimizationLevel: 'all',
+        }),
+      )
+      .then(
+        (session) => {
+          entry.loaded = true;
+          return session;
+        },
+        (err: unknown) => {
+          if (this.entries.get(key) === entry) this.entries.delete(key);
+          throw new AppError(
+            'unprocessable',
+            `model ${version.id} cannot be loaded: ${(err as Error).message.split('\n')[0]}`,
+          );
+        },
+      );
     const entry: Entry = {
       loading,
       users: 0,
