@@ -87,7 +87,7 @@ export function createApp(ws: Workstation, opts: AppOptions): express.Express {
     }),
   );
   app.use(uploadRouter(ws, opts.bodyIdleMs ?? DEFAULT_BODY_IDLE_MS));
-  app.use(predictRouter(ws));
+  app.use(predictRouter(ws, opts.bodyIdleMs ?? DEFAULT_BODY_IDLE_MS));
   app.use(familyFallbacks(modules, families));
   app.use('/api', notFoundHandler(families));
 

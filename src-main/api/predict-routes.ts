@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { Router, type Request, type Response } from 'express';
+import express, { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
 import {
   IMPORT_MODEL_PATH,
@@ -14,7 +14,10 @@ import {
 import { AppError } from '../core/errors.js';
 import type { PredictSample } from '../core/services/predictions-service.js';
 import type { Workstation } from '../core/workstation.js';
-import { flattenParams, parseWith } from './operation-router.js';
+import { bodyIdleTimeout } from './body-timeout.js';
+import { sendError } from './errors.js';
+import { parseWith } from './operation-input.js';
+import { flattenParams } from './route-match.js';
 import { drainRequest, receiveUpload } from './upload-receiver.js';
 
 /** What a refused client may still send us (to be able to read the 4xx) before we hang up. */
@@ -79,8 +82,13 @@ function parseJsonField<S extends z.ZodType>(
  * JSON table row), import an ONNX model, predict on an imported one. Staged files are core's to
  * delete once handed over; a request refused before that is drained and nothing stays in tmp.
  */
-export function predictRouter(ws: Workstation): Router {
+export function predictRouter(ws: Workstation, bodyIdleMs: number): Router {
   const router = Router();
+  // These routes sit beside the family table, so they parse JSON and guard stalls themselves.
+  const stalled = bodyIdleTimeout(bodyIdleMs, (_req, res) =>
+    sendError(res, 'request_timeout', 'the request body stopped arriving; send it whole'),
+  );
+  const json = express.json({ limit: '1mb' });
   const guard =
     (fn: (req: Request) => Promise<unknown>) =>
     async (req: Request, res: Response): Promise<void> => {
@@ -94,6 +102,8 @@ export function predictRouter(ws: Workstation): Router {
 
   router.post(
     PREDICT_PATH,
+    stalled,
+    json,
     guard(async (req) => {
       const params = parseWith(PredictParams, flattenParams(req.params), 'path');
       const { checkpoint } = parseWith(PredictQuery, req.query, 'query');
@@ -104,6 +114,7 @@ export function predictRouter(ws: Workstation): Router {
   );
   router.post(
     IMPORT_MODEL_PATH,
+    stalled,
     guard(async (req) => {
       if (!req.is('multipart/form-data')) {
         throw new AppError(
@@ -124,6 +135,8 @@ export function predictRouter(ws: Workstation): Router {
   );
   router.post(
     MODEL_PREDICT_PATH,
+    stalled,
+    json,
     guard(async (req) => {
       const { model_id } = parseWith(ModelParams, flattenParams(req.params), 'path');
       return ws.predictions.predictModel(model_id, await receiveSample(req, ws));
