@@ -27,17 +27,19 @@ export function inputKindFor(task: Task): InputKind {
 }
 
 export const ARCHITECTURE_LABELS: Readonly<Record<Architecture, string>> = {
+  'mobilenet-v2-transfer': 'MobileNetV2 transfer (pretrained features + trained head)',
   'small-cnn': 'Small CNN',
   'mobilenet-lite': 'MobileNet-lite (depthwise separable)',
   'audio-cnn': 'Audio CNN on log-mel spectrograms',
+  'speech-embedding-head': 'Speech-embedding head (openWakeWord features)',
   mlp: 'MLP (fully connected)',
 };
 
 /** First = the server's default for the task (core/engine/config.ts keeps the same order). */
 const ARCHITECTURES_BY_TASK: Readonly<Record<Task, readonly Architecture[]>> = {
-  classification: ['small-cnn', 'mobilenet-lite'],
-  inspection: ['mobilenet-lite', 'small-cnn'],
-  'audio-classification': ['audio-cnn'],
+  classification: ['mobilenet-v2-transfer', 'small-cnn', 'mobilenet-lite'],
+  inspection: ['mobilenet-v2-transfer', 'small-cnn', 'mobilenet-lite'],
+  'audio-classification': ['audio-cnn', 'speech-embedding-head'],
   'wake-word': ['audio-cnn'],
   regression: ['mlp'],
 };

@@ -11,7 +11,14 @@ export const ExperimentId = z
   .regex(/^exp-[0-9a-f]{8}$/, 'experiment ids look like exp-a1b2c3d4');
 export const RunId = z.string().regex(/^run-[0-9a-f]{8}$/, 'run ids look like run-e5f6g7h8');
 
-export const Architecture = z.enum(['small-cnn', 'mobilenet-lite', 'audio-cnn', 'mlp']);
+export const Architecture = z.enum([
+  'mobilenet-v2-transfer',
+  'small-cnn',
+  'mobilenet-lite',
+  'audio-cnn',
+  'speech-embedding-head',
+  'mlp',
+]);
 export type Architecture = z.infer<typeof Architecture>;
 
 export const BackendName = z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);

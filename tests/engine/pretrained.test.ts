@@ -113,7 +113,7 @@ describe('MobileNetV2 backbone', () => {
     const b = await loadMobileNetBackbone();
     try {
       expect(b.model.outputs.map((o) => o.shape)).toEqual([
-        [null, 1280],
+        [null, 576],
         ...Object.values(MOBILENET_TAPS).map((s) => [null, ...s]),
       ]);
       expect(b.model.layers.some((l) => l.name === 'dense_3')).toBe(false);

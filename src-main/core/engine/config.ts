@@ -25,10 +25,10 @@ export function mediaOfTask(task: Task): MediaOfTask {
 
 /** Architectures each task can train, first = default. */
 const ARCHITECTURES: Readonly<Record<Task, readonly Architecture[]>> = {
-  classification: ['small-cnn', 'mobilenet-lite'],
-  // small-cnn first: on the wasm backend mobilenet-lite at 64×64 costs ~10× more per step.
-  inspection: ['small-cnn', 'mobilenet-lite'],
-  'audio-classification': ['audio-cnn'],
+  // Transfer learning first (DESIGN §4): pretrained features get small image sets right.
+  classification: ['mobilenet-v2-transfer', 'small-cnn', 'mobilenet-lite'],
+  inspection: ['mobilenet-v2-transfer', 'small-cnn', 'mobilenet-lite'],
+  'audio-classification': ['audio-cnn', 'speech-embedding-head'],
   // The embedding head of DESIGN §4 comes with the wake-word workflow; until then a log-mel CNN.
   'wake-word': ['audio-cnn'],
   regression: ['mlp'],
@@ -79,9 +79,18 @@ const COMMON = {
   hidden_layers: [],
 } as const satisfies Partial<ExperimentConfig>;
 
-/** Per-task defaults (DESIGN §4; the trainer brief of issue 3). */
-export function defaultExperimentConfig(task: Task): ExperimentConfig {
-  const architecture = ARCHITECTURES[task][0] as Architecture;
+/**
+ * Architectures whose inputs go through a frozen pretrained model once per item (feature cache):
+ * their input size is the pretrained model's, and items cannot be augmented per epoch.
+ */
+export function isPretrainedFeatureArchitecture(a: Architecture): boolean {
+  return a === 'mobilenet-v2-transfer' || a === 'speech-embedding-head';
+}
+
+/** Per-task defaults (DESIGN §4; the trainer brief of issue 3), for the task's default architecture or `arch`. */
+export function defaultExperimentConfig(task: Task, arch?: Architecture): ExperimentConfig {
+  const architecture = arch ?? (ARCHITECTURES[task][0] as Architecture);
+  if (isPretrainedFeatureArchitecture(architecture)) return pretrainedDefaults(architecture);
   const base = {
     ...structuredClone(COMMON),
     hidden_layers: [] as number[],
@@ -150,6 +159,34 @@ export function defaultExperimentConfig(task: Task): ExperimentConfig {
   }
 }
 
+/** A trained head on cached pretrained features: no augmentation, the pretrained model's input. */
+function pretrainedDefaults(architecture: Architecture): ExperimentConfig {
+  const image = architecture === 'mobilenet-v2-transfer';
+  return {
+    ...structuredClone(COMMON),
+    // A linear head on standardised features: a larger step than a network trained from scratch
+    // gets it to convergence in a few hundred steps.
+    optimizer: { name: 'adam', learning_rate: 1e-2, momentum: 0.9 },
+    hidden_layers: [],
+    architecture,
+    input: image
+      ? { ...TRANSFER_IMAGE_INPUT }
+      : { sample_rate: 16000, clip_seconds: 1, n_mels: 32, window_ms: 25, hop_ms: 10 },
+    dropout: 0.2,
+    augmentation: { ...NO_AUGMENTATION },
+    // A head on cached features costs milliseconds per epoch: train it to convergence.
+    epochs: 100,
+    batch_size: 16,
+    early_stopping: { enabled: true, monitor: 'val_loss', patience: 10, min_delta: 0 },
+    // val_accuracy saturates on small sets within a few epochs (an under-trained head would be
+    // "best"); the loss keeps ranking the epochs.
+    best_metric: 'val_loss',
+  };
+}
+
+/** MobileNetV2's input (native-models/mobilenet-v2.json): 224×224 sRGB, pixels ÷ 255. */
+const TRANSFER_IMAGE_INPUT = { width: 224, height: 224, channels: 3 } as const;
+
 const IMAGE_INPUT_KEYS = ['width', 'height', 'channels'] as const;
 const AUDIO_INPUT_KEYS = ['sample_rate', 'clip_seconds', 'n_mels', 'window_ms', 'hop_ms'] as const;
 const IMAGE_AUGMENTATIONS = [
@@ -185,7 +222,8 @@ export function resolveExperimentConfig(
   const media = mediaOfTask(task);
   checkInputMedia(task, media, inp);
 
-  const start = base ? structuredClone(base) : defaultExperimentConfig(task);
+  // A new config for another architecture starts from that architecture's defaults.
+  const start = base ? structuredClone(base) : defaultExperimentConfig(task, inp.architecture);
   const architecture = inp.architecture ?? start.architecture;
   if (!ARCHITECTURES[task].includes(architecture)) {
     throw invalid(
@@ -223,8 +261,53 @@ export function resolveExperimentConfig(
     threads: inp.threads ?? start.threads,
     best_metric: inp.best_metric ?? start.best_metric,
   };
+  if (isPretrainedFeatureArchitecture(architecture)) return pretrainedConfig(task, config, inp);
   checkCombination(task, config);
   return config;
+}
+
+/**
+ * A pretrained-feature architecture takes its feature model's input, and its items are not
+ * augmented (their features are computed once). Settings that say otherwise are refused; values
+ * inherited from another architecture's stored config (a PATCH switching to it) are replaced.
+ */
+function pretrainedConfig(
+  task: Task,
+  c: ExperimentConfig,
+  inp: ExperimentConfigInput,
+): ExperimentConfig {
+  const image = c.architecture === 'mobilenet-v2-transfer';
+  const given = stripUndefined((inp.input ?? {}) as Record<string, number>);
+  if (image) {
+    for (const [k, v] of Object.entries(given)) {
+      if (TRANSFER_IMAGE_INPUT[k as keyof typeof TRANSFER_IMAGE_INPUT] !== v) {
+        throw invalid(
+          `mobilenet-v2-transfer takes 224×224×3 inputs (MobileNetV2's own); config.input.${k} cannot be ${v}`,
+        );
+      }
+    }
+  } else if (given['sample_rate'] !== undefined && given['sample_rate'] !== 16000) {
+    throw invalid(
+      `speech-embedding-head takes 16 kHz audio (openWakeWord's models); config.input.sample_rate cannot be ${given['sample_rate']}`,
+    );
+  }
+  for (const [k, v] of Object.entries(inp.augmentation ?? {})) {
+    if (v === undefined || v === false || v === 0) continue;
+    throw invalid(
+      `augmentation.${k} does not apply to ${c.architecture}: its pretrained features are computed once per item`,
+    );
+  }
+  const input = image
+    ? { ...TRANSFER_IMAGE_INPUT }
+    : { ...c.input, sample_rate: 16000, n_mels: 32, window_ms: 25, hop_ms: 10 };
+  const out: ExperimentConfig = { ...c, input, augmentation: { ...NO_AUGMENTATION } };
+  if (!image && (out.input['clip_seconds'] ?? 0) < 1) {
+    throw invalid(
+      'speech-embedding-head needs clips of at least 1 s (76 mel frames make one speech embedding)',
+    );
+  }
+  checkCombination(task, out, true);
+  return out;
 }
 
 /** Fields of the wrong media are refused when set to anything that would do something. */
@@ -257,7 +340,7 @@ function checkInputMedia(task: Task, media: MediaOfTask, inp: ExperimentConfigIn
   }
 }
 
-function checkCombination(task: Task, c: ExperimentConfig): void {
+function checkCombination(task: Task, c: ExperimentConfig, skipMedia = false): void {
   const metrics = allowedMetrics(task);
   if (!metrics.includes(c.early_stopping.monitor)) {
     throw invalid(
@@ -289,7 +372,7 @@ function checkCombination(task: Task, c: ExperimentConfig): void {
   if (c.backend === 'tensorflow-gpu' && c.device === 'cpu') {
     throw invalid('the "tensorflow-gpu" backend trains on a GPU; pick device "gpu:N" or "auto"');
   }
-  if (mediaOfTask(task) === 'audio') checkAudioInput(c.input);
+  if (!skipMedia && mediaOfTask(task) === 'audio') checkAudioInput(c.input);
 }
 
 /** The spectrogram must have at least a few frames and no empty mel filters. */

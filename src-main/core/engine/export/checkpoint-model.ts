@@ -7,6 +7,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { EpochMetrics } from '../../../../src-shared/contract/training.js';
 import { AppError } from '../../errors.js';
 import type { ModelMeta } from '../trainer/checkpoint.js';
+import { composeTransferModel } from './transfer-model.js';
 
 /** A checkpoint folder's model.json, as the trainer writes it (layers format + our metadata). */
 export interface CheckpointModelJson {
@@ -68,8 +69,23 @@ export async function readCheckpointFiles(dir: string): Promise<CheckpointFiles>
   return { dir, modelJson, weights, meta, history };
 }
 
-/** Builds the tfjs model of a checkpoint on the current tfjs backend. */
+/**
+ * Builds the tfjs model of a checkpoint on the current tfjs backend: the whole model, so a
+ * transfer run's checkpoint (its trained head) comes back behind its pretrained backbone.
+ */
 export async function loadCheckpointModel(files: CheckpointFiles): Promise<tfl.LayersModel> {
+  const trained = await loadTrainedLayers(files);
+  if (!files.meta.backbone) return trained;
+  try {
+    return await composeTransferModel(trained, files.meta.backbone);
+  } catch (err) {
+    trained.dispose();
+    throw err;
+  }
+}
+
+/** The layers the run trained, as stored (a transfer run: the head alone). */
+export async function loadTrainedLayers(files: CheckpointFiles): Promise<tfl.LayersModel> {
   const weightSpecs = files.modelJson.weightsManifest.flatMap((g) => g.weights);
   const w = files.weights;
   const buffer = w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) as ArrayBuffer;

@@ -19,7 +19,10 @@ import { loadVerifiedModel } from './resolve.js';
 /** Largest |tfjs − onnxruntime| accepted on any output value of the parity sample. */
 export const PARITY_TOLERANCE = 1e-4;
 
-/** ONNX output names: `output` (pooled out_relu, [N, 1280]), then the taps (NHWC). */
+/** Bump when the converted graph changes (outputs, pooling): older conversions are then ignored. */
+const CONVERSION_VERSION = 3;
+
+/** ONNX output names: `output` (pooled features, [N, 576]), then the taps (NHWC). */
 export const BACKBONE_OUTPUTS = ['output', ...TAP_NAMES] as const;
 
 export interface ConvertedBackbone {
@@ -81,7 +84,7 @@ export async function backboneParity(
 
 /**
  * MobileNetV2's backbone as ONNX, converted once by Assay's own exporter and kept in the model
- * cache as `mobilenet-v2-<source hash>.onnx` with a `.json` record of its parity check. A file
+ * cache as `mobilenet-v2-<source hash>-c<conversion version>.onnx` with a `.json` record of its parity check. A file
  * there is used as is; otherwise the source is hash-checked, converted, compared with tfjs on
  * the current backend (every output within {@link PARITY_TOLERANCE}), and written atomically, so a
  * crash mid-way leaves no file and the next use converts again.
@@ -91,7 +94,10 @@ export async function ensureBackboneOnnx(
   nativeModelsDir?: string,
 ): Promise<ConvertedBackbone> {
   const verified = await loadVerifiedModel(MOBILENET_V2, nativeModelsDir);
-  const base = path.join(modelCacheDir, `${MOBILENET_V2}-${verified.hash.slice(0, 16)}`);
+  const base = path.join(
+    modelCacheDir,
+    `${MOBILENET_V2}-${verified.hash.slice(0, 16)}-c${CONVERSION_VERSION}`,
+  );
   const file = `${base}.onnx`;
   try {
     const record = JSON.parse(await readFile(`${base}.json`, 'utf8')) as ConvertedBackbone;

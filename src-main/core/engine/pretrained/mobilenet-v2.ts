@@ -15,8 +15,14 @@ export const MOBILENET_TAPS = {
 export type MobileNetTap = keyof typeof MOBILENET_TAPS;
 export const TAP_NAMES = Object.keys(MOBILENET_TAPS) as MobileNetTap[];
 
-/** Channels of the pooled `out_relu` features a transfer head trains on. */
-export const POOLED_FEATURES = 1280;
+/**
+ * What a transfer head trains on: the global average of `block_13_expand_relu` [576]. Measured
+ * on the three-shapes set (logistic regression on standardised features, 20 random 108/36
+ * splits): this mid-level tap 100 %, `out_relu` (ImageNet's object-level view) 96–97 %, the two
+ * concatenated 99.4 %. The list form keeps a concatenation of several taps one line away.
+ */
+export const POOLED_TAPS = ['block_13_expand_relu'] as const;
+export const POOLED_FEATURES = 576;
 export const MOBILENET_INPUT = { width: 224, height: 224, channels: 3 } as const;
 
 /**
@@ -71,22 +77,33 @@ export async function loadMobileNetV2Full(
 }
 
 export interface MobileNetBackbone {
-  /** Input [224, 224, 3] pixels ÷ 255 → pooled out_relu [1280], then the three taps. */
+  /** Input [224, 224, 3] pixels ÷ 255 → pooled features [576], then the three taps. */
   readonly model: tfl.LayersModel;
   readonly verified: VerifiedModel;
   dispose(): void;
 }
 
+/** Global averages of the pooled taps, concatenated (see {@link POOLED_TAPS}). */
+export function pooledFeatures(model: tfl.LayersModel): tfl.SymbolicTensor {
+  const pooled = POOLED_TAPS.map((n) =>
+    tfl.layers
+      .globalAveragePooling2d({ name: `${n}_pool` })
+      .apply(model.getLayer(n).output as tfl.SymbolicTensor),
+  ) as tfl.SymbolicTensor[];
+  if (pooled.length === 1) return pooled[0] as tfl.SymbolicTensor;
+  return tfl.layers
+    .concatenate({ name: 'pooled_features', axis: -1 })
+    .apply(pooled) as tfl.SymbolicTensor;
+}
+
 /**
- * The backbone without the NSFWJS head: outputs global-average-pooled `out_relu` (what a
- * transfer head trains on) followed by the three taps.
+ * The backbone without the NSFWJS head: outputs the pooled features a transfer head trains on
+ * ([576]), followed by the three taps.
  */
 export async function loadMobileNetBackbone(verified?: VerifiedModel): Promise<MobileNetBackbone> {
   const full = await loadMobileNetV2Full(verified);
   const taps = TAP_NAMES.map((n) => full.model.getLayer(n).output as tfl.SymbolicTensor);
-  const pooled = tfl.layers
-    .globalAveragePooling2d({ name: 'out_relu_pool' })
-    .apply(taps[2] as tfl.SymbolicTensor) as tfl.SymbolicTensor;
+  const pooled = pooledFeatures(full.model);
   const model = tfl.model({
     name: 'mobilenet_v2_backbone',
     inputs: full.model.inputs,

@@ -118,3 +118,48 @@ export function mlp(spec: MlpSpec): tfl.Sequential {
   );
   return m;
 }
+
+/**
+ * mobilenet-v2-transfer's trained part: MobileNetV2's pooled features [576] (cached per item,
+ * see features/backbone.ts) → batch norm → dropout → dense. The batch norm standardises the
+ * features (their scales differ by orders of magnitude between channels; standardised, a linear
+ * head separates the shapes set where the raw ones do not). The backbone stays frozen; an export
+ * puts it back in front (export/transfer-model.ts), so the shipped graph takes pixels.
+ */
+export function transferHead(spec: {
+  readonly inputFeatures: number;
+  readonly numClasses: number;
+  readonly dropout: number;
+  readonly seed: number;
+}): tfl.Sequential {
+  const k = new LayerKit(spec.seed);
+  const m = tfl.sequential({ name: 'transfer_head' });
+  // A no-op first layer carries the input shape, so the head is the zoo's usual classifier end.
+  m.add(
+    tfl.layers.activation({
+      name: 'features',
+      activation: 'linear',
+      inputShape: [spec.inputFeatures],
+    }),
+  );
+  k.classifierHead(m, spec.numClasses, spec.dropout);
+  return m;
+}
+
+/**
+ * speech-embedding-head on openWakeWord's speech embeddings [steps, 96] (cached per clip):
+ * flatten → dense(64, ReLU) → dropout → dense, the shape of openWakeWord's own wake-word heads.
+ */
+export function speechEmbeddingHead(spec: {
+  readonly inputShape: readonly number[];
+  readonly numClasses: number;
+  readonly dropout: number;
+  readonly seed: number;
+}): tfl.Sequential {
+  const k = new LayerKit(spec.seed);
+  const m = tfl.sequential({ name: 'speech_embedding_head' });
+  m.add(tfl.layers.flatten({ name: 'flatten', inputShape: [...spec.inputShape] }));
+  m.add(k.dense('dense1', 64, 'relu'));
+  k.classifierHead(m, spec.numClasses, spec.dropout);
+  return m;
+}

@@ -26,8 +26,10 @@ function removeIdentities(graph: LayerGraph): LayerGraph {
   let ops = [...graph.ops];
   let output = graph.output;
   let extraOutputs = graph.extraOutputs ?? [];
-  for (const op of graph.ops) {
-    if (op.op !== 'dropout' && op.op !== 'identity') continue;
+  for (const original of graph.ops) {
+    if (original.op !== 'dropout' && original.op !== 'identity') continue;
+    // By output id: an earlier removal has rewritten the op objects (two identities in a row).
+    const op = ops.find((o) => o.output === original.output) as LayerOp;
     const source = op.inputs[0] as string;
     ops = ops.filter((o) => o !== op).map((o) => replaceInput(o, op.output, source));
     if (output === op.output) output = source;
