@@ -134,11 +134,11 @@ export function transferHead(spec: {
 }): tfl.Sequential {
   const k = new LayerKit(spec.seed);
   const m = tfl.sequential({ name: 'transfer_head' });
-  // A no-op first layer carries the input shape, so the head is the zoo's usual classifier end.
   m.add(
-    tfl.layers.activation({
-      name: 'features',
-      activation: 'linear',
+    tfl.layers.batchNormalization({
+      name: 'features_bn',
+      momentum: 0.9,
+      epsilon: 1e-3,
       inputShape: [spec.inputFeatures],
     }),
   );
