@@ -61,7 +61,9 @@ test('the default experiment reaches 100 % test accuracy on the three-shapes set
     seed: 11,
   });
 
+  // A fresh load: the page opened before the project and its split existed.
   await page.goto(`${url}/#/projects/${pid}/experiments`);
+  await page.reload();
   await expect(page.locator('body')).toHaveAttribute('data-app-state', 'ready');
   await page.getByTestId('new-experiment-name').fill('default');
   await expect(page.getByTestId('new-experiment-architecture')).toHaveValue(
