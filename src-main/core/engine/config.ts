@@ -4,8 +4,31 @@ import {
   type Architecture,
   type ExperimentConfig,
 } from '../../../src-shared/contract/training.js';
-import { AppError } from '../errors.js';
+import {
+  AUDIO_INPUT_KEYS,
+  COMMON,
+  IMAGE_INPUT_KEYS,
+  NO_AUGMENTATION,
+  audioInputOf,
+  invalid,
+  melGeometry,
+  stripUndefined,
+} from './config-parts.js';
+import {
+  isPretrainedFeatureArchitecture,
+  pretrainedConfig,
+  pretrainedDefaults,
+} from './config-pretrained.js';
 import { emptyMelBands } from './features/mel.js';
+
+export {
+  type AudioInput,
+  type ImageInput,
+  audioInputOf,
+  imageInputOf,
+  melGeometry,
+} from './config-parts.js';
+export { isPretrainedFeatureArchitecture } from './config-pretrained.js';
 
 /** What a task's items are, which decides the architectures, inputs and augmentations that fit. */
 export type MediaOfTask = 'image' | 'audio' | 'table';
@@ -48,43 +71,6 @@ export function allowedMetrics(task: Task): readonly string[] {
 /** Keras' convention: losses and errors improve downwards, accuracies upwards. */
 export function metricMode(metric: string): 'min' | 'max' {
   return metric.endsWith('accuracy') ? 'max' : 'min';
-}
-
-const NO_AUGMENTATION: ExperimentConfig['augmentation'] = {
-  flip_horizontal: false,
-  flip_vertical: false,
-  rotation_degrees: 0,
-  crop_fraction: 0,
-  brightness: 0,
-  time_shift_fraction: 0,
-  gain_db: 0,
-  noise_level: 0,
-};
-
-const COMMON = {
-  optimizer: { name: 'adam', learning_rate: 1e-3, momentum: 0.9 },
-  lr_schedule: {
-    type: 'constant',
-    step_epochs: 10,
-    gamma: 0.5,
-    warmup_epochs: 0,
-    min_learning_rate: 0,
-  },
-  class_weights: 'none',
-  seed: 42,
-  backend: 'auto',
-  device: 'auto',
-  threads: 1,
-  width_multiplier: 1,
-  hidden_layers: [],
-} as const satisfies Partial<ExperimentConfig>;
-
-/**
- * Architectures whose inputs go through a frozen pretrained model once per item (feature cache):
- * their input size is the pretrained model's, and items cannot be augmented per epoch.
- */
-export function isPretrainedFeatureArchitecture(a: Architecture): boolean {
-  return a === 'mobilenet-v2-transfer' || a === 'speech-embedding-head';
 }
 
 /** Per-task defaults (DESIGN §4; the trainer brief of issue 3), for the task's default architecture or `arch`. */
@@ -159,36 +145,6 @@ export function defaultExperimentConfig(task: Task, arch?: Architecture): Experi
   }
 }
 
-/** A trained head on cached pretrained features: no augmentation, the pretrained model's input. */
-function pretrainedDefaults(architecture: Architecture): ExperimentConfig {
-  const image = architecture === 'mobilenet-v2-transfer';
-  return {
-    ...structuredClone(COMMON),
-    // A linear head on standardised features: a larger step than a network trained from scratch
-    // gets it to convergence in a few hundred steps.
-    optimizer: { name: 'adam', learning_rate: 1e-2, momentum: 0.9 },
-    hidden_layers: [],
-    architecture,
-    input: image
-      ? { ...TRANSFER_IMAGE_INPUT }
-      : { sample_rate: 16000, clip_seconds: 1, n_mels: 32, window_ms: 25, hop_ms: 10 },
-    dropout: 0.2,
-    augmentation: { ...NO_AUGMENTATION },
-    // A head on cached features costs milliseconds per epoch: train it to convergence.
-    epochs: 100,
-    batch_size: 16,
-    early_stopping: { enabled: true, monitor: 'val_loss', patience: 10, min_delta: 0 },
-    // val_accuracy saturates on small sets within a few epochs (an under-trained head would be
-    // "best"); the loss keeps ranking the epochs.
-    best_metric: 'val_loss',
-  };
-}
-
-/** MobileNetV2's input (native-models/mobilenet-v2.json): 224×224 sRGB, pixels ÷ 255. */
-const TRANSFER_IMAGE_INPUT = { width: 224, height: 224, channels: 3 } as const;
-
-const IMAGE_INPUT_KEYS = ['width', 'height', 'channels'] as const;
-const AUDIO_INPUT_KEYS = ['sample_rate', 'clip_seconds', 'n_mels', 'window_ms', 'hop_ms'] as const;
 const IMAGE_AUGMENTATIONS = [
   'flip_horizontal',
   'flip_vertical',
@@ -197,8 +153,6 @@ const IMAGE_AUGMENTATIONS = [
   'brightness',
 ] as const;
 const AUDIO_AUGMENTATIONS = ['time_shift_fraction', 'gain_db', 'noise_level'] as const;
-
-const invalid = (message: string): AppError => new AppError('validation_error', message);
 
 /**
  * The config a run trains with: per-task defaults, then `base` (the stored config, for PATCH),
@@ -261,53 +215,13 @@ export function resolveExperimentConfig(
     threads: inp.threads ?? start.threads,
     best_metric: inp.best_metric ?? start.best_metric,
   };
-  if (isPretrainedFeatureArchitecture(architecture)) return pretrainedConfig(task, config, inp);
+  if (isPretrainedFeatureArchitecture(architecture)) {
+    const adjusted = pretrainedConfig(config, inp);
+    checkCombination(task, adjusted, true);
+    return adjusted;
+  }
   checkCombination(task, config);
   return config;
-}
-
-/**
- * A pretrained-feature architecture takes its feature model's input, and its items are not
- * augmented (their features are computed once). Settings that say otherwise are refused; values
- * inherited from another architecture's stored config (a PATCH switching to it) are replaced.
- */
-function pretrainedConfig(
-  task: Task,
-  c: ExperimentConfig,
-  inp: ExperimentConfigInput,
-): ExperimentConfig {
-  const image = c.architecture === 'mobilenet-v2-transfer';
-  const given = stripUndefined((inp.input ?? {}) as Record<string, number>);
-  if (image) {
-    for (const [k, v] of Object.entries(given)) {
-      if (TRANSFER_IMAGE_INPUT[k as keyof typeof TRANSFER_IMAGE_INPUT] !== v) {
-        throw invalid(
-          `mobilenet-v2-transfer takes 224×224×3 inputs (MobileNetV2's own); config.input.${k} cannot be ${v}`,
-        );
-      }
-    }
-  } else if (given['sample_rate'] !== undefined && given['sample_rate'] !== 16000) {
-    throw invalid(
-      `speech-embedding-head takes 16 kHz audio (openWakeWord's models); config.input.sample_rate cannot be ${given['sample_rate']}`,
-    );
-  }
-  for (const [k, v] of Object.entries(inp.augmentation ?? {})) {
-    if (v === undefined || v === false || v === 0) continue;
-    throw invalid(
-      `augmentation.${k} does not apply to ${c.architecture}: its pretrained features are computed once per item`,
-    );
-  }
-  const input = image
-    ? { ...TRANSFER_IMAGE_INPUT }
-    : { ...c.input, sample_rate: 16000, n_mels: 32, window_ms: 25, hop_ms: 10 };
-  const out: ExperimentConfig = { ...c, input, augmentation: { ...NO_AUGMENTATION } };
-  if (!image && (out.input['clip_seconds'] ?? 0) < 1) {
-    throw invalid(
-      'speech-embedding-head needs clips of at least 1 s (76 mel frames make one speech embedding)',
-    );
-  }
-  checkCombination(task, out, true);
-  return out;
 }
 
 /** Fields of the wrong media are refused when set to anything that would do something. */
@@ -393,61 +307,6 @@ function checkAudioInput(input: Readonly<Record<string, number>>): void {
       `input.n_mels (${a.n_mels}) is too many for a ${a.window_ms} ms window at ${a.sample_rate} Hz: ${empty} mel bands would hold no FFT bin; use fewer mels or a longer window`,
     );
   }
-}
-
-export interface AudioInput {
-  readonly sample_rate: number;
-  readonly clip_seconds: number;
-  readonly n_mels: number;
-  readonly window_ms: number;
-  readonly hop_ms: number;
-}
-
-export interface ImageInput {
-  readonly width: number;
-  readonly height: number;
-  readonly channels: 1 | 3;
-}
-
-export function audioInputOf(input: Readonly<Record<string, number>>): AudioInput {
-  const d = { sample_rate: 16000, clip_seconds: 1, n_mels: 40, window_ms: 25, hop_ms: 10 };
-  return { ...d, ...pick(input, AUDIO_INPUT_KEYS) };
-}
-
-export function imageInputOf(input: Readonly<Record<string, number>>): ImageInput {
-  const p = { width: 32, height: 32, channels: 3, ...pick(input, IMAGE_INPUT_KEYS) };
-  return { width: p.width, height: p.height, channels: p.channels === 1 ? 1 : 3 };
-}
-
-/** Frame geometry of the log-mel front end (no centring: frames lie wholly inside the clip). */
-export function melGeometry(a: AudioInput): {
-  samples: number;
-  windowSamples: number;
-  hopSamples: number;
-  fftSize: number;
-  frames: number;
-} {
-  const samples = Math.round(a.sample_rate * a.clip_seconds);
-  const windowSamples = Math.max(2, Math.round((a.sample_rate * a.window_ms) / 1000));
-  const hopSamples = Math.max(1, Math.round((a.sample_rate * a.hop_ms) / 1000));
-  let fftSize = 2;
-  while (fftSize < windowSamples) fftSize *= 2;
-  const frames =
-    samples < windowSamples ? 0 : 1 + Math.floor((samples - windowSamples) / hopSamples);
-  return { samples, windowSamples, hopSamples, fftSize, frames };
-}
-
-function pick(
-  input: Readonly<Record<string, number>>,
-  keys: readonly string[],
-): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const k of keys) if (typeof input[k] === 'number') out[k] = input[k];
-  return out;
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /**
