@@ -111,6 +111,12 @@ export const ExperimentConfigInput = z.strictObject({
   device: z.string().optional().describe('"cpu" or "gpu:N", from /api/system/devices'),
   threads: z.number().int().min(1).max(64).optional().describe('data-parallel worker threads'),
   best_metric: MonitorMetric.optional().describe('which epoch is checkpointed as "best"'),
+  fine_tune: z
+    .boolean()
+    .optional()
+    .describe(
+      'mobilenet-v2-transfer: also train the backbone layer before the features (block_13_expand), from its pretrained weights',
+    ),
 });
 export type ExperimentConfigInput = z.input<typeof ExperimentConfigInput>;
 
@@ -157,6 +163,8 @@ export const ExperimentConfig = z.object({
   device: z.string(),
   threads: z.number().int(),
   best_metric: MonitorMetric,
+  /** mobilenet-v2-transfer only; absent (configs stored before it existed) reads as false. */
+  fine_tune: z.boolean().optional(),
 });
 export type ExperimentConfig = z.infer<typeof ExperimentConfig>;
 

@@ -50,6 +50,32 @@ async function waitFor<T extends { status: string }>(
   }
 }
 
+async function exportOf(
+  format: 'onnx' | 'tfjs',
+  exp = expId,
+  run = runId,
+): Promise<Record<string, Uint8Array>> {
+  const created = okData(
+    await request(t.app)
+      .post(`/api/export/${pid}`)
+      .send({
+        experiment_id: exp,
+        run_id: run,
+        checkpoint: 'best',
+        format,
+        ...(format === 'onnx' ? { options: { dynamic_axes: { input: { '0': 'batch' } } } } : {}),
+      }),
+    Export,
+  );
+  const done = await waitFor(`/api/export/${pid}/${created.export_id}`, Export, [
+    'completed',
+    'failed',
+  ]);
+  expect(done.status, done.message ?? '').toBe('completed');
+  const res = await request(t.app).get(done.download_url!).buffer(true).parse(binary);
+  return unzipSync(new Uint8Array(res.body as Buffer));
+}
+
 beforeAll(async () => {
   await tf.setBackend('cpu');
   t = await openTestApp();
@@ -131,29 +157,6 @@ describe('mobilenet-v2-transfer, the default image experiment', () => {
   }, 600_000);
 
   it('exports one ONNX graph from pixels to probabilities, matching the TF.js export', async () => {
-    const exportOf = async (format: 'onnx' | 'tfjs'): Promise<Record<string, Uint8Array>> => {
-      const created = okData(
-        await request(t.app)
-          .post(`/api/export/${pid}`)
-          .send({
-            experiment_id: expId,
-            run_id: runId,
-            checkpoint: 'best',
-            format,
-            ...(format === 'onnx'
-              ? { options: { dynamic_axes: { input: { '0': 'batch' } } } }
-              : {}),
-          }),
-        Export,
-      );
-      const done = await waitFor(`/api/export/${pid}/${created.export_id}`, Export, [
-        'completed',
-        'failed',
-      ]);
-      expect(done.status, done.message ?? '').toBe('completed');
-      const res = await request(t.app).get(done.download_url!).buffer(true).parse(binary);
-      return unzipSync(new Uint8Array(res.body as Buffer));
-    };
     const onnxZip = await exportOf('onnx');
     const meta = JSON.parse(strFromU8(onnxZip['metadata.json']!)) as {
       input: { shape: unknown[] };
@@ -214,4 +217,78 @@ describe('mobilenet-v2-transfer, the default image experiment', () => {
       expect(classes[p.indexOf(Math.max(...p))]).toBe(classes[i]);
     }
   }, 300_000);
+
+  it('fine-tunes block_13_expand as an option, trained and exported the same way', async () => {
+    const exp = okData(
+      await request(t.app)
+        .post(`/api/training/${pid}/experiments`)
+        .send({ name: 'fine-tuned', config: { fine_tune: true, epochs: 30 } }),
+      Experiment,
+    );
+    expect(exp.config).toMatchObject({ architecture: 'mobilenet-v2-transfer', fine_tune: true });
+    const run = okData(
+      await request(t.app).post(`/api/training/${pid}/experiments/${exp.id}/run`),
+      RunStarted,
+    ).run_id;
+    const done = await waitFor(`/api/training/${pid}/runs/${run}`, Run, [
+      'completed',
+      'failed',
+      'interrupted',
+      'stopped',
+    ]);
+    expect(done.status, done.message ?? '').toBe('completed');
+    const featureDirs = await readdir(
+      path.join(t.workspaceDir, 'projects', pid, 'cache', 'features'),
+    );
+    // Its own cache: the fine-tuned layer's input, not the pooled features.
+    expect(featureDirs.filter((d) => d.startsWith('backbone-'))).toHaveLength(2);
+    const created = okData(
+      await request(t.app).post(`/api/evaluation/${pid}`).send({
+        experiment_id: exp.id,
+        run_id: run,
+        checkpoint: 'best',
+        split_index: 0,
+        split_subset: 'test',
+      }),
+      Evaluation,
+    );
+    const ev = await waitFor(`/api/evaluation/${pid}/${created.eval_id}`, Evaluation, [
+      'completed',
+      'failed',
+    ]);
+    expect(ev.status, ev.message ?? '').toBe('completed');
+    expect((ev.metrics as { accuracy: number }).accuracy).toBeGreaterThanOrEqual(0.9);
+    // Its export is one graph too: pixels in, the fine-tuned layer inside, probabilities out.
+    const zip = await exportOf('onnx', exp.id, run);
+    const session = await ort.InferenceSession.create(zip['model.onnx']!);
+    const x = await extractImageFeatures(path.join(dataDir, 'square', 'shape-000.png'), {
+      width: 224,
+      height: 224,
+      channels: 3,
+    });
+    const nchw = new Float32Array(x.length);
+    for (let p = 0; p < 224 * 224; p++)
+      for (let c = 0; c < 3; c++) nchw[c * 224 * 224 + p] = x[p * 3 + c]!;
+    const probs = (await session.run({ input: new ort.Tensor('float32', nchw, [1, 3, 224, 224]) }))
+      .output!.data as Float32Array;
+    await session.release();
+    expect(probs).toHaveLength(3);
+    expect(probs[0]! + probs[1]! + probs[2]!).toBeCloseTo(1, 5);
+    const tfjsZip = await exportOf('tfjs', exp.id, run);
+    const modelJson = JSON.parse(strFromU8(tfjsZip['model/model.json']!)) as tf.io.ModelJSON;
+    const w = tfjsZip['model/weights.bin']!;
+    const model = await tfl.loadLayersModel(
+      tf.io.fromMemory({
+        modelTopology: modelJson.modelTopology,
+        weightSpecs: modelJson.weightsManifest.flatMap((g) => g.weights),
+        weightData: w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) as ArrayBuffer,
+      }),
+    );
+    const ref = tf.tidy(
+      () =>
+        (model.predict(tf.tensor4d(x, [1, 224, 224, 3])) as tf.Tensor).dataSync() as Float32Array,
+    );
+    model.dispose();
+    for (let i = 0; i < 3; i++) expect(Math.abs(probs[i]! - ref[i]!)).toBeLessThan(1e-4);
+  }, 600_000);
 });

@@ -109,12 +109,13 @@ describe('native-models manifests', () => {
 });
 
 describe('MobileNetV2 backbone', () => {
-  it('has the three taps at their documented shapes, the 5-class head dropped', async () => {
+  it("has the three taps at their documented shapes (and fine-tuning's input), the 5-class head dropped", async () => {
     const b = await loadMobileNetBackbone();
     try {
       expect(b.model.outputs.map((o) => o.shape)).toEqual([
         [null, 576],
         ...Object.values(MOBILENET_TAPS).map((s) => [null, ...s]),
+        [null, 14, 14, 96],
       ]);
       expect(b.model.layers.some((l) => l.name === 'dense_3')).toBe(false);
     } finally {

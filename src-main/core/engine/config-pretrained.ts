@@ -75,6 +75,7 @@ export function pretrainedConfig(
     ? { ...TRANSFER_IMAGE_INPUT }
     : { ...c.input, sample_rate: 16000, n_mels: 32, window_ms: 25, hop_ms: 10 };
   const out: ExperimentConfig = { ...c, input, augmentation: { ...NO_AUGMENTATION } };
+  if (image) out.fine_tune = inp.fine_tune ?? c.fine_tune ?? false;
   if (!image && (out.input['clip_seconds'] ?? 0) < 1) {
     throw invalid(
       'speech-embedding-head needs clips of at least 1 s (76 mel frames make one speech embedding)',

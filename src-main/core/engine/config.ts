@@ -188,6 +188,9 @@ export function resolveExperimentConfig(
   if (inp.hidden_layers && architecture !== 'mlp') {
     throw invalid(`hidden_layers applies to the "mlp" architecture only, not "${architecture}"`);
   }
+  if (inp.fine_tune !== undefined && architecture !== 'mobilenet-v2-transfer') {
+    throw invalid(`fine_tune applies to "mobilenet-v2-transfer" only, not "${architecture}"`);
+  }
   if (inp.width_multiplier !== undefined && architecture !== 'mobilenet-lite') {
     throw invalid(`width_multiplier applies to "mobilenet-lite" only, not "${architecture}"`);
   }
@@ -215,6 +218,8 @@ export function resolveExperimentConfig(
     threads: inp.threads ?? start.threads,
     best_metric: inp.best_metric ?? start.best_metric,
   };
+  // A config switched away from the transfer head (PATCH) drops its option.
+  if (architecture !== 'mobilenet-v2-transfer') delete config.fine_tune;
   if (isPretrainedFeatureArchitecture(architecture)) {
     const adjusted = pretrainedConfig(config, inp);
     checkCombination(task, adjusted, true);

@@ -1,7 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { AppError } from '../../errors.js';
-import { loadMobileNetV2Full, MOBILENET_V2, pooledFeatures } from '../pretrained/mobilenet-v2.js';
+import {
+  FINE_TUNE_INPUT,
+  loadMobileNetV2Full,
+  MOBILENET_V2,
+  pooledFeatures,
+} from '../pretrained/mobilenet-v2.js';
 import type { ModelMeta } from '../trainer/checkpoint.js';
 import type { CheckpointFiles, CheckpointModelJson } from './checkpoint-model.js';
 
@@ -27,7 +32,11 @@ export async function composeTransferModel(
       `this run was trained on other MobileNetV2 weights than the installed ones (nsfwjs ${full.verified.manifest.package.version}); train it again`,
     );
   }
-  let h = pooledFeatures(full.model);
+  // A fine-tuned run trained from block_12_add on; a frozen one from the pooled features.
+  let h =
+    backbone.output === FINE_TUNE_INPUT
+      ? (full.model.getLayer(FINE_TUNE_INPUT).output as tfl.SymbolicTensor)
+      : pooledFeatures(full.model);
   for (const layer of head.layers) {
     if (layer.getClassName() === 'InputLayer') continue;
     h = layer.apply(h) as tfl.SymbolicTensor;

@@ -3,7 +3,13 @@ import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { type ConvertedBackbone, ensureBackboneOnnx, toNchw } from '../pretrained/backbone-onnx.js';
-import { MOBILENET_INPUT, MOBILENET_V2, POOLED_FEATURES } from '../pretrained/mobilenet-v2.js';
+import {
+  FINE_TUNE_INPUT,
+  FINE_TUNE_SHAPE,
+  MOBILENET_INPUT,
+  MOBILENET_V2,
+  POOLED_FEATURES,
+} from '../pretrained/mobilenet-v2.js';
 import { SessionCache } from '../runtime/session-cache.js';
 import {
   type FeatureItem,
@@ -15,6 +21,13 @@ import {
   writeParamsFile,
 } from './cache.js';
 import { extractImageFeatures } from './image.js';
+
+export type BackboneFeatures = 'pooled' | typeof FINE_TUNE_INPUT;
+
+/** Values per item of each kind of backbone features. */
+export function backboneFeatureSize(output: BackboneFeatures): number {
+  return output === 'pooled' ? POOLED_FEATURES : FINE_TUNE_SHAPE.reduce((a, b) => a * b, 1);
+}
 
 /** Bump when the pixels fed to the backbone change: old caches are then ignored. */
 const BACKBONE_FEATURE_VERSION = 1;
@@ -28,13 +41,16 @@ const sessions = new SessionCache({ capacity: 2 });
  * The cache key of backbone features: the model and its source hash, the output taken, and the
  * preprocessing (size, resize rule, scaling). Any change gives another folder.
  */
-export function backboneFeatureKey(sourceHash: string): { key: string; params: object } {
+export function backboneFeatureKey(
+  sourceHash: string,
+  output: BackboneFeatures = 'pooled',
+): { key: string; params: object } {
   const params = {
     v: BACKBONE_FEATURE_VERSION,
     kind: 'backbone',
     model: MOBILENET_V2,
     source_sha256: sourceHash,
-    output: 'gap(block_13_expand_relu)',
+    output: output === 'pooled' ? 'gap(block_13_expand_relu)' : FINE_TUNE_INPUT,
     ...MOBILENET_INPUT,
     fit: 'fill',
     scale: 'pixels/255',
@@ -53,14 +69,20 @@ export async function loadBackboneFeatures(
   items: readonly FeatureItem[],
   cacheDir: string,
   modelCacheDir: string,
-  opts: LoadOptions & { readonly nativeModelsDir?: string } = {},
+  opts: LoadOptions & {
+    readonly nativeModelsDir?: string;
+    /** `pooled` (the frozen head's input) or `block_12_add` (fine-tuning's). */
+    readonly output?: BackboneFeatures;
+  } = {},
 ): Promise<{ features: Float32Array; backbone: ConvertedBackbone }> {
   const backbone = await ensureBackboneOnnx(modelCacheDir, opts.nativeModelsDir);
-  const { key, params } = backboneFeatureKey(backbone.sourceHash);
+  const output = opts.output ?? 'pooled';
+  const { key, params } = backboneFeatureKey(backbone.sourceHash, output);
   const dir = path.join(cacheDir, key);
   await mkdir(dir, { recursive: true });
   await writeParamsFile(dir, params);
-  const size = POOLED_FEATURES;
+  const size = backboneFeatureSize(output);
+  const fetch = output === 'pooled' ? 'output' : FINE_TUNE_INPUT;
   const out = new Float32Array(items.length * size);
   const missing: number[] = [];
   let done = 0;
@@ -102,7 +124,7 @@ export async function loadBackboneFeatures(
         width,
       ]),
     };
-    const y = await sessions.use(version, async (s) => (await s.run(feeds, ['output']))['output']);
+    const y = await sessions.use(version, async (s) => (await s.run(feeds, [fetch]))[fetch]);
     const data = y?.data as Float32Array;
     for (let j = 0; j < batch.length; j++) {
       const idx = batch[j] as number;

@@ -8,6 +8,7 @@ import { Prng } from '../data/prng.js';
 import { exportOnnx } from '../export/onnx/export-onnx.js';
 import { resolveOnnxOptions } from '../export/onnx/options.js';
 import {
+  FINE_TUNE_INPUT,
   MOBILENET_INPUT,
   MOBILENET_V2,
   type MobileNetBackbone,
@@ -20,10 +21,10 @@ import { loadVerifiedModel } from './resolve.js';
 export const PARITY_TOLERANCE = 1e-4;
 
 /** Bump when the converted graph changes (outputs, pooling): older conversions are then ignored. */
-const CONVERSION_VERSION = 3;
+const CONVERSION_VERSION = 4;
 
-/** ONNX output names: `output` (pooled features, [N, 576]), then the taps (NHWC). */
-export const BACKBONE_OUTPUTS = ['output', ...TAP_NAMES] as const;
+/** ONNX output names: `output` (pooled features, [N, 576]), the taps, `block_12_add` (NHWC). */
+export const BACKBONE_OUTPUTS = ['output', ...TAP_NAMES, FINE_TUNE_INPUT] as const;
 
 export interface ConvertedBackbone {
   /** The ONNX file in the model cache. */

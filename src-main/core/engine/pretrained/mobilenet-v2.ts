@@ -23,6 +23,14 @@ export const TAP_NAMES = Object.keys(MOBILENET_TAPS) as MobileNetTap[];
  */
 export const POOLED_TAPS = ['block_13_expand_relu'] as const;
 export const POOLED_FEATURES = 576;
+
+/**
+ * Fine-tuning trains `block_13_expand` (1×1 conv 96 → 576, its batch norm folded in) with the head,
+ * so the features cached per item are its input: `block_12_add` [14, 14, 96]. The layers before it
+ * hold residual additions; from here on the trained part is a plain chain.
+ */
+export const FINE_TUNE_INPUT = 'block_12_add';
+export const FINE_TUNE_SHAPE = [14, 14, 96] as const;
 export const MOBILENET_INPUT = { width: 224, height: 224, channels: 3 } as const;
 
 /**
@@ -77,7 +85,7 @@ export async function loadMobileNetV2Full(
 }
 
 export interface MobileNetBackbone {
-  /** Input [224, 224, 3] pixels ÷ 255 → pooled features [576], then the three taps. */
+  /** Input [224, 224, 3] pixels ÷ 255 → pooled features [576], the three taps, `block_12_add`. */
   readonly model: tfl.LayersModel;
   readonly verified: VerifiedModel;
   dispose(): void;
@@ -104,10 +112,11 @@ export async function loadMobileNetBackbone(verified?: VerifiedModel): Promise<M
   const full = await loadMobileNetV2Full(verified);
   const taps = TAP_NAMES.map((n) => full.model.getLayer(n).output as tfl.SymbolicTensor);
   const pooled = pooledFeatures(full.model);
+  const fineTune = full.model.getLayer(FINE_TUNE_INPUT).output as tfl.SymbolicTensor;
   const model = tfl.model({
     name: 'mobilenet_v2_backbone',
     inputs: full.model.inputs,
-    outputs: [pooled, ...taps],
+    outputs: [pooled, ...taps, fineTune],
   });
   return { model, verified: full.verified, dispose: () => full.model.dispose() };
 }

@@ -49,7 +49,7 @@ export interface ModelMeta {
     /** Hash of the pretrained model's files (native-models manifest): the very weights trained on. */
     readonly source_sha256: string;
     /** Which pooled features the head takes (see pretrained/mobilenet-v2.ts). */
-    readonly output: 'block_13_expand_relu_pooled';
+    readonly output: 'block_13_expand_relu_pooled' | 'block_12_add';
   };
 }
 

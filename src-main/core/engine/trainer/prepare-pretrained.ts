@@ -1,5 +1,15 @@
-import { loadBackboneFeatures, modelCacheDirFor } from '../features/backbone.js';
-import { MOBILENET_INPUT, MOBILENET_V2, POOLED_FEATURES } from '../pretrained/mobilenet-v2.js';
+import {
+  backboneFeatureSize,
+  loadBackboneFeatures,
+  modelCacheDirFor,
+} from '../features/backbone.js';
+import {
+  FINE_TUNE_INPUT,
+  FINE_TUNE_SHAPE,
+  MOBILENET_INPUT,
+  MOBILENET_V2,
+  POOLED_FEATURES,
+} from '../pretrained/mobilenet-v2.js';
 import type { Dataset } from '../data/batches.js';
 import type { PreparedData } from './prepare-data.js';
 import type { TrainItem, TrainJob } from './training-runner.js';
@@ -20,6 +30,9 @@ export async function prepareTransferData(
     throw new Error('mobilenet-v2-transfer trains on images');
   }
   const modelCacheDir = job.modelCacheDir ?? modelCacheDirFor(job.cacheDir);
+  const fineTune = job.config.fine_tune === true;
+  const output = fineTune ? FINE_TUNE_INPUT : 'pooled';
+  const size = backboneFeatureSize(output);
   const total = data.train.length + data.val.length;
   for (const it of [...data.train, ...data.val]) {
     if (!(it.label >= 0 && it.label < job.classes.length)) {
@@ -35,12 +48,13 @@ export async function prepareTransferData(
     const { features, backbone } = await loadBackboneFeatures(items, job.cacheDir, modelCacheDir, {
       onProgress: (d) => onProgress(offset + d, total),
       cancelled,
+      output,
     });
     const set = {
       x: features,
       y: Float32Array.from(items, (i) => i.label),
       n: items.length,
-      sampleSize: POOLED_FEATURES,
+      sampleSize: size,
     };
     return { set, sourceHash: backbone.sourceHash };
   };
@@ -50,7 +64,7 @@ export async function prepareTransferData(
     head: 'classification',
     train: train.set,
     val: val?.set ?? null,
-    inputShape: [POOLED_FEATURES],
+    inputShape: fineTune ? [...FINE_TUNE_SHAPE] : [POOLED_FEATURES],
     augment: null,
     normalization: null,
     targetStd: 1,
@@ -65,7 +79,7 @@ export async function prepareTransferData(
       backbone: {
         id: MOBILENET_V2,
         source_sha256: train.sourceHash,
-        output: 'block_13_expand_relu_pooled',
+        output: fineTune ? FINE_TUNE_INPUT : 'block_13_expand_relu_pooled',
       },
     },
   };

@@ -147,6 +147,30 @@ export function transferHead(spec: {
 }
 
 /**
+ * mobilenet-v2-transfer with `fine_tune`: MobileNetV2's `block_12_add` [14, 14, 96] (cached) →
+ * `block_13_expand` (1×1 conv to 576 with a bias: its pretrained batch norm is folded in when the
+ * run starts, see pretrained/fine-tune-init.ts) → ReLU6 → global average → the transfer head.
+ * So the last backbone layer before the features trains too, from its pretrained weights.
+ */
+export function fineTuneHead(spec: {
+  readonly inputShape: readonly number[];
+  readonly numClasses: number;
+  readonly dropout: number;
+  readonly seed: number;
+}): tfl.Sequential {
+  const k = new LayerKit(spec.seed);
+  const m = tfl.sequential({ name: 'transfer_fine_tune' });
+  m.add(
+    k.conv('ft_block_13_expand', 576, 1, { activation: 'linear', useBias: true }, spec.inputShape),
+  );
+  m.add(tfl.layers.reLU({ name: 'ft_block_13_expand_relu', maxValue: 6 }));
+  m.add(tfl.layers.globalAveragePooling2d({ name: 'ft_pool' }));
+  m.add(tfl.layers.batchNormalization({ name: 'features_bn', momentum: 0.9, epsilon: 1e-3 }));
+  k.classifierHead(m, spec.numClasses, spec.dropout);
+  return m;
+}
+
+/**
  * speech-embedding-head on openWakeWord's speech embeddings [steps, 96] (cached per clip):
  * flatten → dense(64, ReLU) → dropout → dense, the shape of openWakeWord's own wake-word heads.
  */

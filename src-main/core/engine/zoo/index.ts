@@ -3,6 +3,7 @@ import type { ExperimentConfig } from '../../../../src-shared/contract/training.
 import { invariant } from '../../errors.js';
 import {
   audioCnn,
+  fineTuneHead,
   mlp,
   mobilenetLite,
   smallCnn,
@@ -37,6 +38,14 @@ export function buildModel(config: ExperimentConfig, target: ModelTarget): tfl.S
     });
   }
   invariant('numClasses' in target, `${config.architecture} is a classifier`);
+  if (config.architecture === 'mobilenet-v2-transfer' && config.fine_tune) {
+    return fineTuneHead({
+      inputShape: target.inputShape,
+      numClasses: target.numClasses,
+      dropout,
+      seed,
+    });
+  }
   if (config.architecture === 'mobilenet-v2-transfer') {
     invariant(target.inputShape.length === 1, 'the transfer head takes pooled features');
     return transferHead({
