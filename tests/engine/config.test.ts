@@ -41,6 +41,13 @@ describe('experiment config defaults', () => {
       best_metric: 'val_loss',
     });
     expect(resolveExperimentConfig('inspection', {}).architecture).toBe('mobilenet-v2-transfer');
+    expect(resolveExperimentConfig('classification', {}).fine_tune).toBe(false);
+    const tuned = resolveExperimentConfig('classification', { fine_tune: true });
+    expect(tuned.fine_tune).toBe(true);
+    // Switching a stored transfer config to another architecture drops the option.
+    expect(
+      resolveExperimentConfig('classification', { architecture: 'small-cnn' }, tuned),
+    ).not.toHaveProperty('fine_tune');
     // Another architecture starts from its own defaults, not the transfer head's.
     const img = resolveExperimentConfig('classification', { architecture: 'small-cnn' });
     expect(img).toMatchObject({
@@ -113,6 +120,11 @@ describe('experiment config validation (400)', () => {
       'classification',
       { augmentation: { flip_horizontal: true } },
       /augmentation\.flip_horizontal does not apply to mobilenet-v2-transfer/,
+    );
+    refused(
+      'classification',
+      { architecture: 'small-cnn', fine_tune: true },
+      /fine_tune applies to "mobilenet-v2-transfer" only/,
     );
     refused(
       'audio-classification',
