@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { loadVerifiedModel } from './resolve.js';
+import { rowwiseMelModel, stridedEmbeddingModel } from './strided-embedding.js';
 
 export const MEL_MODEL = 'openwakeword-melspectrogram';
 export const EMBEDDING_MODEL = 'openwakeword-embedding';
@@ -30,7 +31,11 @@ export function embeddingSteps(samples: number): number {
 export class SpeechEmbedder {
   private constructor(
     private readonly mel: ort.InferenceSession,
+    /** The mel model with a floor per batch row, so steps batch (strided-embedding.ts). */
+    private readonly melRows: ort.InferenceSession,
     private readonly embedding: ort.InferenceSession,
+    /** The same model rewritten to embed a whole clip in one pass (strided-embedding.ts). */
+    private readonly strided: ort.InferenceSession,
     /** Hash of both models' files: part of every cache key of their features. */
     readonly sourceHash: string,
   ) {}
@@ -45,44 +50,63 @@ export class SpeechEmbedder {
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
     };
-    const mel = await ort.InferenceSession.create(melFiles.files.get('model') as Buffer, so);
-    const embedding = await ort.InferenceSession.create(embFiles.files.get('model') as Buffer, so);
+    const melBytes = melFiles.files.get('model') as Buffer;
+    const mel = await ort.InferenceSession.create(melBytes, so);
+    const melRows = await ort.InferenceSession.create(rowwiseMelModel(melBytes), so);
+    const embBytes = embFiles.files.get('model') as Buffer;
+    const embedding = await ort.InferenceSession.create(embBytes, so);
+    const strided = await ort.InferenceSession.create(stridedEmbeddingModel(embBytes), so);
     return new SpeechEmbedder(
       mel,
+      melRows,
       embedding,
+      strided,
       `${melFiles.hash.slice(0, 16)}${embFiles.hash.slice(0, 16)}`,
     );
   }
 
   /** [steps, 96] embeddings of 16 kHz mono samples in [-1, 1]. */
   async embed(samples: Float32Array): Promise<Float32Array> {
-    const { stepSamples, contextSamples, melBins, windowFrames, embedding } = SPEECH;
+    return this.embedClip(samples, 'strided');
+  }
+
+  /**
+   * The same embeddings, each 76-frame window through the original model (a batch of windows):
+   * the reference the one-pass form is tested against.
+   */
+  async embedWindows(samples: Float32Array): Promise<Float32Array> {
+    return this.embedClip(samples, 'windows');
+  }
+
+  private async embedClip(
+    samples: Float32Array,
+    how: 'strided' | 'windows',
+  ): Promise<Float32Array> {
+    const { melBins, windowFrames, embedding } = SPEECH;
     const steps = embeddingSteps(samples.length);
-    const frames: Float32Array[] = [new Float32Array(windowFrames * melBins).fill(1)];
+    const perStep =
+      how === 'strided'
+        ? await this.melBatched(samples, steps)
+        : await this.melPerStep(samples, steps);
+    const frames: Float32Array[] = [new Float32Array(windowFrames * melBins).fill(1), ...perStep];
     let total = windowFrames;
-    const ends: number[] = [];
-    const window = new Float32Array(stepSamples + contextSamples);
-    for (let s = 0; s < steps; s++) {
-      const end = (s + 1) * stepSamples;
-      const start = end - window.length;
-      window.fill(0);
-      for (let i = Math.max(0, start); i < end; i++)
-        window[i - start] = (samples[i] as number) * 32767;
-      const out = await this.mel.run({
-        input: new ort.Tensor('float32', window, [1, window.length]),
-      });
-      const mel = Object.values(out)[0]?.data as Float32Array;
-      const f = Float32Array.from(mel, (v) => v / 10 + 2);
-      frames.push(f);
-      total += f.length / melBins;
-      ends.push(total);
-    }
+    const ends = perStep.map((f) => (total += f.length / melBins));
     if (steps === 0) return new Float32Array(0);
     const buffer = new Float32Array(total * melBins);
     let at = 0;
     for (const f of frames) {
       buffer.set(f, at);
       at += f.length;
+    }
+    // Every step gives 8 frames, so the windows start 8 frames apart from frame 8 on: the one-pass
+    // model's rows 1…steps (row 0 is the window of the initial ones alone).
+    const regular = ends.every((e, s) => e === windowFrames + SPEECH.framesPerStep * (s + 1));
+    if (how === 'strided' && regular) {
+      const out = await this.strided.run({
+        input_1: new ort.Tensor('float32', buffer, [1, total, melBins, 1]),
+      });
+      const emb = Object.values(out)[0]?.data as Float32Array;
+      return Float32Array.from(emb.subarray(embedding, (steps + 1) * embedding));
     }
     const batch = new Float32Array(steps * windowFrames * melBins);
     ends.forEach((e, s) => {
@@ -97,8 +121,48 @@ export class SpeechEmbedder {
     return Float32Array.from(emb.subarray(0, steps * embedding));
   }
 
+  /** The 1760-sample window of step s: its 1280 samples after 480 of context, int16 scale. */
+  private static stepWindow(samples: Float32Array, s: number, out: Float32Array): void {
+    const end = (s + 1) * SPEECH.stepSamples;
+    const start = end - out.length;
+    out.fill(0);
+    for (let i = Math.max(0, start); i < end; i++) out[i - start] = (samples[i] as number) * 32767;
+  }
+
+  /** Rescaled mel frames of each step, the mel model run once per step (openWakeWord's way). */
+  private async melPerStep(samples: Float32Array, steps: number): Promise<Float32Array[]> {
+    const window = new Float32Array(SPEECH.stepSamples + SPEECH.contextSamples);
+    const out: Float32Array[] = [];
+    for (let s = 0; s < steps; s++) {
+      SpeechEmbedder.stepWindow(samples, s, window);
+      const r = await this.mel.run({
+        input: new ort.Tensor('float32', window, [1, window.length]),
+      });
+      out.push(Float32Array.from(Object.values(r)[0]?.data as Float32Array, (v) => v / 10 + 2));
+    }
+    return out;
+  }
+
+  /** The same frames from one call: every step a row of the row-wise floored mel model. */
+  private async melBatched(samples: Float32Array, steps: number): Promise<Float32Array[]> {
+    if (steps === 0) return [];
+    const width = SPEECH.stepSamples + SPEECH.contextSamples;
+    const batch = new Float32Array(steps * width);
+    for (let s = 0; s < steps; s++) {
+      SpeechEmbedder.stepWindow(samples, s, batch.subarray(s * width, (s + 1) * width));
+    }
+    const r = await this.melRows.run({ input: new ort.Tensor('float32', batch, [steps, width]) });
+    const mel = Object.values(r)[0]?.data as Float32Array;
+    const per = mel.length / steps;
+    return Array.from({ length: steps }, (_, s) =>
+      Float32Array.from(mel.subarray(s * per, (s + 1) * per), (v) => v / 10 + 2),
+    );
+  }
+
   async release(): Promise<void> {
+    await this.melRows.release();
     await this.mel.release();
     await this.embedding.release();
+    await this.strided.release();
   }
 }
