@@ -8,6 +8,9 @@
 //                  accuracy after the same epochs
 //   inference      per zoo architecture: onnxruntime-node (our ONNX export) vs TensorFlow.js, one-item
 //                  latency p50/p99 and batch throughput, plus the exporter's parity (bench/inference.ts)
+//   features       MobileNetV2 features at 224×224: our ONNX conversion in onnxruntime-node vs PyTorch
+//                  (torchvision mobilenet_v2, same weights) at 1 and 2 threads, images/s; and the speech
+//                  embedding's seconds of audio per CPU-second on one thread (bench/features.ts)
 //   audio-cnn, api-latency, predict, regression-friedman, regression-reset
 //                  hooks: bench/<name>.mjs, run when present
 //                  (each writes its own result file; regression-friedman writes regression.json:
@@ -15,7 +18,7 @@
 //
 // Results: bench/results/<name>.json, bench/results/summary.json, and a table on stdout.
 //
-//   node scripts/bench.mjs [--only conv-layer,fashion-mnist,inference,audio-cnn,api-latency,predict,regression-friedman]
+//   node scripts/bench.mjs [--only conv-layer,fashion-mnist,inference,features,audio-cnn,api-latency,predict,…]
 //     [--full] [--train 10000] [--test 10000] [--epochs 2] [--batch 64] [--threads 1,2]
 //     [--repeats 15] [--rounds 1] [--python /usr/bin/python3] [--data /usr/share/datasets/fashion-mnist]
 //
@@ -40,7 +43,7 @@ const { values } = parseArgs({
     only: {
       type: 'string',
       default:
-        'conv-layer,fashion-mnist,inference,audio-cnn,api-latency,predict,regression-friedman,regression-reset',
+        'conv-layer,fashion-mnist,inference,features,audio-cnn,api-latency,predict,regression-friedman,regression-reset',
     },
     full: { type: 'boolean', default: false },
     train: { type: 'string' },
@@ -271,6 +274,28 @@ async function inference() {
   return { name: 'inference', file: path.join(resultsDir, 'inference.json') };
 }
 
+/** bench/features.ts writes bench/results/features.json itself. */
+async function features() {
+  console.log(
+    '\n== features (bench/features.ts): MobileNetV2 onnxruntime vs PyTorch, speech embedding ==',
+  );
+  const out = await run(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join('bench', 'features.ts'),
+      '--threads',
+      values.threads,
+      '--python',
+      values.python,
+    ],
+    { label: 'features' },
+  );
+  process.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
+  return { name: 'features', file: path.join(resultsDir, 'features.json') };
+}
+
 /** Benchmarks other parts of the team own: run them when their script exists. */
 async function hook(name, resultName = name) {
   const script = path.join(root, 'bench', `${name}.mjs`);
@@ -296,6 +321,7 @@ const steps = [
   ['conv-layer', () => convLayer(torchVersion)],
   ['fashion-mnist', () => fashionMnist(torchVersion)],
   ['inference', () => inference()],
+  ['features', () => features()],
   ['audio-cnn', () => hook('audio-cnn')],
   ['api-latency', () => hook('api-latency')],
   ['predict', () => hook('predict')],

@@ -84,7 +84,11 @@ test('configure an experiment, train live, stop, resume and finish', async ({ ap
   // Create: the server resolves the task's defaults and the editor shows them.
   await page.getByTestId('nav-experiments').click();
   await page.getByTestId('new-experiment-name').fill('tiny cnn');
-  await expect(page.getByTestId('new-experiment-architecture')).toHaveValue('small-cnn');
+  // The image default is MobileNetV2 transfer (its own spec); this path trains a CNN from scratch.
+  await expect(page.getByTestId('new-experiment-architecture')).toHaveValue(
+    'mobilenet-v2-transfer',
+  );
+  await page.getByTestId('new-experiment-architecture').selectOption('small-cnn');
   await page.getByTestId('create-experiment-button').click();
   await expect(page.getByTestId('experiment-title')).toHaveText('tiny cnn');
   const editor = page.getByTestId('experiment-editor');

@@ -81,3 +81,79 @@ export function expectedSplit(ratios: {
   }
   return out;
 }
+
+/** The three-shapes set: the class is the shape alone. */
+export const SHAPES = ['circle', 'square', 'triangle'] as const;
+export type ShapeName = (typeof SHAPES)[number];
+
+/** Inside test of a shape centred at the origin with "radius" r, rotated by `angle`. */
+function insideShape(shape: ShapeName, x: number, y: number, r: number, angle: number): boolean {
+  const c = Math.cos(-angle);
+  const s = Math.sin(-angle);
+  const u = x * c - y * s;
+  const v = x * s + y * c;
+  switch (shape) {
+    case 'circle':
+      return u * u + v * v <= r * r;
+    case 'square':
+      return Math.abs(u) <= r * 0.8 && Math.abs(v) <= r * 0.8;
+    case 'triangle': {
+      // Equilateral, circumradius r: inside all three edges' half-planes.
+      for (let k = 0; k < 3; k++) {
+        const a = angleOfEdge(k);
+        if (u * Math.cos(a) + v * Math.sin(a) > r / 2) return false;
+      }
+      return true;
+    }
+  }
+}
+
+const angleOfEdge = (k: number): number => Math.PI / 2 + (k * 2 * Math.PI) / 3;
+
+/** Relative luminance on 0–255, to keep a shape visible against its background. */
+const luma = (c: readonly number[]): number =>
+  0.299 * (c[0] as number) + 0.587 * (c[1] as number) + 0.114 * (c[2] as number);
+
+/**
+ * One shapes image: a filled circle, square or triangle at a random position, size and rotation,
+ * in a random colour on a random background colour (at least 60 levels of luminance apart) with
+ * pixel noise. Colours are drawn the same way for every class, so colour says nothing about it.
+ */
+export async function shapePng(shape: ShapeName, index: number, size = 96): Promise<Buffer> {
+  const rand = mulberry32(index * 104_729 + SHAPES.indexOf(shape) * 7_919 + 17);
+  const colour = (): number[] => [rand() * 255, rand() * 255, rand() * 255];
+  const fg = colour();
+  let bg = colour();
+  while (Math.abs(luma(fg) - luma(bg)) < 60) bg = colour();
+  const r = size * (0.26 + rand() * 0.14);
+  const cx = r + rand() * (size - 2 * r);
+  const cy = r + rand() * (size - 2 * r);
+  const angle = (rand() - 0.5) * 0.5;
+  const raw = Buffer.alloc(size * size * 3);
+  for (let y = 0; y < size; y += 1) {
+    for (let x = 0; x < size; x += 1) {
+      const col = insideShape(shape, x - cx, y - cy, r, angle) ? fg : bg;
+      const i = (y * size + x) * 3;
+      for (let ch = 0; ch < 3; ch += 1) {
+        raw[i + ch] = Math.max(0, Math.min(255, (col[ch] as number) + (rand() - 0.5) * 16));
+      }
+    }
+  }
+  return sharp(raw, { raw: { width: size, height: size, channels: 3 } })
+    .png()
+    .toBuffer();
+}
+
+/** Writes `<root>/<shape>/shape-NNN.png`, `perClass` of each shape; returns the root. */
+export async function writeShapesFolder(root: string, perClass = 60): Promise<string> {
+  for (const shape of SHAPES) {
+    await mkdir(path.join(root, shape), { recursive: true });
+    for (let i = 0; i < perClass; i += 1) {
+      await writeFile(
+        path.join(root, shape, `shape-${String(i).padStart(3, '0')}.png`),
+        await shapePng(shape, i),
+      );
+    }
+  }
+  return root;
+}

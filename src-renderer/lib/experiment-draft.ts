@@ -20,9 +20,11 @@ export function inputKindFor(task: Task): InputKind {
 }
 
 export const ARCHITECTURE_LABELS: Readonly<Record<Architecture, string>> = {
+  'mobilenet-v2-transfer': 'MobileNetV2 transfer (pretrained features + trained head)',
   'small-cnn': 'Small CNN',
   'mobilenet-lite': 'MobileNet-lite (depthwise separable)',
   'audio-cnn': 'Audio CNN on log-mel spectrograms',
+  'speech-embedding-head': 'Speech-embedding head (openWakeWord features)',
   mlp: 'MLP (fully connected)',
 };
 

@@ -19,10 +19,10 @@ export const MEDIA_OF_TASK: Readonly<Record<Task, MediaOfTask>> = {
 
 /** Architectures each task can train, first = default. */
 export const ARCHITECTURES_BY_TASK: Readonly<Record<Task, readonly Architecture[]>> = {
-  classification: ['small-cnn', 'mobilenet-lite'],
-  // small-cnn first: on the wasm backend mobilenet-lite at 64×64 costs ~10× more per step.
-  inspection: ['small-cnn', 'mobilenet-lite'],
-  'audio-classification': ['audio-cnn'],
+  // Transfer learning first (DESIGN §4): pretrained features get small image sets right.
+  classification: ['mobilenet-v2-transfer', 'small-cnn', 'mobilenet-lite'],
+  inspection: ['mobilenet-v2-transfer', 'small-cnn', 'mobilenet-lite'],
+  'audio-classification': ['audio-cnn', 'speech-embedding-head'],
   // The embedding head of DESIGN §4 comes with the wake-word workflow; until then a log-mel CNN.
   'wake-word': ['audio-cnn'],
   regression: ['mlp'],

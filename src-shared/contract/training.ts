@@ -11,7 +11,14 @@ export const ExperimentId = z
   .regex(/^exp-[0-9a-f]{8}$/, 'experiment ids look like exp-a1b2c3d4');
 export const RunId = z.string().regex(/^run-[0-9a-f]{8}$/, 'run ids look like run-e5f6g7h8');
 
-export const Architecture = z.enum(['small-cnn', 'mobilenet-lite', 'audio-cnn', 'mlp']);
+export const Architecture = z.enum([
+  'mobilenet-v2-transfer',
+  'small-cnn',
+  'mobilenet-lite',
+  'audio-cnn',
+  'speech-embedding-head',
+  'mlp',
+]);
 export type Architecture = z.infer<typeof Architecture>;
 
 export const BackendName = z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
@@ -104,6 +111,12 @@ export const ExperimentConfigInput = z.strictObject({
   device: z.string().optional().describe('"cpu" or "gpu:N", from /api/system/devices'),
   threads: z.number().int().min(1).max(64).optional().describe('data-parallel worker threads'),
   best_metric: MonitorMetric.optional().describe('which epoch is checkpointed as "best"'),
+  fine_tune: z
+    .boolean()
+    .optional()
+    .describe(
+      'mobilenet-v2-transfer: also train the backbone layer before the features (block_13_expand), from its pretrained weights',
+    ),
 });
 export type ExperimentConfigInput = z.input<typeof ExperimentConfigInput>;
 
@@ -150,6 +163,8 @@ export const ExperimentConfig = z.object({
   device: z.string(),
   threads: z.number().int(),
   best_metric: MonitorMetric,
+  /** mobilenet-v2-transfer only; absent (configs stored before it existed) reads as false. */
+  fine_tune: z.boolean().optional(),
 });
 export type ExperimentConfig = z.infer<typeof ExperimentConfig>;
 

@@ -102,7 +102,7 @@ describe('experiments', () => {
   it('creates with per-task defaults, reads, lists, patches and deletes', async () => {
     const created = await createExperiment({ epochs: 3 });
     expect(created.id).toMatch(/^exp-[0-9a-f]{8}$/);
-    expect(created.config).toMatchObject({ architecture: 'small-cnn', epochs: 3 });
+    expect(created.config).toMatchObject({ architecture: 'mobilenet-v2-transfer', epochs: 3 });
     expect(created.runs).toEqual([]);
 
     const one = okData(await request(t.app).get(`${base()}/experiments/${created.id}`), Experiment);

@@ -126,7 +126,7 @@ describe('training services over a driven fake trainer', () => {
     const exp = await experiment({ epochs: 3 });
     expect(exp.id).toMatch(/^exp-[0-9a-f]{8}$/);
     expect(exp.config.epochs).toBe(3);
-    expect(exp.config.architecture).toBe('small-cnn');
+    expect(exp.config.architecture).toBe('mobilenet-v2-transfer');
     expect(exp.runs).toEqual([]);
     const edited = await ws.ops.updateExperiment({
       project_id: projectId,

@@ -34,7 +34,22 @@ describe('experiment config defaults', () => {
     ] as const) {
       expect(ExperimentConfig.safeParse(resolveExperimentConfig(task, {})).success).toBe(true);
     }
-    const img = resolveExperimentConfig('classification', {});
+    expect(resolveExperimentConfig('classification', {})).toMatchObject({
+      architecture: 'mobilenet-v2-transfer',
+      input: { width: 224, height: 224, channels: 3 },
+      augmentation: defaultExperimentConfig('regression').augmentation,
+      best_metric: 'val_loss',
+    });
+    expect(resolveExperimentConfig('inspection', {}).architecture).toBe('mobilenet-v2-transfer');
+    expect(resolveExperimentConfig('classification', {}).fine_tune).toBe(false);
+    const tuned = resolveExperimentConfig('classification', { fine_tune: true });
+    expect(tuned.fine_tune).toBe(true);
+    // Switching a stored transfer config to another architecture drops the option.
+    expect(
+      resolveExperimentConfig('classification', { architecture: 'small-cnn' }, tuned),
+    ).not.toHaveProperty('fine_tune');
+    // Another architecture starts from its own defaults, not the transfer head's.
+    const img = resolveExperimentConfig('classification', { architecture: 'small-cnn' });
     expect(img).toMatchObject({
       architecture: 'small-cnn',
       input: { width: 32, height: 32, channels: 3 },
@@ -94,7 +109,32 @@ describe('experiment config validation (400)', () => {
     refused(
       'classification',
       { architecture: 'mlp' },
-      /"mlp" does not fit a classification project.*"small-cnn" or "mobilenet-lite"/,
+      /"mlp" does not fit a classification project.*"mobilenet-v2-transfer" or "small-cnn" or "mobilenet-lite"/,
+    );
+    refused(
+      'classification',
+      { input: { width: 32 } },
+      /mobilenet-v2-transfer takes 224×224×3 inputs.*input\.width cannot be 32/,
+    );
+    refused(
+      'classification',
+      { augmentation: { flip_horizontal: true } },
+      /augmentation\.flip_horizontal does not apply to mobilenet-v2-transfer/,
+    );
+    refused(
+      'classification',
+      { architecture: 'small-cnn', fine_tune: true },
+      /fine_tune applies to "mobilenet-v2-transfer" only/,
+    );
+    refused(
+      'audio-classification',
+      { architecture: 'speech-embedding-head', input: { sample_rate: 8000 } },
+      /takes 16 kHz audio/,
+    );
+    refused(
+      'audio-classification',
+      { architecture: 'speech-embedding-head', input: { clip_seconds: 0.5 } },
+      /at least 1 s/,
     );
     refused('classification', { architecture: 'audio-cnn' }, /"audio-cnn" does not fit/);
     refused('audio-classification', { architecture: 'small-cnn' }, /does not fit/);

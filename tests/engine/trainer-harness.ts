@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Task } from '../../src-shared/contract/projects.js';
 import type { ExperimentConfigInput } from '../../src-shared/contract/training.js';
-import { resolveExperimentConfig } from '../../src-main/core/engine/config.js';
+import { mediaOfTask, resolveExperimentConfig } from '../../src-main/core/engine/config.js';
 import { checkpointTuning, runTraining } from '../../src-main/core/engine/trainer/run-training.js';
 import type {
   TrainData,
@@ -37,7 +37,13 @@ export function makeJob(
     cacheDir: path.join(dir, 'cache'),
     task,
     classes: task === 'regression' ? [] : ['a', 'b', 'c'],
-    config: resolveExperimentConfig(task, { backend: 'wasm', ...input }),
+    // These tests train networks from scratch: images default to small-cnn here, not to the
+    // product's default (mobilenet-v2-transfer, tested in tests/api/transfer-training.test.ts).
+    config: resolveExperimentConfig(task, {
+      backend: 'wasm',
+      ...(mediaOfTask(task) === 'image' ? { architecture: 'small-cnn' as const } : {}),
+      ...input,
+    }),
     data,
     resume: false,
     ...extra,

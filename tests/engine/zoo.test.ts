@@ -13,7 +13,10 @@ const flat = (m: { getWeights(): tf.Tensor[] }): number[][] =>
 
 describe('model zoo', () => {
   it('small-cnn maps images to class probabilities, same seed → same weights', () => {
-    const config = resolveExperimentConfig('classification', { seed: 7 });
+    const config = resolveExperimentConfig('classification', {
+      architecture: 'small-cnn',
+      seed: 7,
+    });
     const a = buildModel(config, { inputShape: [32, 32, 3], numClasses: 4 });
     const b = buildModel(config, { inputShape: [32, 32, 3], numClasses: 4 });
     const c = buildModel({ ...config, seed: 8 }, { inputShape: [32, 32, 3], numClasses: 4 });
@@ -61,10 +64,31 @@ describe('model zoo', () => {
 
   it('each model serialises to the tf.layers topology (what the ONNX exporter walks)', () => {
     for (const task of ['classification', 'audio-classification'] as const) {
-      const config = resolveExperimentConfig(task, {});
+      const config = resolveExperimentConfig(
+        task,
+        task === 'classification' ? { architecture: 'small-cnn' } : {},
+      );
       const shape = task === 'classification' ? [32, 32, 3] : [98, 40, 1];
       const json = buildModel(config, { inputShape: shape, numClasses: 2 }).toJSON(null, false);
       expect(JSON.stringify(json)).toContain('"class_name":"Sequential"');
     }
+  });
+
+  it('the transfer head: standardising batch norm, dropout, logits, probs on pooled features', () => {
+    const config = resolveExperimentConfig('classification', {});
+    expect(config.architecture).toBe('mobilenet-v2-transfer');
+    const m = buildModel(config, { inputShape: [576], numClasses: 3 });
+    expect(m.layers.map((l) => l.getClassName())).toEqual([
+      'BatchNormalization',
+      'Dropout',
+      'Dense',
+      'Activation',
+    ]);
+    expect(m.outputs[0]!.shape).toEqual([null, 3]);
+    const speech = resolveExperimentConfig('audio-classification', {
+      architecture: 'speech-embedding-head',
+    });
+    const h = buildModel(speech, { inputShape: [12, 96, 1], numClasses: 2 });
+    expect(h.outputs[0]!.shape).toEqual([null, 2]);
   });
 });

@@ -127,8 +127,12 @@ describe('experiment draft', () => {
   });
 
   it('offers the architectures and metrics of the task', () => {
-    expect(architecturesFor('classification')).toEqual(['small-cnn', 'mobilenet-lite']);
-    expect(architecturesFor('inspection')[0]).toBe('small-cnn'); // the server's default
+    expect(architecturesFor('classification')).toEqual([
+      'mobilenet-v2-transfer',
+      'small-cnn',
+      'mobilenet-lite',
+    ]);
+    expect(architecturesFor('inspection')[0]).toBe('mobilenet-v2-transfer');
     expect(architecturesFor('wake-word')).toEqual(['audio-cnn']);
     expect(architecturesFor('regression')).toEqual(['mlp']);
     expect(monitorOptions('regression')).toContain('val_mae');

@@ -5,14 +5,36 @@ import {
   type ExperimentConfig,
 } from '../../../src-shared/contract/training.js';
 import {
+  AUDIO_INPUT_KEYS,
+  COMMON,
+  IMAGE_INPUT_KEYS,
+  NO_AUGMENTATION,
+  audioInputOf,
+  invalid,
+  melGeometry,
+  stripUndefined,
+} from './config-parts.js';
+import {
+  isPretrainedFeatureArchitecture,
+  pretrainedConfig,
+  pretrainedDefaults,
+} from './config-pretrained.js';
+import { emptyMelBands } from './features/mel.js';
+import {
   ARCHITECTURES_BY_TASK,
   MEDIA_OF_TASK,
   metricsOfTask,
   type MediaOfTask,
 } from '../../../src-shared/contract/tasks.js';
-import { AppError } from '../errors.js';
-import { emptyMelBands } from './features/mel.js';
 
+export {
+  type AudioInput,
+  type ImageInput,
+  audioInputOf,
+  imageInputOf,
+  melGeometry,
+} from './config-parts.js';
+export { isPretrainedFeatureArchitecture } from './config-pretrained.js';
 export type { MediaOfTask } from '../../../src-shared/contract/tasks.js';
 
 export function mediaOfTask(task: Task): MediaOfTask {
@@ -35,38 +57,10 @@ export function metricMode(metric: string): 'min' | 'max' {
   return metric.endsWith('accuracy') ? 'max' : 'min';
 }
 
-const NO_AUGMENTATION: ExperimentConfig['augmentation'] = {
-  flip_horizontal: false,
-  flip_vertical: false,
-  rotation_degrees: 0,
-  crop_fraction: 0,
-  brightness: 0,
-  time_shift_fraction: 0,
-  gain_db: 0,
-  noise_level: 0,
-};
-
-const COMMON = {
-  optimizer: { name: 'adam', learning_rate: 1e-3, momentum: 0.9 },
-  lr_schedule: {
-    type: 'constant',
-    step_epochs: 10,
-    gamma: 0.5,
-    warmup_epochs: 0,
-    min_learning_rate: 0,
-  },
-  class_weights: 'none',
-  seed: 42,
-  backend: 'auto',
-  device: 'auto',
-  threads: 1,
-  width_multiplier: 1,
-  hidden_layers: [],
-} as const satisfies Partial<ExperimentConfig>;
-
-/** Per-task defaults (DESIGN §4; the trainer brief of issue 3). */
-export function defaultExperimentConfig(task: Task): ExperimentConfig {
-  const architecture = ARCHITECTURES[task][0] as Architecture;
+/** Per-task defaults (DESIGN §4; the trainer brief of issue 3), for the task's default architecture or `arch`. */
+export function defaultExperimentConfig(task: Task, arch?: Architecture): ExperimentConfig {
+  const architecture = arch ?? (ARCHITECTURES[task][0] as Architecture);
+  if (isPretrainedFeatureArchitecture(architecture)) return pretrainedDefaults(architecture);
   const base = {
     ...structuredClone(COMMON),
     hidden_layers: [] as number[],
@@ -135,8 +129,6 @@ export function defaultExperimentConfig(task: Task): ExperimentConfig {
   }
 }
 
-const IMAGE_INPUT_KEYS = ['width', 'height', 'channels'] as const;
-const AUDIO_INPUT_KEYS = ['sample_rate', 'clip_seconds', 'n_mels', 'window_ms', 'hop_ms'] as const;
 const IMAGE_AUGMENTATIONS = [
   'flip_horizontal',
   'flip_vertical',
@@ -145,8 +137,6 @@ const IMAGE_AUGMENTATIONS = [
   'brightness',
 ] as const;
 const AUDIO_AUGMENTATIONS = ['time_shift_fraction', 'gain_db', 'noise_level'] as const;
-
-const invalid = (message: string): AppError => new AppError('validation_error', message);
 
 /**
  * The config a run trains with: per-task defaults, then `base` (the stored config, for PATCH),
@@ -170,7 +160,8 @@ export function resolveExperimentConfig(
   const media = mediaOfTask(task);
   checkInputMedia(task, media, inp);
 
-  const start = base ? structuredClone(base) : defaultExperimentConfig(task);
+  // A new config for another architecture starts from that architecture's defaults.
+  const start = base ? structuredClone(base) : defaultExperimentConfig(task, inp.architecture);
   const architecture = inp.architecture ?? start.architecture;
   if (!ARCHITECTURES[task].includes(architecture)) {
     throw invalid(
@@ -180,6 +171,9 @@ export function resolveExperimentConfig(
   }
   if (inp.hidden_layers && architecture !== 'mlp') {
     throw invalid(`hidden_layers applies to the "mlp" architecture only, not "${architecture}"`);
+  }
+  if (inp.fine_tune !== undefined && architecture !== 'mobilenet-v2-transfer') {
+    throw invalid(`fine_tune applies to "mobilenet-v2-transfer" only, not "${architecture}"`);
   }
   if (inp.width_multiplier !== undefined && architecture !== 'mobilenet-lite') {
     throw invalid(`width_multiplier applies to "mobilenet-lite" only, not "${architecture}"`);
@@ -208,6 +202,13 @@ export function resolveExperimentConfig(
     threads: inp.threads ?? start.threads,
     best_metric: inp.best_metric ?? start.best_metric,
   };
+  // A config switched away from the transfer head (PATCH) drops its option.
+  if (architecture !== 'mobilenet-v2-transfer') delete config.fine_tune;
+  if (isPretrainedFeatureArchitecture(architecture)) {
+    const adjusted = pretrainedConfig(config, inp);
+    checkCombination(task, adjusted, true);
+    return adjusted;
+  }
   checkCombination(task, config);
   return config;
 }
@@ -242,7 +243,7 @@ function checkInputMedia(task: Task, media: MediaOfTask, inp: ExperimentConfigIn
   }
 }
 
-function checkCombination(task: Task, c: ExperimentConfig): void {
+function checkCombination(task: Task, c: ExperimentConfig, skipMedia = false): void {
   const metrics = allowedMetrics(task);
   if (!metrics.includes(c.early_stopping.monitor)) {
     throw invalid(
@@ -274,7 +275,7 @@ function checkCombination(task: Task, c: ExperimentConfig): void {
   if (c.backend === 'tensorflow-gpu' && c.device === 'cpu') {
     throw invalid('the "tensorflow-gpu" backend trains on a GPU; pick device "gpu:N" or "auto"');
   }
-  if (mediaOfTask(task) === 'audio') checkAudioInput(c.input);
+  if (!skipMedia && mediaOfTask(task) === 'audio') checkAudioInput(c.input);
 }
 
 /** The spectrogram must have at least a few frames and no empty mel filters. */
@@ -295,61 +296,6 @@ function checkAudioInput(input: Readonly<Record<string, number>>): void {
       `input.n_mels (${a.n_mels}) is too many for a ${a.window_ms} ms window at ${a.sample_rate} Hz: ${empty} mel bands would hold no FFT bin; use fewer mels or a longer window`,
     );
   }
-}
-
-export interface AudioInput {
-  readonly sample_rate: number;
-  readonly clip_seconds: number;
-  readonly n_mels: number;
-  readonly window_ms: number;
-  readonly hop_ms: number;
-}
-
-export interface ImageInput {
-  readonly width: number;
-  readonly height: number;
-  readonly channels: 1 | 3;
-}
-
-export function audioInputOf(input: Readonly<Record<string, number>>): AudioInput {
-  const d = { sample_rate: 16000, clip_seconds: 1, n_mels: 40, window_ms: 25, hop_ms: 10 };
-  return { ...d, ...pick(input, AUDIO_INPUT_KEYS) };
-}
-
-export function imageInputOf(input: Readonly<Record<string, number>>): ImageInput {
-  const p = { width: 32, height: 32, channels: 3, ...pick(input, IMAGE_INPUT_KEYS) };
-  return { width: p.width, height: p.height, channels: p.channels === 1 ? 1 : 3 };
-}
-
-/** Frame geometry of the log-mel front end (no centring: frames lie wholly inside the clip). */
-export function melGeometry(a: AudioInput): {
-  samples: number;
-  windowSamples: number;
-  hopSamples: number;
-  fftSize: number;
-  frames: number;
-} {
-  const samples = Math.round(a.sample_rate * a.clip_seconds);
-  const windowSamples = Math.max(2, Math.round((a.sample_rate * a.window_ms) / 1000));
-  const hopSamples = Math.max(1, Math.round((a.sample_rate * a.hop_ms) / 1000));
-  let fftSize = 2;
-  while (fftSize < windowSamples) fftSize *= 2;
-  const frames =
-    samples < windowSamples ? 0 : 1 + Math.floor((samples - windowSamples) / hopSamples);
-  return { samples, windowSamples, hopSamples, fftSize, frames };
-}
-
-function pick(
-  input: Readonly<Record<string, number>>,
-  keys: readonly string[],
-): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const k of keys) if (typeof input[k] === 'number') out[k] = input[k];
-  return out;
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /**

@@ -21,6 +21,7 @@ import {
   regressionTrainingJobKind,
   type RegressionService,
 } from '../regression/regression-service.js';
+import { loadOrt } from '../engine/runtime/ort.js';
 import { ensureWorkspace } from '../workspace/layout.js';
 import { requireProject, type ServiceContext } from './context.js';
 import { createDatasetJsonWriter } from './dataset-json.js';
@@ -106,6 +107,10 @@ export async function createWorkstation(
   deps: WorkstationDeps,
 ): Promise<Workstation> {
   const layout = await ensureWorkspace(opts.workspaceDir);
+  // onnxruntime-node's addon cannot be loaded by a new thread once every thread that loaded it
+  // has exited ("Module did not self-register"). Held by this thread (which also serves
+  // predictions), the trainer and task threads that compute features may come and go.
+  await loadOrt();
   const now = opts.now ?? (() => new Date());
   const logger = opts.logger ?? silentLogger;
   const limits: ImportLimits = { ...DEFAULT_IMPORT_LIMITS, ...opts.limits };

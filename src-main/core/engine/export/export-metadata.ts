@@ -44,6 +44,8 @@ export function describeFeatures(f: ModelMeta['features']): string {
       return `Decode the image (EXIF orientation applied, alpha dropped), resize to ${f.input.width}×${f.input.height} (fill, no crop), ${f.input.channels === 1 ? 'greyscale' : 'RGB'}, float32 in [0, 1], channels last [h, w, c].`;
     case 'audio':
       return `Decode, mix to mono, resample to ${f.input.sample_rate} Hz, pad or crop to ${f.input.clip_seconds} s; HTK log-mel spectrogram: ${f.input.n_mels} mels, ${f.input.window_ms} ms Hann window, ${f.input.hop_ms} ms hop, ln(power + 1e-6); shape [frames, mels, 1].`;
+    case 'speech-embedding':
+      return `Decode, mix to mono, resample to 16000 Hz, pad or crop to ${f.input.clip_seconds} s; openWakeWord's melspectrogram.onnx run per 1280-sample step with 480 samples of context on int16-scale samples, frames rescaled x/10 + 2 into a buffer starting as 76 frames of ones, then embedding_model.onnx on the last 76 frames at every step: shape [steps, 96, 1].`;
     case 'table':
       return `One row's columns ${f.columns.join(', ')} as float32, in that order (target column: ${f.target}).`;
   }

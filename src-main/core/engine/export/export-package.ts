@@ -2,6 +2,7 @@ import { strToU8, zipSync, type Zippable } from 'fflate';
 import { AppError } from '../../errors.js';
 import { writeFileAtomic } from '../../workspace/atomic-write.js';
 import { loadCheckpointModel, readCheckpointFiles } from './checkpoint-model.js';
+import { layersArtifactsOf } from './transfer-model.js';
 import {
   type ExportFormat,
   type ExportMetadata,
@@ -101,8 +102,9 @@ export async function createExportPackage(req: ExportRequest): Promise<ExportRes
     }
     // The checkpoint's model.json is already the layers format; its userDefinedMetadata stays.
     // Flat keys: fflate writes no separate directory entry for them.
-    zip['model/model.json'] = strToU8(JSON.stringify(files.modelJson));
-    zip['model/weights.bin'] = files.weights;
+    const layers = await layersArtifactsOf(files);
+    zip['model/model.json'] = strToU8(JSON.stringify(layers.modelJson));
+    zip['model/weights.bin'] = layers.weights;
     const rank3 = meta.input_shape.length === 3;
     metadata = {
       ...common,

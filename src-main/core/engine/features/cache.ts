@@ -4,20 +4,49 @@ import * as path from 'node:path';
 import type { AudioInput, ImageInput } from '../config.js';
 import { audioFeatureShape, extractAudioFeatures } from './audio.js';
 import { extractImageFeatures, imageFeatureShape } from './image.js';
+import { extractSpeechFeatures, speechFeatureShape, speechSourceHash } from './speech.js';
 
 /** Bump when extraction changes in a way that changes the numbers: old caches are then ignored. */
 const FEATURE_VERSION = 1;
 
 export type FeatureSpec =
   | { readonly kind: 'image'; readonly input: ImageInput }
-  | { readonly kind: 'audio'; readonly input: AudioInput };
+  | { readonly kind: 'audio'; readonly input: AudioInput }
+  /** openWakeWord's speech embeddings of a 16 kHz clip (the speech-embedding-head's input). */
+  | { readonly kind: 'speech-embedding'; readonly input: AudioInput };
 
 export function featureShape(spec: FeatureSpec): [number, number, number] {
-  return spec.kind === 'image' ? imageFeatureShape(spec.input) : audioFeatureShape(spec.input);
+  switch (spec.kind) {
+    case 'image':
+      return imageFeatureShape(spec.input);
+    case 'audio':
+      return audioFeatureShape(spec.input);
+    case 'speech-embedding':
+      return speechFeatureShape(spec.input);
+  }
 }
 
-/** Canonical parameters (fixed key order) that decide every number of an item's features. */
-function canonical(spec: FeatureSpec): Record<string, unknown> {
+/** The features of one file, as a spec defines them. */
+export function extractFeatures(file: string, spec: FeatureSpec): Promise<Float32Array> {
+  switch (spec.kind) {
+    case 'image':
+      return extractImageFeatures(file, spec.input);
+    case 'audio':
+      return extractAudioFeatures(file, spec.input);
+    case 'speech-embedding':
+      return extractSpeechFeatures(file, spec.input);
+  }
+}
+
+/**
+ * Canonical parameters (fixed key order) that decide every number of an item's features; a
+ * pretrained model's features include its files' hash (`source`).
+ */
+function canonical(spec: FeatureSpec, source = ''): Record<string, unknown> {
+  if (spec.kind === 'speech-embedding') {
+    const { clip_seconds } = spec.input;
+    return { v: FEATURE_VERSION, kind: spec.kind, source, sample_rate: 16000, clip_seconds };
+  }
   if (spec.kind === 'image') {
     const { width, height, channels } = spec.input;
     return { v: FEATURE_VERSION, kind: 'image', width, height, channels, fit: 'fill' };
@@ -37,14 +66,27 @@ function canonical(spec: FeatureSpec): Record<string, unknown> {
 }
 
 /** Folder name under the cache: a hash of the feature parameters (16 hex digits). */
-export function featureKey(spec: FeatureSpec): string {
+export function featureKey(spec: FeatureSpec, source = ''): string {
   return createHash('sha256')
-    .update(JSON.stringify(canonical(spec)))
+    .update(JSON.stringify(canonical(spec, source)))
     .digest('hex')
     .slice(0, 16);
 }
 
+/** The pretrained models' hash a spec's features depend on ('' for plain decoding). */
+async function sourceOf(spec: FeatureSpec): Promise<string> {
+  return spec.kind === 'speech-embedding' ? speechSourceHash() : '';
+}
+
 const ITEM_KEY = /^[0-9a-f]{16,128}$/;
+
+/** Refuses an item key that is not a content hash (it names a file). */
+export function checkItemKey(key: string): void {
+  if (!ITEM_KEY.test(key)) throw new Error(`item key "${key}" is not a content hash`);
+}
+
+/** The cache file of one item under a feature key's folder. */
+export const cacheFileOf = (dir: string, key: string): string => path.join(dir, `${key}.f32`);
 
 export interface FeatureItem {
   /** Content hash: names the cache file. */
@@ -74,9 +116,10 @@ export async function loadFeatures(
 ): Promise<Float32Array> {
   const shape = featureShape(spec);
   const size = shape[0] * shape[1] * shape[2];
-  const dir = path.join(cacheDir, featureKey(spec));
+  const source = await sourceOf(spec);
+  const dir = path.join(cacheDir, featureKey(spec, source));
   await mkdir(dir, { recursive: true });
-  await writeParams(dir, spec);
+  await writeParamsFile(dir, canonical(spec, source));
   const out = new Float32Array(items.length * size);
   let next = 0;
   let done = 0;
@@ -99,23 +142,29 @@ async function itemFeatures(
   dir: string,
   size: number,
 ): Promise<Float32Array> {
-  if (!ITEM_KEY.test(item.key)) throw new Error(`item key "${item.key}" is not a content hash`);
-  const file = path.join(dir, `${item.key}.f32`);
+  checkItemKey(item.key);
+  const file = cacheFileOf(dir, item.key);
   const cached = await readCached(file, size);
   if (cached) return cached;
   let features: Float32Array;
   try {
-    features =
-      spec.kind === 'image'
-        ? await extractImageFeatures(item.path, spec.input)
-        : await extractAudioFeatures(item.path, spec.input);
+    features = await extractFeatures(item.path, spec);
   } catch (err) {
     throw new Error(`cannot read ${path.basename(item.path)}: ${(err as Error).message}`);
   }
   if (features.length !== size) {
     throw new Error(`features of ${item.key} have ${features.length} values, expected ${size}`);
   }
-  const tmp = path.join(dir, `.${item.key}.${randomBytes(4).toString('hex')}.tmp`);
+  await writeCached(file, features);
+  return features;
+}
+
+/** Temp file + rename, no fsync (see {@link loadFeatures}); a failed write is only a miss. */
+export async function writeCached(file: string, features: Float32Array): Promise<void> {
+  const tmp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${randomBytes(4).toString('hex')}.tmp`,
+  );
   try {
     await writeFile(tmp, new Uint8Array(features.buffer, features.byteOffset, features.byteLength));
     await rename(tmp, file);
@@ -123,10 +172,10 @@ async function itemFeatures(
     // A cache that cannot be written (full disk, read-only) costs speed, not correctness.
     await rm(tmp, { force: true }).catch(() => undefined);
   }
-  return features;
 }
 
-async function readCached(file: string, size: number): Promise<Float32Array | null> {
+/** An item's cached features, or null when absent or of the wrong size (a torn write). */
+export async function readCached(file: string, size: number): Promise<Float32Array | null> {
   let buf: Buffer;
   try {
     buf = await readFile(file);
@@ -140,11 +189,12 @@ async function readCached(file: string, size: number): Promise<Float32Array | nu
   return out;
 }
 
-async function writeParams(dir: string, spec: FeatureSpec): Promise<void> {
+/** `params.json` beside the cache files: what the folder's hash stands for, for a person reading it. */
+export async function writeParamsFile(dir: string, params: unknown): Promise<void> {
   const file = path.join(dir, 'params.json');
   try {
     await readFile(file);
   } catch {
-    await writeFile(file, `${JSON.stringify(canonical(spec), null, 2)}\n`).catch(() => undefined);
+    await writeFile(file, `${JSON.stringify(params, null, 2)}\n`).catch(() => undefined);
   }
 }

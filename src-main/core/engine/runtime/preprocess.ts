@@ -1,6 +1,5 @@
 import { AppError } from '../../errors.js';
-import { extractAudioFeatures } from '../features/audio.js';
-import { extractImageFeatures } from '../features/image.js';
+import { extractFeatures } from '../features/cache.js';
 import type { ModelVersion } from './model-version.js';
 
 /** One item to predict on. */
@@ -42,9 +41,7 @@ async function rawFeatures(version: ModelVersion, input: PredictInput): Promise<
     throw new AppError('bad_request', `model ${version.id} does not take files: pass features`);
   }
   try {
-    return f.kind === 'image'
-      ? await extractImageFeatures(input.file, f.input)
-      : await extractAudioFeatures(input.file, f.input);
+    return await extractFeatures(input.file, f);
   } catch (err) {
     throw new AppError(
       'unprocessable',

@@ -39,6 +39,18 @@ export interface ModelMeta {
    * y = out·std + mean into its output layer.
    */
   readonly target_normalization: { readonly mean: number; readonly std: number } | null;
+  /**
+   * Transfer runs: the frozen pretrained model in front of the trained layers. The checkpoint
+   * holds the trained part only; loading it for export or evaluation puts the two together
+   * (export/transfer-model.ts), so `input_shape` and `features` describe the whole model's input.
+   */
+  readonly backbone?: {
+    readonly id: string;
+    /** Hash of the pretrained model's files (native-models manifest): the very weights trained on. */
+    readonly source_sha256: string;
+    /** Which pooled features the head takes (see pretrained/mobilenet-v2.ts). */
+    readonly output: 'block_13_expand_relu_pooled' | 'block_12_add';
+  };
 }
 
 /** Running sums of a partly trained epoch (a graceful stop lands between batches). */

@@ -5,6 +5,7 @@ import { logMelFor } from '../features/audio.js';
 import { type FeatureSpec, featureShape, loadFeatures } from '../features/cache.js';
 import { fitStandardizer, readTables, splitRows, takeRows } from '../features/table.js';
 import type { ModelMeta } from './checkpoint.js';
+import { prepareTransferData } from './prepare-pretrained.js';
 import type { Head } from './step.js';
 import type { TrainItem, TrainJob } from './training-runner.js';
 
@@ -79,10 +80,15 @@ export async function prepareData(
       `classification needs at least two classes; this project has ${job.classes.length}`,
     );
   }
+  if (config.architecture === 'mobilenet-v2-transfer') {
+    return prepareTransferData(job, onProgress, cancelled);
+  }
   const spec: FeatureSpec =
     data.mediaKind === 'image'
       ? { kind: 'image', input: imageInputOf(config.input) }
-      : { kind: 'audio', input: audioInputOf(config.input) };
+      : config.architecture === 'speech-embedding-head'
+        ? { kind: 'speech-embedding', input: audioInputOf(config.input) }
+        : { kind: 'audio', input: audioInputOf(config.input) };
   const shape = featureShape(spec);
   const sampleSize = shape[0] * shape[1] * shape[2];
   const total = data.train.length + data.val.length;
@@ -113,8 +119,11 @@ export async function prepareData(
       shape[1],
       logMelFor(spec.input).noisePowerPerBand,
     );
-  } else {
+  } else if (spec.kind === 'image') {
     augment = imageAugment(config.augmentation, shape);
+  } else {
+    // Speech embeddings are computed once per clip and not augmented.
+    augment = null;
   }
   return {
     head: 'classification',

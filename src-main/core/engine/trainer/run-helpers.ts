@@ -54,6 +54,7 @@ export function checkResumable(loaded: LoadedCheckpoint, job: TrainJob): void {
       c.width_multiplier,
       c.optimizer.name,
       c.seed,
+      c.fine_tune ?? false,
     ]);
   if (keyOf(loaded.state.config) !== keyOf(job.config)) {
     throw new Error(

@@ -6,6 +6,7 @@ import { activateBackend, selectBackend } from '../backends/index.js';
 import { classWeightsFor } from '../config.js';
 import { batchCount, epochOrder, makeBatch } from '../data/batches.js';
 import { Prng } from '../data/prng.js';
+import { initFineTuneFromBackbone } from '../pretrained/fine-tune-init.js';
 import { buildModel, type ModelTarget } from '../zoo/index.js';
 import { CheckpointPipeline } from './checkpoint-pipeline.js';
 import { CheckpointWriter } from './checkpoint-writer.js';
@@ -128,6 +129,10 @@ export async function runTraining(job: TrainJob, ctx: TrainingContext): Promise<
       ? { inputShape: data.inputShape, outputs: 1 }
       : { inputShape: data.inputShape, numClasses: job.classes.length };
   const model = buildModel(config, target);
+  // A resumed run's weights come from its checkpoint below; a new one starts from MobileNetV2's.
+  if (config.architecture === 'mobilenet-v2-transfer' && config.fine_tune) {
+    await initFineTuneFromBackbone(model);
+  }
   const weightsPerClass =
     head === 'classification' && config.class_weights !== 'none'
       ? classWeightsFor(config.class_weights, job.classes, Array.from(train.y))

@@ -37,6 +37,8 @@ export interface TrainJob {
   readonly runDir: string;
   /** Absolute; <projectDir>/cache/features. */
   readonly cacheDir: string;
+  /** The workspace's converted pretrained models; derived from cacheDir when absent. */
+  readonly modelCacheDir?: string;
   readonly task: Task;
   /** Empty for regression. */
   readonly classes: readonly string[];

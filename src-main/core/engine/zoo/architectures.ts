@@ -118,3 +118,72 @@ export function mlp(spec: MlpSpec): tfl.Sequential {
   );
   return m;
 }
+
+/**
+ * mobilenet-v2-transfer's trained part: MobileNetV2's pooled features [576] (cached per item,
+ * see features/backbone.ts) → batch norm → dropout → dense. The batch norm standardises the
+ * features (their scales differ by orders of magnitude between channels; standardised, a linear
+ * head separates the shapes set where the raw ones do not). The backbone stays frozen; an export
+ * puts it back in front (export/transfer-model.ts), so the shipped graph takes pixels.
+ */
+export function transferHead(spec: {
+  readonly inputFeatures: number;
+  readonly numClasses: number;
+  readonly dropout: number;
+  readonly seed: number;
+}): tfl.Sequential {
+  const k = new LayerKit(spec.seed);
+  const m = tfl.sequential({ name: 'transfer_head' });
+  m.add(
+    tfl.layers.batchNormalization({
+      name: 'features_bn',
+      momentum: 0.9,
+      epsilon: 1e-3,
+      inputShape: [spec.inputFeatures],
+    }),
+  );
+  k.classifierHead(m, spec.numClasses, spec.dropout);
+  return m;
+}
+
+/**
+ * mobilenet-v2-transfer with `fine_tune`: MobileNetV2's `block_12_add` [14, 14, 96] (cached) →
+ * `block_13_expand` (1×1 conv to 576 with a bias: its pretrained batch norm is folded in when the
+ * run starts, see pretrained/fine-tune-init.ts) → ReLU6 → global average → the transfer head.
+ * So the last backbone layer before the features trains too, from its pretrained weights.
+ */
+export function fineTuneHead(spec: {
+  readonly inputShape: readonly number[];
+  readonly numClasses: number;
+  readonly dropout: number;
+  readonly seed: number;
+}): tfl.Sequential {
+  const k = new LayerKit(spec.seed);
+  const m = tfl.sequential({ name: 'transfer_fine_tune' });
+  m.add(
+    k.conv('ft_block_13_expand', 576, 1, { activation: 'linear', useBias: true }, spec.inputShape),
+  );
+  m.add(tfl.layers.reLU({ name: 'ft_block_13_expand_relu', maxValue: 6 }));
+  m.add(tfl.layers.globalAveragePooling2d({ name: 'ft_pool' }));
+  m.add(tfl.layers.batchNormalization({ name: 'features_bn', momentum: 0.9, epsilon: 1e-3 }));
+  k.classifierHead(m, spec.numClasses, spec.dropout);
+  return m;
+}
+
+/**
+ * speech-embedding-head on openWakeWord's speech embeddings [steps, 96] (cached per clip):
+ * flatten → dense(64, ReLU) → dropout → dense, the shape of openWakeWord's own wake-word heads.
+ */
+export function speechEmbeddingHead(spec: {
+  readonly inputShape: readonly number[];
+  readonly numClasses: number;
+  readonly dropout: number;
+  readonly seed: number;
+}): tfl.Sequential {
+  const k = new LayerKit(spec.seed);
+  const m = tfl.sequential({ name: 'speech_embedding_head' });
+  m.add(tfl.layers.flatten({ name: 'flatten', inputShape: [...spec.inputShape] }));
+  m.add(k.dense('dense1', 64, 'relu'));
+  k.classifierHead(m, spec.numClasses, spec.dropout);
+  return m;
+}

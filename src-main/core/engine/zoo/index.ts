@@ -1,7 +1,15 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { ExperimentConfig } from '../../../../src-shared/contract/training.js';
 import { invariant } from '../../errors.js';
-import { audioCnn, mlp, mobilenetLite, smallCnn } from './architectures.js';
+import {
+  audioCnn,
+  fineTuneHead,
+  mlp,
+  mobilenetLite,
+  smallCnn,
+  speechEmbeddingHead,
+  transferHead,
+} from './architectures.js';
 
 export { PROBS_LAYER } from './layers.js';
 export { scaledChannels } from './architectures.js';
@@ -30,6 +38,31 @@ export function buildModel(config: ExperimentConfig, target: ModelTarget): tfl.S
     });
   }
   invariant('numClasses' in target, `${config.architecture} is a classifier`);
+  if (config.architecture === 'mobilenet-v2-transfer' && config.fine_tune) {
+    return fineTuneHead({
+      inputShape: target.inputShape,
+      numClasses: target.numClasses,
+      dropout,
+      seed,
+    });
+  }
+  if (config.architecture === 'mobilenet-v2-transfer') {
+    invariant(target.inputShape.length === 1, 'the transfer head takes pooled features');
+    return transferHead({
+      inputFeatures: target.inputShape[0] as number,
+      numClasses: target.numClasses,
+      dropout,
+      seed,
+    });
+  }
+  if (config.architecture === 'speech-embedding-head') {
+    return speechEmbeddingHead({
+      inputShape: target.inputShape,
+      numClasses: target.numClasses,
+      dropout,
+      seed,
+    });
+  }
   invariant(target.inputShape.length === 3, `${config.architecture} takes [h, w, c] inputs`);
   const spec = {
     inputShape: target.inputShape as unknown as [number, number, number],

@@ -21,7 +21,10 @@ interface Value {
   readonly shape: readonly number[];
 }
 
-export function emitGraph(graph: LayerGraph, g: OnnxGraph): { output: Value } {
+export function emitGraph(
+  graph: LayerGraph,
+  g: OnnxGraph,
+): { output: Value; extraOutputs: { name: string; value: Value }[] } {
   const values = new Map<string, Value>();
   const converted = new Map<string, Value>();
   const inShape = graph.shapes.get(graph.input) ?? [];
@@ -55,7 +58,13 @@ export function emitGraph(graph: LayerGraph, g: OnnxGraph): { output: Value } {
     const emitted = emitOp(op, x, inputs, shape, g, as);
     values.set(op.output, emitted);
   }
-  return { output: as(get(graph.output), 'plain') };
+  return {
+    output: as(get(graph.output), 'plain'),
+    extraOutputs: (graph.extraOutputs ?? []).map((e) => ({
+      name: e.name,
+      value: as(get(e.tensor), 'plain'),
+    })),
+  };
 }
 
 type As = (v: Value, layout: Layout) => Value;
@@ -202,6 +211,12 @@ function emitOp(
         [attr.int('axis', channels ? 1 : axis)],
       );
       return out(name, layout);
+    }
+    case 'pad': {
+      const v = as(x, 'nchw');
+      const [top, bottom, left, right] = op.pads;
+      const pads = g.constInt64(`${op.name}_pads`, [0, 0, top, left, 0, 0, bottom, right]);
+      return out(g.node('Pad', op.name, [v.name, pads]), 'nchw');
     }
     default:
       return assertNever(op);

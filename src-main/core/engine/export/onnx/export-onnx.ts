@@ -72,7 +72,8 @@ export function exportOnnx(
   if (extras.targetNormalization) graph = withTargetScale(graph, extras.targetNormalization);
   if (options.simplify) graph = simplifyGraph(graph);
   const g = new OnnxGraph();
-  const { output } = emitGraph(graph, g);
+  for (const e of graph.extraOutputs ?? []) g.reserve(e.name);
+  const { output, extraOutputs } = emitGraph(graph, g);
   if (!g.renameOutput(output.name, 'output'))
     g.nodes.push({
       name: g.unique('output_identity'),
@@ -88,6 +89,19 @@ export function exportOnnx(
     ...(sample.length === 3 ? [sample[2], sample[0], sample[1]] : sample),
   ] as (number | string)[];
   const outputDims = [options.outputBatch, ...output.shape];
+  // Taps leave the graph channels last (tfjs' layout), under their layer names.
+  const tapOutputs = extraOutputs.map((e) => {
+    if (!g.renameOutput(e.value.name, e.name)) {
+      g.nodes.push({
+        name: `${e.name}_identity`,
+        opType: 'Identity',
+        input: [e.value.name],
+        output: [e.name],
+        attribute: [],
+      });
+    }
+    return valueInfo(e.name, [options.outputBatch, ...e.value.shape]);
+  });
   const bytes = encodeModel({
     irVersion: irVersionFor(options.opsetVersion),
     opsetImport: [{ domain: '', version: options.opsetVersion }],
@@ -99,7 +113,7 @@ export function exportOnnx(
       node: g.nodes,
       initializer: g.initializers,
       input: [valueInfo('input', inputDims)],
-      output: [valueInfo('output', outputDims)],
+      output: [valueInfo('output', outputDims), ...tapOutputs],
     },
     metadataProps: Object.entries(extras.metadata ?? {}).map(([key, value]) => ({ key, value })),
   });

@@ -66,6 +66,8 @@ export type LayerOp = Common &
     | { readonly op: 'permute'; readonly dims: readonly number[] }
     | { readonly op: 'add' }
     | { readonly op: 'concat'; readonly axis: number }
+    /** Zero padding of the two spatial axes: [top, bottom, left, right]. */
+    | { readonly op: 'pad'; readonly pads: readonly [number, number, number, number] }
   );
 
 export interface LayerGraph {
@@ -74,6 +76,8 @@ export interface LayerGraph {
   readonly shapes: ReadonlyMap<string, readonly number[]>;
   readonly ops: readonly LayerOp[];
   readonly output: string;
+  /** Further model outputs (feature taps), exported under their layer names after `output`. */
+  readonly extraOutputs?: readonly { readonly name: string; readonly tensor: string }[];
 }
 
 export function consumers(graph: LayerGraph, tensor: string): LayerOp[] {

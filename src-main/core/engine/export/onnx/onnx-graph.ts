@@ -14,6 +14,11 @@ export class OnnxGraph {
     return name;
   }
 
+  /** Keeps `name` for a graph output added later (no node or initializer takes it). */
+  reserve(name: string): void {
+    this.names.add(name);
+  }
+
   constFloat(base: string, data: Float32Array, dims: readonly number[]): string {
     const name = this.unique(base);
     this.initializers.push({ name, dims: [...dims], dataType: 1, rawData: rawBytes(data) });

@@ -73,9 +73,7 @@ function sampleShape(shape: readonly (number | null)[], layer: string): number[]
  * folds only into a producer that is linear. Unsupported layers are refused (422) by name.
  */
 export function readLayers(model: tfl.LayersModel): LayerGraph {
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
-    throw unsupported('models with several inputs or outputs');
-  }
+  if (model.inputs.length !== 1) throw unsupported('models with several inputs');
   const input = model.inputs[0] as tfl.SymbolicTensor;
   const shapes = new Map<string, readonly number[]>();
   const known = new Set<string>([String(input.id)]);
@@ -98,7 +96,12 @@ export function readLayers(model: tfl.LayersModel): LayerGraph {
     for (const [id, s] of added.extraShapes) shapes.set(id, s);
   }
   const out = String((model.outputs[0] as tfl.SymbolicTensor).id);
-  return { input: String(input.id), shapes, ops, output: out };
+  // Further outputs (a backbone's taps) are named after the layer that produces them.
+  const extraOutputs = model.outputs.slice(1).map((t, i) => ({
+    name: t.sourceLayer.name || `output_${i + 1}`,
+    tensor: String(t.id),
+  }));
+  return { input: String(input.id), shapes, ops, output: out, extraOutputs };
 }
 
 interface Converted {
@@ -264,6 +267,20 @@ function convertLayer(
       return one({ ...base, op: 'permute', dims: c.dims as number[] });
     case 'Add':
       return one({ ...base, op: 'add' });
+    case 'ZeroPadding2D': {
+      channelsLast(c, name);
+      // Keras writes padding as n, [h, w] or [[top, bottom], [left, right]].
+      const p = c.padding;
+      const nested = Array.isArray(p) && p.length === 2 && p.every(Array.isArray);
+      const [h, wd] = nested ? (p as unknown[]) : [pair(p, 'padding')[0], pair(p, 'padding')[1]];
+      const pads = [...pair(h, 'padding'), ...pair(wd, 'padding')] as [
+        number,
+        number,
+        number,
+        number,
+      ];
+      return one({ ...base, op: 'pad', pads });
+    }
     case 'Concatenate':
       return one({ ...base, op: 'concat', axis: (c.axis as number | undefined) ?? -1 });
     default:

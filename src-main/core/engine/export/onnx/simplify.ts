@@ -25,13 +25,17 @@ function replaceInput(op: LayerOp, from: string, to: string): LayerOp {
 function removeIdentities(graph: LayerGraph): LayerGraph {
   let ops = [...graph.ops];
   let output = graph.output;
-  for (const op of graph.ops) {
-    if (op.op !== 'dropout' && op.op !== 'identity') continue;
+  let extraOutputs = graph.extraOutputs ?? [];
+  for (const original of graph.ops) {
+    if (original.op !== 'dropout' && original.op !== 'identity') continue;
+    // By output id: an earlier removal has rewritten the op objects (two identities in a row).
+    const op = ops.find((o) => o.output === original.output) as LayerOp;
     const source = op.inputs[0] as string;
     ops = ops.filter((o) => o !== op).map((o) => replaceInput(o, op.output, source));
     if (output === op.output) output = source;
+    extraOutputs = extraOutputs.map((e) => (e.tensor === op.output ? { ...e, tensor: source } : e));
   }
-  return { ...graph, ops, output };
+  return { ...graph, ops, output, extraOutputs };
 }
 
 function batchNormToAffine(op: LayerOp): LayerOp {
@@ -64,7 +68,8 @@ function foldAffines(graph: LayerGraph): LayerGraph {
     const source = affine.inputs[0] as string;
     const producer = ops.find((o) => o.output === source);
     const sole = ops.filter((o) => o.inputs.includes(source)).length === 1;
-    if (!producer || !sole || source === output) continue;
+    const tapped = (graph.extraOutputs ?? []).some((e) => e.tensor === source);
+    if (!producer || !sole || source === output || tapped) continue;
     if (producer.op !== 'conv' && producer.op !== 'depthwise' && producer.op !== 'dense') continue;
     const { scale, shift } = affine;
     // Depthwise output channel i·mult + m is the flattened index of the kernel's last two axes,
