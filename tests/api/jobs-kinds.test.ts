@@ -23,7 +23,6 @@ import {
 } from './helpers/test-app.js';
 import { readEventStream, sleep, tinyConfig, trainTinyRun } from './training-helpers.js';
 
-
 let t: TestApp;
 /** Task jobs on this one wait (cancellably) before they start working, so cancel lands mid-job. */
 let held: TestApp;
