@@ -170,7 +170,7 @@ describe("a family's streams over IPC", () => {
     const bridge = createStreamBridge(renderer, notesStreams);
     const got: unknown[] = [];
     const room = bridge.open('noteRoom', {}, (e) => got.push(e));
-    const echo = bridge.open('noteEcho', { note_id: 'n1' }, () => {});
+    bridge.open('noteEcho', { note_id: 'n1' }, () => {});
     expect(await room.send({ event: 'shout', data: { text: 'hi' } })).toEqual({
       ok: true,
       value: null,
