@@ -54,11 +54,15 @@ function page(handlers: Map<string, Handler>, id: number) {
       return renderer;
     },
   };
+  const fire = (event: string): void => {
+    for (const l of lifecycle.get(event) ?? []) l();
+  };
   const destroy = (): void => {
     destroyed = true;
-    for (const l of lifecycle.get('destroyed') ?? []) l();
+    fire('destroyed');
   };
-  return { renderer: renderer as unknown as IpcRendererLike, destroy, sent };
+  const navigate = (): void => fire('did-navigate');
+  return { renderer: renderer as unknown as IpcRendererLike, destroy, navigate, sent };
 }
 
 /** Resolves once `test` holds of what has arrived (events are pushed by the main side). */
@@ -195,6 +199,33 @@ describe("a family's streams over IPC", () => {
     );
     destroy();
     expect(notes.live).toEqual({ ws: 0, io: 0 });
+  });
+
+  it("drops the page load's sessions when it navigates; the new page opens its own", async () => {
+    const { renderer, navigate } = page(handlers, 5);
+    const bridge = createStreamBridge(renderer, notesStreams);
+    bridge.open('noteRoom', {}, () => {});
+    await until(
+      () => notes.live.io,
+      (n) => n === 1,
+    );
+    navigate();
+    expect(notes.live.io).toBe(0);
+    const again = createStreamBridge(renderer, notesStreams);
+    const got: unknown[] = [];
+    const room = again.open('noteRoom', {}, (e) => got.push(e));
+    await room.send({ event: 'shout', data: { text: 'back' } });
+    expect(
+      await until(
+        () => got,
+        (g) => g.length === 1,
+      ),
+    ).toEqual([{ event: 'heard', data: { text: 'back' } }]);
+    room.close();
+    await until(
+      () => notes.live.io,
+      (n) => n === 0,
+    );
   });
 
   it('delivers the job stream on the same scheme, ending after the last event', async () => {

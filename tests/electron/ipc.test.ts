@@ -158,6 +158,11 @@ describe('IPC handlers', () => {
       { senderFrame: null, sender: contents },
     );
     expect(gone).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    const stream = await invoke(JOB_STREAM.subscribe, subscribeJob('job-00000000'), {
+      senderFrame: { url: 'https://example.com/' },
+      sender: contents,
+    });
+    expect(stream).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 
   it('imports a dropped folder and forwards job events to the subscribed page', async () => {
