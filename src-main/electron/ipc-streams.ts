@@ -70,9 +70,13 @@ export function registerStreamIpc(
     if (!sessions) {
       const created = new Map<string, Session>();
       byContents.set(contents.id, created);
-      const drop = (): void => closeAll(created);
-      contents.once('destroyed', drop);
-      contents.on('did-navigate', drop);
+      const id = contents.id;
+      contents.once('destroyed', () => {
+        closeAll(created);
+        byContents.delete(id);
+      });
+      // A new page load starts its state afresh: what the old one opened goes with it.
+      contents.on('did-navigate', () => closeAll(created));
       sessions = created;
     }
     return sessions;
