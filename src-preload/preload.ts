@@ -1,6 +1,6 @@
 /**
- * The preload bridge: one `ipcRenderer.invoke` per contract operation, job subscriptions that
- * return an unsubscribe, and file paths for dropped files. No logic beyond that (STYLE.md §4).
+ * The preload bridge: one `ipcRenderer.invoke` per contract operation, subscriptions to every
+ * declared stream that return an unsubscribe, and file paths for dropped files. No logic beyond that (STYLE.md §4).
  *
  * Two globals:
  * - `window.assayBridge` (`AssayBridge`): operations resolve to `IpcResult`, never reject for
@@ -15,32 +15,21 @@
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { IpcResult } from '../src-shared/contract/common.js';
 import {
-  IPC_JOB_SUBSCRIBE,
   IPC_MENU_COMMAND,
-  IPC_JOB_UNSUBSCRIBE,
-  IPC_RUN_EVENT,
-  IPC_RUN_SUBSCRIBE,
-  IPC_RUN_UNSUBSCRIBE,
   IPC_SAVE_EXPORT,
   IPC_UPLOAD_FILES,
   createBridgeClient,
-  runIdOfEvent,
   type AssayBridge,
   type BridgeOperations,
   type MenuCommand,
   type UploadFilesInput,
 } from '../src-shared/contract/ipc.js';
 import type { ImportStarted } from '../src-shared/contract/datasets.js';
-import type { Job } from '../src-shared/contract/jobs.js';
 import { IPC_PREDICT } from '../src-shared/contract/predict.js';
-import type { RunEvent } from '../src-shared/contract/training.js';
 import type { IpcFileInput, OperationDef } from '../src-shared/contract/operation.js';
-import {
-  IPC_JOB_EVENT,
-  ipcChannel,
-  operationNames,
-  operations,
-} from '../src-shared/contract/operations.js';
+import { ipcChannel, operationNames, operations } from '../src-shared/contract/operations.js';
+import { streams } from '../src-shared/contract/streams.js';
+import { createStreamBridge } from './stream-bridge.js';
 
 /** A file field over IPC: a dropped or picked File goes as its path, anything else as bytes. */
 async function toIpcFile(blob: Blob): Promise<IpcFileInput> {
@@ -70,60 +59,6 @@ const ops = Object.fromEntries(
     ];
   }),
 ) as unknown as BridgeOperations;
-
-/** jobId → listeners; main sends every subscribed job's events on one channel. */
-const jobListeners = new Map<string, Set<(job: Job) => void>>();
-
-ipcRenderer.on(IPC_JOB_EVENT, (_event: IpcRendererEvent, job: Job) => {
-  for (const listener of jobListeners.get(job.id) ?? []) listener(job);
-});
-
-function subscribeJob(jobId: string, onEvent: (job: Job) => void): () => void {
-  let listeners = jobListeners.get(jobId);
-  if (!listeners) {
-    listeners = new Set();
-    jobListeners.set(jobId, listeners);
-    void ipcRenderer.invoke(IPC_JOB_SUBSCRIBE, { job_id: jobId });
-  }
-  const listener = (job: Job): void => onEvent(job);
-  listeners.add(listener);
-  return () => {
-    const current = jobListeners.get(jobId);
-    if (!current?.delete(listener) || current.size > 0) return;
-    jobListeners.delete(jobId);
-    void ipcRenderer.invoke(IPC_JOB_UNSUBSCRIBE, { job_id: jobId });
-  };
-}
-
-/** runId → listeners; main sends every subscribed run's events on one channel. */
-const runListeners = new Map<string, Set<(event: RunEvent) => void>>();
-
-ipcRenderer.on(IPC_RUN_EVENT, (_event: IpcRendererEvent, event: RunEvent) => {
-  for (const listener of runListeners.get(runIdOfEvent(event)) ?? []) listener(event);
-});
-
-function subscribeRun(
-  projectId: string,
-  runId: string,
-  onEvent: (event: RunEvent) => void,
-): () => void {
-  let listeners = runListeners.get(runId);
-  if (!listeners) {
-    listeners = new Set();
-    runListeners.set(runId, listeners);
-  }
-  const listener = (event: RunEvent): void => onEvent(event);
-  listeners.add(listener);
-  // Every subscriber asks: main answers each time with the run's current status (a repeat is
-  // harmless to the others), so a second view of the same run starts from its state too.
-  void ipcRenderer.invoke(IPC_RUN_SUBSCRIBE, { project_id: projectId, run_id: runId });
-  return () => {
-    const current = runListeners.get(runId);
-    if (!current?.delete(listener) || current.size > 0) return;
-    runListeners.delete(runId);
-    void ipcRenderer.invoke(IPC_RUN_UNSUBSCRIBE, { project_id: projectId, run_id: runId });
-  };
-}
 
 function pathForFile(file: File): string | null {
   try {
@@ -180,8 +115,7 @@ const bridge: AssayBridge = {
   predict,
   saveExport,
   uploadFiles,
-  subscribeJob,
-  subscribeRun,
+  streams: createStreamBridge(ipcRenderer, streams),
   pathForFile,
   onMenuCommand,
 };

@@ -2,15 +2,8 @@ import { copyFile, readFile, rename, rm } from 'node:fs/promises';
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import type { IpcResult } from '../../src-shared/contract/common.js';
 import {
-  IPC_JOB_SUBSCRIBE,
-  IPC_JOB_UNSUBSCRIBE,
-  IPC_RUN_EVENT,
-  IPC_RUN_SUBSCRIBE,
-  IPC_RUN_UNSUBSCRIBE,
   IPC_SAVE_EXPORT,
   IPC_UPLOAD_FILES,
-  JobSubscription,
-  RunSubscription,
   SaveExportInput,
   UploadFilesInput,
   type SavedExport,
@@ -20,11 +13,8 @@ import {
   type FileReply,
   type OperationDef,
 } from '../../src-shared/contract/operation.js';
-import { IPC_JOB_EVENT } from '../../src-shared/contract/operations.js';
 import { workstationModule, type ApiModule } from '../core/api-module.js';
-import type { Job } from '../../src-shared/contract/jobs.js';
 import { IPC_PREDICT, PredictIpcInput } from '../../src-shared/contract/predict.js';
-import type { RunEvent } from '../../src-shared/contract/training.js';
 import type { Logger } from '../core/services/logger.js';
 import type { Workstation } from '../core/workstation.js';
 import { isAppUrl } from './app-url.js';
@@ -35,6 +25,7 @@ import {
   stageFiles,
   toIpcFailure,
 } from './ipc-input.js';
+import { registerStreamIpc } from './ipc-streams.js';
 import { stageUploads } from './upload-staging.js';
 
 /** Only what the handlers use of ipcMain, so tests can hand in a plain object. */
@@ -61,7 +52,7 @@ function checkSender(event: IpcMainInvokeEvent): void {
  * extra module), validating the argument with the contract's schemas and calling the same core
  * handler the HTTP router calls. Every handler resolves to an `IpcResult`; it never rejects, so
  * the renderer sees codes, not stack traces. Returns a function that removes the handlers and
- * drops job subscriptions.
+ * drops stream subscriptions.
  */
 export function registerIpc(
   ipcMain: IpcMainLike,
@@ -86,8 +77,9 @@ export function registerIpc(
     });
   };
 
+  const modules = [workstationModule(ws), ...extraModules];
   const operationChannels: string[] = [];
-  for (const m of [workstationModule(ws), ...extraModules]) {
+  for (const m of modules) {
     for (const [name, def] of Object.entries(m.operations)) {
       const handler = m.handlers[name] as unknown as LooseHandler;
       operationChannels.push(ipcChannel(name));
@@ -95,41 +87,8 @@ export function registerIpc(
     }
   }
 
-  const jobs = new EventForwarder<Job>(
-    IPC_JOB_EVENT,
-    (id, listener) => ws.onJob(id, listener),
-    logger,
-  );
-  guarded(IPC_JOB_SUBSCRIBE, async (event, arg) => {
-    const { job_id } = parse(JobSubscription, arg);
-    // The current state first (a job may finish before the page subscribes), then every event.
-    const job = await ws.ops.getJob({ job_id });
-    jobs.subscribe(event.sender, job_id);
-    event.sender.send(IPC_JOB_EVENT, job);
-    return null;
-  });
-  guarded(IPC_JOB_UNSUBSCRIBE, async (event, arg) => {
-    jobs.unsubscribe(event.sender, parse(JobSubscription, arg).job_id);
-    return null;
-  });
-
-  const runs = new EventForwarder<RunEvent>(
-    IPC_RUN_EVENT,
-    (id, listener) => ws.onRun(id, listener),
-    logger,
-  );
-  guarded(IPC_RUN_SUBSCRIBE, async (event, arg) => {
-    const { project_id, run_id } = parse(RunSubscription, arg);
-    // The run as it is now first (unknown run: not_found), then every event until unsubscribed.
-    const run = await ws.ops.getRun({ project_id, run_id });
-    runs.subscribe(event.sender, run_id);
-    event.sender.send(IPC_RUN_EVENT, { type: 'status', run } satisfies RunEvent);
-    return null;
-  });
-  guarded(IPC_RUN_UNSUBSCRIBE, async (event, arg) => {
-    runs.unsubscribe(event.sender, parse(RunSubscription, arg).run_id);
-    return null;
-  });
+  // Every declared stream (job and run events, and any module's own) on channels from its name.
+  const streamIpc = registerStreamIpc(guarded, modules, logger);
 
   guarded(IPC_UPLOAD_FILES, async (_event, arg) => {
     const input = parse(UploadFilesInput, arg);
@@ -170,18 +129,14 @@ export function registerIpc(
 
   const channels = [
     ...operationChannels,
-    IPC_JOB_SUBSCRIBE,
-    IPC_JOB_UNSUBSCRIBE,
-    IPC_RUN_SUBSCRIBE,
-    IPC_RUN_UNSUBSCRIBE,
+    ...streamIpc.channels,
     IPC_SAVE_EXPORT,
     IPC_UPLOAD_FILES,
     IPC_PREDICT,
   ];
   return () => {
     for (const channel of channels) ipcMain.removeHandler(channel);
-    jobs.dispose();
-    runs.dispose();
+    streamIpc.dispose();
   };
 }
 
@@ -233,60 +188,4 @@ async function callOperation(
     content_type: file.content_type,
     bytes: new Uint8Array(await readFile(file.path)),
   };
-}
-
-/**
- * Forwards core events (of jobs, of runs) to the pages that asked for them, on one channel.
- * Subscriptions belong to one page load: a reload or navigation starts the page's state afresh,
- * so they are dropped then, and when the window goes away.
- */
-class EventForwarder<T> {
-  private readonly byContents = new Map<number, Map<string, () => void>>();
-
-  constructor(
-    private readonly channel: string,
-    private readonly listen: (id: string, listener: (value: T) => void) => () => void,
-    private readonly logger: Logger,
-  ) {}
-
-  subscribe(contents: WebContents, id: string): void {
-    let subs = this.byContents.get(contents.id);
-    if (!subs) {
-      subs = new Map();
-      this.byContents.set(contents.id, subs);
-      const drop = (): void => this.dropAll(contents.id);
-      contents.once('destroyed', drop);
-      contents.on('did-navigate', drop);
-    }
-    if (subs.has(id)) return;
-    subs.set(
-      id,
-      this.listen(id, (value) => {
-        if (contents.isDestroyed()) return this.dropAll(contents.id);
-        try {
-          contents.send(this.channel, value);
-        } catch (err) {
-          this.logger.warn({ err, id, channel: this.channel }, 'could not forward an event');
-        }
-      }),
-    );
-  }
-
-  unsubscribe(contents: WebContents, id: string): void {
-    const subs = this.byContents.get(contents.id);
-    subs?.get(id)?.();
-    subs?.delete(id);
-  }
-
-  private dropAll(contentsId: number): void {
-    const subs = this.byContents.get(contentsId);
-    if (!subs) return;
-    for (const unsubscribe of subs.values()) unsubscribe();
-    subs.clear();
-  }
-
-  dispose(): void {
-    for (const id of this.byContents.keys()) this.dropAll(id);
-    this.byContents.clear();
-  }
 }

@@ -4,9 +4,9 @@ import type { IpcResult } from './common.js';
 import { ProjectId } from './common.js';
 import type { ImportStarted } from './datasets.js';
 import { ExportId } from './export.js';
-import type { Job } from './jobs.js';
 import type { PredictItem, RunPrediction } from './predict.js';
-import { RunId, type RunEvent } from './training.js';
+import type { StreamBridge } from './stream-ipc.js';
+import type { Streams } from './streams.js';
 import {
   operationNames,
   type OperationInput,
@@ -15,19 +15,14 @@ import {
 } from './operations.js';
 
 /**
- * The Electron side of the contract, beside the one channel per operation (`ipcChannel(name)`):
- * job subscriptions, file staging for uploads, and the media URL scheme. Main and preload both
- * import these, so a channel name or URL shape is written once.
+ * The Electron side of the contract, beside the one channel per operation (`ipcChannel(name)`)
+ * and the channels of each declared stream (`streamChannels(name)`, stream-ipc.ts): file staging
+ * for uploads, saving exports, and the media URL scheme. Main and preload both import these, so
+ * a channel name or URL shape is written once.
  */
-export const IPC_JOB_SUBSCRIBE = 'assay:job:subscribe';
-export const IPC_JOB_UNSUBSCRIBE = 'assay:job:unsubscribe';
 export const IPC_UPLOAD_FILES = 'assay:uploadFiles';
 /** Saves an export's ZIP where the user picks (the desktop app's download). */
 export const IPC_SAVE_EXPORT = 'assay:saveExport';
-export const IPC_RUN_SUBSCRIBE = 'assay:run:subscribe';
-export const IPC_RUN_UNSUBSCRIBE = 'assay:run:unsubscribe';
-/** Main → renderer: one RunEvent of a run the page subscribed to. */
-export const IPC_RUN_EVENT = 'assay:event:run';
 /** Main → renderer: a menu command the page carries out (it knows the open project). */
 export const IPC_MENU_COMMAND = 'assay:menu';
 
@@ -41,13 +36,6 @@ export interface SavedExport {
   readonly saved: boolean;
   readonly path: string | null;
 }
-
-export const JobSubscription = z.strictObject({ job_id: z.string().regex(/^job-[0-9a-f]{8}$/) });
-export const RunSubscription = z.strictObject({ project_id: ProjectId, run_id: RunId });
-
-/** The run an event belongs to (status events carry the whole run). */
-export const runIdOfEvent = (event: RunEvent): string =>
-  event.type === 'status' ? event.run.run_id : event.run_id;
 
 /**
  * One file to import through the shell: either a path on disk (a dropped or picked File) or its
@@ -123,8 +111,8 @@ export interface AssayBridge {
     projectId: string,
     files: readonly { readonly file: Blob; readonly relativePath: string }[],
   ): Promise<IpcResult<ImportStarted>>;
-  subscribeJob(jobId: string, onEvent: (job: Job) => void): () => void;
-  subscribeRun(projectId: string, runId: string, onEvent: (event: RunEvent) => void): () => void;
+  /** Every declared stream (job and run events, …): `subscribe(name, params, onEvent)`. */
+  readonly streams: StreamBridge<Streams>;
   pathForFile(file: File): string | null;
   /** Menu commands (File → New project, Import folder…); returns an unsubscribe function. */
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
@@ -168,8 +156,10 @@ export function createBridgeClient(bridge: AssayBridge): WorkstationClient {
       onProgress?.(total, total);
       return started;
     },
-    subscribeJob: (jobId, onEvent) => bridge.subscribeJob(jobId, onEvent),
-    subscribeRun: (projectId, runId, onEvent) => bridge.subscribeRun(projectId, runId, onEvent),
+    subscribeJob: (jobId, onEvent) =>
+      bridge.streams.subscribe('jobEvents', { job_id: jobId }, onEvent),
+    subscribeRun: (projectId, runId, onEvent) =>
+      bridge.streams.subscribe('runEvents', { project_id: projectId, run_id: runId }, onEvent),
     pathForFile: (file) => bridge.pathForFile(file),
     async predict(projectId, runId, item, checkpoint = 'best') {
       if (!bridge.predict)

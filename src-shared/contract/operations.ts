@@ -31,7 +31,5 @@ export type OperationParsedInput<N extends OperationName> = ParsedInputOf<Operat
 export type OperationHandlers = HandlersOf<Operations>;
 export type OperationMethodsOf = MethodsOf<Operations>;
 
-export const IPC_JOB_EVENT = 'assay:event:job';
-
 /** The training platform's handlers alone (what the other families' services build on). */
 export type PlatformHandlers = HandlersOf<typeof platformOperations>;

@@ -2,72 +2,21 @@
 // tests/fixtures/notes-family.ts) plus the core service below is served over HTTP (typed client
 // included), over IPC, in /openapi.json, and on its WebSocket and Socket.IO streams, with its
 // own envelope for unknown ids, unknown routes, wrong methods and bad input.
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { io as connectSocketIo } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { IpcResult } from '../../src-shared/contract/common.js';
 import { WorkstationError } from '../../src-shared/contract/client.js';
-import { ipcChannel, type HandlersOf } from '../../src-shared/contract/operation.js';
-import type { ApiModule, SocketIoHandler, WsHandler } from '../../src-main/core/api-module.js';
-import { AppError } from '../../src-main/core/errors.js';
+import { ipcChannel } from '../../src-shared/contract/operation.js';
 import { silentLogger } from '../../src-main/core/services/logger.js';
 import { openWorkstation, type Workstation } from '../../src-main/core/workstation.js';
 import { registerIpc, type IpcMainLike } from '../../src-main/electron/ipc.js';
 import { serveWorkstation, type ServingApi } from '../../src-main/server.js';
 import { createOperationClient } from '../../src-renderer/client/operation-client.js';
-import { notesOperations, notesStreams } from '../fixtures/notes-family.js';
+import { notesOperations } from '../fixtures/notes-family.js';
+import { notesModule } from '../fixtures/notes-service.js';
 import { tempDir } from '../core/services-helpers.js';
-
-/** The family's core service: plain functions over an in-memory list. */
-function notesModule(): ApiModule {
-  const notes: { id: string; text: string; attachment_bytes: number }[] = [];
-  const find = (id: string) => {
-    const note = notes.find((n) => n.id === id);
-    if (!note) throw new AppError('not_found', `note ${id} not found`);
-    return note;
-  };
-  const handlers: HandlersOf<typeof notesOperations> = {
-    listNotes: async () => notes,
-    addNote: async ({ text }) => {
-      const note = { id: `n${notes.length + 1}`, text, attachment_bytes: 0 };
-      notes.push(note);
-      return note;
-    },
-    getNote: async ({ note_id }) => find(note_id),
-    attachToNote: async ({ note_id, file }) => {
-      try {
-        const note = find(note_id);
-        note.attachment_bytes = (await readFile(file.path)).length;
-        return note;
-      } finally {
-        await rm(file.path, { force: true });
-      }
-    },
-  };
-  const noteEcho: WsHandler = {
-    kind: 'ws',
-    open: async ({ note_id }: { note_id: string }, conn) => {
-      find(note_id);
-      return {
-        message: ({ say }: { say: string }) => conn.send({ note_id, echo: say }),
-        close: () => {},
-      };
-    },
-  };
-  const noteRoom: SocketIoHandler = {
-    kind: 'socket.io',
-    connect: (socket) => ({
-      on: { shout: ({ text }: { text: string }) => socket.emit('heard', { text }) },
-    }),
-  };
-  return {
-    operations: notesOperations,
-    handlers,
-    streams: notesStreams,
-    streamHandlers: { noteEcho, noteRoom },
-  };
-}
 
 let root: string;
 let ws: Workstation;

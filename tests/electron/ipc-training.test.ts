@@ -4,11 +4,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IpcResult } from '../../src-shared/contract/common.js';
-import {
-  IPC_RUN_EVENT,
-  IPC_RUN_SUBSCRIBE,
-  IPC_RUN_UNSUBSCRIBE,
-} from '../../src-shared/contract/ipc.js';
+import { streamChannels, type StreamMessage } from '../../src-shared/contract/stream-ipc.js';
 import type { RunEvent } from '../../src-shared/contract/training.js';
 import type { TrainerEvent } from '../../src-main/core/engine/trainer/training-runner.js';
 import { runImportWorker } from '../../src-main/core/jobs/import-runner.js';
@@ -44,8 +40,15 @@ async function invoke(channel: string, arg: unknown): Promise<IpcResult<unknown>
   return handler(fromApp, arg);
 }
 
-const runEvents = (): RunEvent[] =>
-  sent.filter((s) => s.channel === IPC_RUN_EVENT).map((s) => s.payload as RunEvent);
+/** The run events stream's channels, derived from its name in the streams table. */
+const RUN_STREAM = streamChannels('runEvents');
+const messages = (subscription: string): StreamMessage[] =>
+  sent
+    .filter((s) => s.channel === RUN_STREAM.event)
+    .map((s) => s.payload as StreamMessage)
+    .filter((m) => m.subscription === subscription);
+const runEvents = (subscription = 'view-1'): RunEvent[] =>
+  messages(subscription).flatMap((m) => (m.kind === 'event' ? [m.data as RunEvent] : []));
 
 let root: string;
 let ws: Workstation;
@@ -84,7 +87,7 @@ afterAll(async () => {
 });
 
 describe('run events over IPC', () => {
-  it('sends the current status first, then the run events, until unsubscribed', async () => {
+  it('sends the current status first, then the run events, until unsubscribed or settled', async () => {
     const project = await ws.ops.createProject({ name: 'p', task: 'classification' });
     const src = path.join(root, 'src');
     await writeTree(src, await classFolders(['a', 'b'], 2));
@@ -105,28 +108,72 @@ describe('run events over IPC', () => {
     });
     const { run_id } = await ws.ops.startRun({ project_id: project.id, exp_id: exp.id });
 
-    const sub = { project_id: project.id, run_id };
-    expect(await invoke(IPC_RUN_SUBSCRIBE, sub)).toEqual({ ok: true, value: null });
+    const params = { project_id: project.id, run_id };
+    const sub = { subscription: 'view-1', params };
+    expect(await invoke(RUN_STREAM.subscribe, sub)).toEqual({ ok: true, value: null });
     expect(runEvents()).toEqual([
       { type: 'status', run: expect.objectContaining({ run_id, status: 'running' }) },
     ]);
+    expect(messages('view-1')[0]).toMatchObject({ kind: 'event', name: 'status' });
     emit({ type: 'log', level: 'info', message: 'hello' });
     expect(runEvents().at(-1)).toEqual({ type: 'log', run_id, level: 'info', message: 'hello' });
+    expect(await invoke(RUN_STREAM.subscribe, sub)).toMatchObject({
+      ok: false,
+      error: { code: 'conflict' },
+    });
 
-    expect(await invoke(IPC_RUN_UNSUBSCRIBE, sub)).toEqual({ ok: true, value: null });
+    // A second view of the same run starts from the run's state too, on its own subscription.
+    const second = { subscription: 'view-2', params };
+    expect(await invoke(RUN_STREAM.subscribe, second)).toEqual({ ok: true, value: null });
+    expect(runEvents('view-2')).toEqual([
+      { type: 'status', run: expect.objectContaining({ run_id, status: 'running' }) },
+    ]);
+
+    const unsub = { subscription: 'view-1' };
+    expect(await invoke(RUN_STREAM.unsubscribe, unsub)).toEqual({ ok: true, value: null });
     const count = runEvents().length;
     emit({ type: 'log', level: 'info', message: 'unheard' });
     expect(runEvents()).toHaveLength(count);
+    expect(runEvents('view-2').at(-1)).toMatchObject({ type: 'log', message: 'unheard' });
+
+    // The status that settles the run is the last event, then the stream ends by itself.
+    await ws.ops.stopRun({ project_id: project.id, run_id });
+    for (let i = 0; messages('view-2').at(-1)?.kind !== 'end' && i < 500; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(messages('view-2').at(-1)).toEqual({
+      subscription: 'view-2',
+      kind: 'end',
+      reason: null,
+    });
+    expect(runEvents('view-2').at(-1)).toMatchObject({
+      type: 'status',
+      run: { status: 'stopped' },
+    });
   });
 
   it('refuses unknown runs and malformed ids with a code', async () => {
     const project = await ws.ops.createProject({ name: 'q', task: 'classification' });
-    const missing = await invoke(IPC_RUN_SUBSCRIBE, {
-      project_id: project.id,
-      run_id: 'run-00000000',
+    const missing = await invoke(RUN_STREAM.subscribe, {
+      subscription: 'm1',
+      params: { project_id: project.id, run_id: 'run-00000000' },
     });
     expect(missing).toMatchObject({ ok: false, error: { code: 'not_found' } });
-    const bad = await invoke(IPC_RUN_SUBSCRIBE, { project_id: project.id, run_id: '../x' });
+    const bad = await invoke(RUN_STREAM.subscribe, {
+      subscription: 'm2',
+      params: { project_id: project.id, run_id: '../x' },
+    });
     expect(bad).toMatchObject({ ok: false, error: { code: 'validation_error' } });
+    const badId = await invoke(RUN_STREAM.subscribe, {
+      subscription: '../x',
+      params: { project_id: project.id, run_id: 'run-00000000' },
+    });
+    expect(badId).toMatchObject({ ok: false, error: { code: 'validation_error' } });
+    // A refused subscription is not left open: the same id can be used again.
+    expect(
+      await invoke(RUN_STREAM.subscribe, {
+        subscription: 'm1',
+        params: { project_id: project.id, run_id: 'run-00000000' },
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 });

@@ -8,19 +8,21 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IpcResult } from '../../src-shared/contract/common.js';
-import {
-  IPC_JOB_SUBSCRIBE,
-  IPC_JOB_UNSUBSCRIBE,
-  IPC_UPLOAD_FILES,
-} from '../../src-shared/contract/ipc.js';
+import { IPC_UPLOAD_FILES } from '../../src-shared/contract/ipc.js';
 import type { Job } from '../../src-shared/contract/jobs.js';
-import { IPC_JOB_EVENT, ipcChannel, operationNames } from '../../src-shared/contract/operations.js';
+import { ipcChannel, operationNames } from '../../src-shared/contract/operations.js';
+import { streamChannels, type StreamMessage } from '../../src-shared/contract/stream-ipc.js';
 import type { Project } from '../../src-shared/contract/projects.js';
 import { silentLogger } from '../../src-main/core/services/logger.js';
 import { openWorkstation, type Workstation } from '../../src-main/core/workstation.js';
 import { registerIpc, type IpcMainLike } from '../../src-main/electron/ipc.js';
 
 type Handler = (event: unknown, arg: unknown) => Promise<IpcResult<unknown>>;
+
+/** The job events stream's channels, derived from its name in the streams table. */
+const JOB_STREAM = streamChannels('jobEvents');
+/** One subscription per job in these tests, named after it. */
+const subscribeJob = (jobId: string) => ({ subscription: jobId, params: { job_id: jobId } });
 
 class FakeContents {
   readonly id = 1;
@@ -45,8 +47,9 @@ class FakeContents {
   }
   jobEvents(jobId: string): Job[] {
     return this.sent
-      .filter((s) => s.channel === IPC_JOB_EVENT && (s.payload as Job).id === jobId)
-      .map((s) => s.payload as Job);
+      .filter((s) => s.channel === JOB_STREAM.event)
+      .map((s) => s.payload as StreamMessage)
+      .flatMap((m) => (m.kind === 'event' && (m.data as Job).id === jobId ? [m.data as Job] : []));
   }
 }
 
@@ -111,9 +114,10 @@ afterAll(async () => {
 });
 
 describe('IPC handlers', () => {
-  it('registers one channel per contract operation, plus jobs and uploads', () => {
+  it('registers one channel per contract operation, plus streams and uploads', () => {
     for (const name of operationNames) expect(handlers.has(ipcChannel(name))).toBe(true);
-    expect(handlers.has(IPC_JOB_SUBSCRIBE)).toBe(true);
+    expect(handlers.has(JOB_STREAM.subscribe)).toBe(true);
+    expect(handlers.has(JOB_STREAM.unsubscribe)).toBe(true);
     expect(handlers.has(IPC_UPLOAD_FILES)).toBe(true);
   });
 
@@ -154,6 +158,11 @@ describe('IPC handlers', () => {
       { senderFrame: null, sender: contents },
     );
     expect(gone).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    const stream = await invoke(JOB_STREAM.subscribe, subscribeJob('job-00000000'), {
+      senderFrame: { url: 'https://example.com/' },
+      sender: contents,
+    });
+    expect(stream).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 
   it('imports a dropped folder and forwards job events to the subscribed page', async () => {
@@ -168,7 +177,7 @@ describe('IPC handlers', () => {
       project_id: project.id,
       path: folder,
     });
-    expect(await ok(IPC_JOB_SUBSCRIBE, { job_id: started.job_id })).toBeNull();
+    expect(await ok(JOB_STREAM.subscribe, subscribeJob(started.job_id))).toBeNull();
     const job = await finished(started.job_id);
     expect(job).toMatchObject({ status: 'completed', result: { imported: 3, failed: 1 } });
     expect(importResultOf(job)?.errors[0]?.file).toBe('dent/not-audio.wav');
@@ -180,15 +189,22 @@ describe('IPC handlers', () => {
     expect(info.classes.sort()).toEqual(['dent', 'ok']);
 
     // A page reload drops the page's subscriptions; unsubscribing twice is harmless.
-    expect(await ok(IPC_JOB_UNSUBSCRIBE, { job_id: started.job_id })).toBeNull();
-    expect(await ok(IPC_JOB_UNSUBSCRIBE, { job_id: started.job_id })).toBeNull();
+    // The stream ended by itself after the last event; unsubscribing after that is harmless.
+    const last = contents.sent.filter((s) => s.channel === JOB_STREAM.event).at(-1);
+    expect(last?.payload).toEqual({ subscription: started.job_id, kind: 'end', reason: null });
+    const unsubscribe = { subscription: started.job_id };
+    expect(await ok(JOB_STREAM.unsubscribe, unsubscribe)).toBeNull();
+    expect(await ok(JOB_STREAM.unsubscribe, unsubscribe)).toBeNull();
   });
 
   it('refuses to subscribe to a job that does not exist', async () => {
-    const result = await invoke(IPC_JOB_SUBSCRIBE, { job_id: 'job-00000000' });
+    const result = await invoke(JOB_STREAM.subscribe, subscribeJob('job-00000000'));
     expect(result).toMatchObject({ ok: false, error: { code: 'not_found' } });
-    const bad = await invoke(IPC_JOB_SUBSCRIBE, { job_id: '../x' });
+    const bad = await invoke(JOB_STREAM.subscribe, subscribeJob('../x'));
     expect(bad).toMatchObject({ ok: false, error: { code: 'validation_error' } });
+    // The arguments of the old hand-written channel are not a subscription.
+    const old = await invoke(JOB_STREAM.subscribe, { job_id: 'job-00000000' });
+    expect(old).toMatchObject({ ok: false, error: { code: 'validation_error' } });
   });
 
   it('stages uploaded bytes and on-disk files and imports them as one job', async () => {
@@ -207,7 +223,7 @@ describe('IPC handlers', () => {
         { relativePath: 'yellow/two.png', bytes: new Uint8Array(bytes) },
       ],
     });
-    await ok(IPC_JOB_SUBSCRIBE, { job_id: started.job_id });
+    await ok(JOB_STREAM.subscribe, subscribeJob(started.job_id));
     const job = await finished(started.job_id);
     expect(job).toMatchObject({ status: 'completed', result: { imported: 2, failed: 0 } });
     const page = await ok<{ items: { filename: string; class: string | null }[] }>(
@@ -252,7 +268,7 @@ describe('IPC handlers', () => {
       project_id: project.id,
       path: folder,
     });
-    await ok(IPC_JOB_SUBSCRIBE, { job_id: started.job_id });
+    await ok(JOB_STREAM.subscribe, subscribeJob(started.job_id));
     const seen = contents.jobEvents(started.job_id).length;
     contents.emit('destroyed');
     // Wait for the job to finish through the API-facing core, not through the dropped channel.

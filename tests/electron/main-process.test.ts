@@ -8,9 +8,10 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { IpcResult } from '../../src-shared/contract/common.js';
-import { IPC_JOB_SUBSCRIBE, mediaUrlFor } from '../../src-shared/contract/ipc.js';
+import { mediaUrlFor } from '../../src-shared/contract/ipc.js';
 import type { Job } from '../../src-shared/contract/jobs.js';
-import { IPC_JOB_EVENT, ipcChannel } from '../../src-shared/contract/operations.js';
+import { ipcChannel } from '../../src-shared/contract/operations.js';
+import { streamChannels, type StreamMessage } from '../../src-shared/contract/stream-ipc.js';
 
 type Fn = (...args: never[]) => unknown;
 type ProtocolHandler = (request: Request) => Promise<Response>;
@@ -212,10 +213,11 @@ describe('Electron main process', () => {
   it('serves item files and thumbnails over assay-media:// from the store', async () => {
     const call = async <T>(channel: string, arg: unknown): Promise<T> => {
       const handler = fake.state.ipc.get(channel);
-      const sent: Job[] = [];
+      const sent: StreamMessage[] = [];
       const sender = {
         id: 7,
-        send: (ch: string, job: Job) => ch === IPC_JOB_EVENT && sent.push(job),
+        send: (ch: string, msg: StreamMessage) =>
+          ch === streamChannels('jobEvents').event && sent.push(msg),
         on: () => sender,
         once: () => sender,
         isDestroyed: () => false,
@@ -237,7 +239,10 @@ describe('Electron main process', () => {
       project_id: project.id,
       path: path.dirname(folder),
     });
-    await call(IPC_JOB_SUBSCRIBE, { job_id });
+    await call(streamChannels('jobEvents').subscribe, {
+      subscription: 'media',
+      params: { job_id },
+    });
     await vi.waitFor(
       async () => {
         const job = await call<Job>(ipcChannel('getJob'), { job_id });

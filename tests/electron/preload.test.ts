@@ -3,15 +3,14 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { WorkstationError, type WorkstationClient } from '../../src-shared/contract/client.js';
 import {
-  IPC_JOB_SUBSCRIBE,
-  IPC_JOB_UNSUBSCRIBE,
   IPC_MENU_COMMAND,
   IPC_UPLOAD_FILES,
   createBridgeClient,
   type AssayBridge,
 } from '../../src-shared/contract/ipc.js';
 import type { Job } from '../../src-shared/contract/jobs.js';
-import { IPC_JOB_EVENT, ipcChannel, operationNames } from '../../src-shared/contract/operations.js';
+import { ipcChannel, operationNames } from '../../src-shared/contract/operations.js';
+import { streamChannels } from '../../src-shared/contract/stream-ipc.js';
 
 type Listener = (event: unknown, payload: unknown) => void;
 
@@ -110,30 +109,66 @@ describe('preload bridge', () => {
     await expect(client.getProject({ id: 'proj-0123abcd' })).rejects.toThrow(/not found/);
   });
 
-  it('subscribes once per job, fans events out, and unsubscribes with the last listener', () => {
+  it('subscribes to the job stream per listener, routes events by subscription, and unsubscribes', async () => {
+    const JOBS = streamChannels('jobEvents');
     const a: Job[] = [];
     const b: Job[] = [];
+    const ended: (string | null)[] = [];
     const stopA = client.subscribeJob('job-0000000a', (j) => a.push(j));
-    const stopB = client.subscribeJob('job-0000000a', (j) => b.push(j));
-    const subscribes = electron.invoked.filter((i) => i.channel === IPC_JOB_SUBSCRIBE);
-    expect(subscribes).toEqual([{ channel: IPC_JOB_SUBSCRIBE, arg: { job_id: 'job-0000000a' } }]);
+    const stopB = bridge.streams.subscribe(
+      'jobEvents',
+      { job_id: 'job-0000000a' },
+      (j) => b.push(j),
+      (reason) => ended.push(reason),
+    );
+    const subscribes = electron.invoked.filter((i) => i.channel === JOBS.subscribe);
+    expect(subscribes.map((i) => i.arg)).toEqual([
+      { subscription: expect.any(String), params: { job_id: 'job-0000000a' } },
+      { subscription: expect.any(String), params: { job_id: 'job-0000000a' } },
+    ]);
+    const [subA, subB] = subscribes.map((i) => (i.arg as { subscription: string }).subscription);
+    expect(subA).not.toBe(subB);
 
-    electron.emit(IPC_JOB_EVENT, job('job-0000000a', 'running'));
-    electron.emit(IPC_JOB_EVENT, job('job-0000000b', 'running')); // another job: not ours
+    const event = (subscription: string | undefined, data: unknown) =>
+      electron.emit(JOBS.event, { subscription, kind: 'event', name: 'progress', data });
+    event(subA, job('job-0000000a', 'running'));
+    event(subB, job('job-0000000a', 'running'));
+    event('s999', job('job-0000000a', 'running')); // another subscription: not ours
+    event(subA, { id: 'job-0000000a', status: 'nonsense' }); // not a Job: dropped
     expect(a.map((j) => j.status)).toEqual(['running']);
     expect(b.map((j) => j.status)).toEqual(['running']);
 
     stopA();
     stopA(); // twice is harmless
-    expect(electron.invoked.some((i) => i.channel === IPC_JOB_UNSUBSCRIBE)).toBe(false);
-    electron.emit(IPC_JOB_EVENT, job('job-0000000a', 'completed'));
+    const unsubscribes = electron.invoked.filter((i) => i.channel === JOBS.unsubscribe);
+    expect(unsubscribes.map((i) => i.arg)).toEqual([{ subscription: subA }]);
+    event(subA, job('job-0000000a', 'completed'));
+    event(subB, job('job-0000000a', 'completed'));
     expect(a).toHaveLength(1);
     expect(b.map((j) => j.status)).toEqual(['running', 'completed']);
+    // The stream ends by itself: the listener hears it and nothing is left to unsubscribe.
+    electron.emit(JOBS.event, { subscription: subB, kind: 'end', reason: null });
+    expect(ended).toEqual([null]);
     stopB();
-    expect(electron.invoked.at(-1)).toEqual({
-      channel: IPC_JOB_UNSUBSCRIBE,
-      arg: { job_id: 'job-0000000a' },
+    expect(electron.invoked.filter((i) => i.channel === JOBS.unsubscribe)).toHaveLength(1);
+  });
+
+  it('ends a subscription the main process refuses, with its reason', async () => {
+    const RUNS = streamChannels('runEvents');
+    electron.replies.set(RUNS.subscribe, {
+      ok: false,
+      error: { code: 'not_found', message: 'run run-00000000 not found' },
     });
+    const ended = await new Promise((resolve) =>
+      bridge.streams.subscribe(
+        'runEvents',
+        { project_id: 'proj-0123abcd', run_id: 'run-00000000' },
+        () => undefined,
+        resolve,
+      ),
+    );
+    expect(ended).toBe('run run-00000000 not found');
+    electron.replies.delete(RUNS.subscribe);
   });
 
   it('sends files on disk as paths and other blobs as bytes', async () => {
