@@ -65,3 +65,15 @@ export type Export = z.infer<typeof Export>;
 
 export const ExportProjectParams = z.object({ project_id: ProjectId });
 export const ExportParams = z.object({ project_id: ProjectId, export_id: ExportId });
+
+/** The files of an export that can be downloaded on their own (besides the whole ZIP). */
+export const ExportDownloadFile = z.enum(['model.onnx']);
+export type ExportDownloadFile = z.infer<typeof ExportDownloadFile>;
+
+export const DownloadExportQuery = z.object({
+  /**
+   * Omitted: the ZIP. `model.onnx`: the bare model of an ONNX export, for scripts that write the
+   * response straight to a file.
+   */
+  file: ExportDownloadFile.optional(),
+});

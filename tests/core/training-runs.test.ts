@@ -151,7 +151,11 @@ describe('training services over a driven fake trainer', () => {
   it('trains one run at a time, queues the next, stores epochs once and reports events', async () => {
     const exp = await experiment({ epochs: 2, best_metric: 'val_loss' });
     const first = await ws.ops.startRun({ project_id: projectId, exp_id: exp.id });
-    expect(first).toMatchObject({ status: 'running', queue_position: null });
+    // Answered as queued (`pending`), then it moves on: nothing else trains, so it runs at once.
+    expect(first).toMatchObject({ status: 'pending', queue_position: null });
+    expect(await ws.ops.getRun({ project_id: projectId, run_id: first.run_id })).toMatchObject({
+      status: 'running',
+    });
     const second = await ws.ops.startRun({ project_id: projectId, exp_id: exp.id });
     expect(second).toMatchObject({ status: 'pending', queue_position: 1 });
     expect(trainings).toHaveLength(1);

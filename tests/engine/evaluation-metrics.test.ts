@@ -5,6 +5,7 @@ import {
   classificationMetrics,
   regressionMetrics,
 } from '../../src-main/core/engine/evaluation/metrics.js';
+import { oracle, pythonWith } from '../helpers/oracle.js';
 
 const CLASSES = ['cat', 'dog', 'bird'];
 /** (true, predicted) by hand: 9 items, 6 right. */
@@ -87,19 +88,23 @@ describe('evaluation metrics', () => {
     expect(regressionMetrics([2, 2], [1, 2]).r2).toBe(0);
   });
 
-  const sklearn = hasSklearn();
-  it.skipIf(!sklearn)('agrees with scikit-learn on random data (Debian python3-sklearn)', () => {
-    const prng = Prng.fromSeed(3);
-    const classes = ['a', 'b', 'c', 'd'];
-    const labels = Array.from({ length: 60 }, () => prng.int(4));
-    const probabilities = labels.map(() => {
-      const raw = classes.map(() => prng.uniform(0, 1));
-      const sum = raw.reduce((x, y) => x + y, 0);
-      return raw.map((v) => v / sum);
-    });
-    const targets = labels.map((l) => l + prng.uniform(-1, 1));
-    const preds = labels.map((l) => l + prng.uniform(-1, 1));
-    const script = `
+  const sklearn = oracle('scikit-learn', 'apt-get install python3-sklearn', () =>
+    pythonWith('sklearn'),
+  );
+  it.skipIf(sklearn.skip)(
+    'agrees with scikit-learn on random data (Debian python3-sklearn)',
+    () => {
+      const prng = Prng.fromSeed(3);
+      const classes = ['a', 'b', 'c', 'd'];
+      const labels = Array.from({ length: 60 }, () => prng.int(4));
+      const probabilities = labels.map(() => {
+        const raw = classes.map(() => prng.uniform(0, 1));
+        const sum = raw.reduce((x, y) => x + y, 0);
+        return raw.map((v) => v / sum);
+      });
+      const targets = labels.map((l) => l + prng.uniform(-1, 1));
+      const preds = labels.map((l) => l + prng.uniform(-1, 1));
+      const script = `
 import json, sys
 import numpy as np
 from sklearn import metrics as M
@@ -116,23 +121,24 @@ print(json.dumps({
   'mse': M.mean_squared_error(d['t'], d['q']), 'mae': M.mean_absolute_error(d['t'], d['q']),
   'r2': M.r2_score(d['t'], d['q']),
 }))`;
-    const ref = JSON.parse(
-      execFileSync(sklearn!, ['-c', script], {
-        input: JSON.stringify({ labels, probabilities, t: targets, q: preds }),
-      }).toString(),
-    ) as SklearnReference;
-    const m = classificationMetrics(classes, labels, probabilities);
-    expect(m.confusion_matrix).toEqual(ref.cm);
-    expect(m.accuracy).toBeCloseTo(ref.acc, 12);
-    m.per_class.forEach((c, i) => expect(c.f1).toBeCloseTo(ref.f1[i]!, 12));
-    expect(m.macro_avg.precision).toBeCloseTo(ref.macro, 12);
-    expect(m.weighted_avg.f1).toBeCloseTo(ref.weighted, 12);
-    expect(m.top_k_accuracy['2']).toBeCloseTo(ref.top2, 12);
-    const r = regressionMetrics(targets, preds);
-    expect(r.mse).toBeCloseTo(ref.mse, 12);
-    expect(r.mae).toBeCloseTo(ref.mae, 12);
-    expect(r.r2).toBeCloseTo(ref.r2, 12);
-  });
+      const ref = JSON.parse(
+        execFileSync(sklearn.get(), ['-c', script], {
+          input: JSON.stringify({ labels, probabilities, t: targets, q: preds }),
+        }).toString(),
+      ) as SklearnReference;
+      const m = classificationMetrics(classes, labels, probabilities);
+      expect(m.confusion_matrix).toEqual(ref.cm);
+      expect(m.accuracy).toBeCloseTo(ref.acc, 12);
+      m.per_class.forEach((c, i) => expect(c.f1).toBeCloseTo(ref.f1[i]!, 12));
+      expect(m.macro_avg.precision).toBeCloseTo(ref.macro, 12);
+      expect(m.weighted_avg.f1).toBeCloseTo(ref.weighted, 12);
+      expect(m.top_k_accuracy['2']).toBeCloseTo(ref.top2, 12);
+      const r = regressionMetrics(targets, preds);
+      expect(r.mse).toBeCloseTo(ref.mse, 12);
+      expect(r.mae).toBeCloseTo(ref.mae, 12);
+      expect(r.r2).toBeCloseTo(ref.r2, 12);
+    },
+  );
 });
 
 interface SklearnReference {
@@ -145,16 +151,4 @@ interface SklearnReference {
   readonly mse: number;
   readonly mae: number;
   readonly r2: number;
-}
-
-function hasSklearn(): string | null {
-  for (const py of ['/usr/bin/python3', 'python3']) {
-    try {
-      execFileSync(py, ['-c', 'import sklearn'], { stdio: 'ignore' });
-      return py;
-    } catch {
-      // next
-    }
-  }
-  return null;
 }

@@ -18,6 +18,7 @@ import { type ModelMeta, saveCheckpoint } from '../../src-main/core/engine/train
 import { Optimizer } from '../../src-main/core/engine/trainer/optimizers.js';
 import { Prng } from '../../src-main/core/engine/data/prng.js';
 import { buildModel } from '../../src-main/core/engine/zoo/index.js';
+import { oracle, pythonWith, type Oracle } from '../helpers/oracle.js';
 
 export interface ZooCase {
   readonly name: string;
@@ -118,17 +119,14 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
-/** A python with the `onnx` package (Debian python3-onnx lives under /usr/bin/python3), or null. */
-export function onnxPython(): string | null {
-  for (const py of ['/usr/bin/python3', 'python3']) {
-    try {
-      execFileSync(py, ['-c', 'import onnx'], { stdio: 'ignore' });
-      return py;
-    } catch {
-      // try the next one
-    }
-  }
-  return null;
+let checker: Oracle<string> | undefined;
+
+/** The ONNX checker: a python with the `onnx` package (Debian python3-onnx, under /usr/bin/python3). */
+export function onnxChecker(): Oracle<string> {
+  checker ??= oracle('the ONNX checker (python3 with onnx)', 'apt-get install python3-onnx', () =>
+    pythonWith('onnx'),
+  );
+  return checker;
 }
 
 /** Runs the ONNX checker (full_check: strict shape inference too); throws with its message. */

@@ -177,10 +177,8 @@ export async function createWorkstation(
       const media = await resolveMedia(project_id, filename, 'thumbnail');
       return { path: media.path, filename: path.basename(media.path), content_type: media.mime };
     },
-    downloadExport: async ({ project_id, export_id }) => ({
-      ...exportsService.resolveExport(project_id, export_id),
-      content_type: 'application/zip',
-    }),
+    downloadExport: ({ project_id, export_id, file }) =>
+      exportsService.download(project_id, export_id, file),
   };
 
   let closing: Promise<void> | undefined;

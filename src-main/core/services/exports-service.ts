@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { Export, ExportFormat } from '../../../src-shared/contract/export.js';
+import type {
+  Export,
+  ExportDownloadFile,
+  ExportFormat,
+} from '../../../src-shared/contract/export.js';
+import type { FileReply } from '../../../src-shared/contract/operation.js';
 import type { JobOutcome } from '../../../src-shared/contract/jobs.js';
 import type { OperationHandlers } from '../../../src-shared/contract/operations.js';
 import { AppError, notFound } from '../errors.js';
@@ -12,6 +17,7 @@ import type { JobKindDecl } from '../jobs/job-kind.js';
 import type { JobRunner } from '../jobs/job-runner.js';
 import type { ExportTaskInput, ExportTaskResult } from '../jobs/tasks/export-task.js';
 import type { ExportRecord } from '../store/index.js';
+import { exportModelFile, isModelFileOf, modelPathOf } from './export-model-file.js';
 import { nowIso, requireProject, type ServiceContext } from './context.js';
 import { runDirOf } from './training-data.js';
 
@@ -24,6 +30,8 @@ export interface ExportsService {
   readonly ops: ExportOps;
   /** The completed export's ZIP and its download name; 404 unknown, 409 not completed. */
   resolveExport(projectId: string, exportId: string): { path: string; filename: string };
+  /** The download: the ZIP, or with `file` that one file of it on its own (400 if it has none). */
+  download(projectId: string, exportId: string, file?: ExportDownloadFile): Promise<FileReply>;
   /** Resolves when no export is queued or running. */
   idle(): Promise<void>;
 }
@@ -113,7 +121,10 @@ export function exportJobKind(ctx: ServiceContext): JobKindDecl<ExportTaskInput,
       const names = await readdir(dir).catch(() => [] as string[]);
       // The ZIP too: a job that did not complete may have renamed it into place just before.
       const left = names.filter(
-        (n) => n === `${rec.id}.zip` || (n.startsWith(`.${rec.id}.zip.`) && n.endsWith('.tmp')),
+        (n) =>
+          n === `${rec.id}.zip` ||
+          (n.startsWith(`.${rec.id}.zip.`) && n.endsWith('.tmp')) ||
+          isModelFileOf(rec.id, n),
       );
       await Promise.all(left.map((n) => rm(path.join(dir, n), { force: true })));
     },
@@ -226,18 +237,32 @@ export function createExportsService(ctx: ServiceContext, jobs: JobRunner): Expo
       }
       store.exports.delete(rec.id);
       await rm(zipPath(rec), { force: true });
+      await rm(modelPathOf(zipPath(rec)), { force: true });
       return { deleted: true as const, id: rec.id };
     },
+  };
+
+  const completed = (projectId: string, exportId: string): ExportRecord => {
+    const rec = require(projectId, exportId);
+    if (rec.status !== 'completed') {
+      throw new AppError('conflict', `export ${rec.id} is ${rec.status}, not ready to download`);
+    }
+    return rec;
   };
 
   return {
     ops,
     resolveExport(projectId, exportId) {
-      const rec = require(projectId, exportId);
-      if (rec.status !== 'completed') {
-        throw new AppError('conflict', `export ${rec.id} is ${rec.status}, not ready to download`);
-      }
+      const rec = completed(projectId, exportId);
       return { path: zipPath(rec), filename: downloadName(rec) };
+    },
+    async download(projectId, exportId, file) {
+      const rec = completed(projectId, exportId);
+      if (file === undefined) {
+        return { path: zipPath(rec), filename: downloadName(rec), content_type: 'application/zip' };
+      }
+      const bare = await exportModelFile(rec, zipPath(rec), file);
+      return { path: bare, filename: file, content_type: 'application/octet-stream' };
     },
     idle: () => jobs.idle(['export']),
   };

@@ -29,9 +29,15 @@ export function createRunsService(ctx: ServiceContext, manager: RunManager): Run
     return rec;
   };
   const view = (rec: RunRecord) => toRun(store, rec, manager);
+  // Start and resume answer the run as they queued it, `pending` (as the API reference documents),
+  // even when nothing else trains and it has already moved on to `running` by the time they answer.
   const started = (projectId: string, runId: string) => {
     const rec = requireRun(projectId, runId);
-    return { run_id: rec.id, status: rec.status, queue_position: manager.queuePosition(rec.id) };
+    return {
+      run_id: rec.id,
+      status: 'pending' as const,
+      queue_position: manager.queuePosition(rec.id),
+    };
   };
 
   return {

@@ -9,6 +9,7 @@ import {
 } from '../evaluation.js';
 import {
   CreateExportInput,
+  DownloadExportQuery,
   Export,
   ExportFormat,
   ExportParams,
@@ -207,11 +208,17 @@ export const platformModelOperations = {
   downloadExport: op({
     method: 'GET',
     path: '/api/export/:project_id/:export_id/download',
-    summary: 'Download exported model (a ZIP: the model, metadata.json, README.md)',
+    summary:
+      'Download exported model (a ZIP: the model, metadata.json, README.md; ?file=model.onnx: the bare ONNX model)',
     tag: 'Export',
     params: ExportParams,
+    query: DownloadExportQuery,
     response: FileReply,
-    output: { kind: 'file', contentTypes: ['application/zip'], attachment: true },
+    output: {
+      kind: 'file',
+      contentTypes: ['application/zip', 'application/octet-stream'],
+      attachment: true,
+    },
   }),
   deleteExport: op({
     method: 'DELETE',
