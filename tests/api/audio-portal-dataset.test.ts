@@ -15,7 +15,7 @@ import { createApp } from '../../src-main/api/app.js';
 import { clipWav, generateClip } from '../../src-main/core/audio-portal/generate.js';
 import { silentLogger } from '../../src-main/core/services/logger.js';
 import { openWorkstation } from '../../src-main/core/workstation.js';
-import { openTestApp, type TestApp } from './helpers/test-app.js';
+import { openTestApp, waitForJob, type TestApp } from './helpers/test-app.js';
 
 let t: TestApp;
 const clips = {
@@ -158,6 +158,23 @@ describe('audio portal dataset', () => {
     writeFileSync(file, JSON.stringify(stored));
     await restart();
     expect((await info()).total_events).toBe(13);
+  });
+
+  it("counts events of clips the platform's own import added, found on first use", async () => {
+    const [project] = await projects();
+    const clip = generateClip({ seed: 21, label: 'iron', events: 2 });
+    const started = await request(t.app)
+      .post(`/api/datasets/${project.id}/import/upload`)
+      .attach('files', clipWav(clip), {
+        filename: 'iron/field-7.wav',
+        filepath: 'iron/field-7.wav',
+      } as { filename: string });
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    await waitForJob(t.app, started.body.data.job_id);
+    const before = await info();
+    expect(before.classes.iron).toEqual({ files: 2, events: 5 });
+    const file = path.join(t.workspaceDir, 'projects', project.id, 'audio-portal', 'events.json');
+    expect(Object.keys(JSON.parse(readFileSync(file, 'utf8')))).toHaveLength(7);
   });
 
   it('serves the waveform of a dataset file, and nothing outside the dataset', async () => {
