@@ -2,8 +2,9 @@
 // recordings (and the same clips re-encoded by sox) uploaded per class, their events counted,
 // their waveforms read back; every bad input refused in the family's envelope with nothing stored.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -205,6 +206,27 @@ describe('audio portal dataset', () => {
       );
     }
     await expectRefused(await request(t.app).get('/api/waveform/gold/none.wav'), 404, /not found/);
+  });
+  it('a stored clip that no longer decodes counts as a file without events', async () => {
+    const [project] = await projects();
+    const clip = generateClip({ seed: 22, label: 'other', events: 2 });
+    const started = await request(t.app)
+      .post(`/api/datasets/${project.id}/import/upload`)
+      .attach('files', clipWav(clip), {
+        filename: 'other/lost.wav',
+        filepath: 'other/lost.wav',
+      } as { filename: string });
+    await waitForJob(t.app, started.body.data.job_id);
+    const db = new Database(path.join(t.workspaceDir, 'assay.db'), { readonly: true });
+    const row = db
+      .prepare('SELECT blob_path FROM dataset_items WHERE project_id = ? AND filename = ?')
+      .get(project.id, 'other/lost.wav') as { blob_path: string };
+    db.close();
+    rmSync(path.join(t.workspaceDir, 'projects', project.id, row.blob_path));
+    const res = await request(t.app).get('/api/dataset/info');
+    expect(res.status).toBe(200);
+    expect(res.body.classes.other).toEqual({ files: 2, events: 1 });
+    await expectRefused(await request(t.app).get('/api/waveform/other/lost.wav'), 404, /lost\.wav/);
   });
 });
 

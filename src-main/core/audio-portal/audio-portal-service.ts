@@ -128,9 +128,26 @@ export function createAudioPortalService(
 
   const decodeItem = async (id: string, row: ItemRow): Promise<DecodedClip> => {
     const file = safeJoin(ctx.layout.projectDir(id), row.blob_path);
+    const present = await stat(file).then(
+      (s) => s.isFile(),
+      () => false,
+    );
+    if (!present) {
+      throw new AppError(
+        'not_found',
+        `Audio file not found: ${row.filename} (missing from the workspace)`,
+      );
+    }
     const sniffed = await sniffFile(file);
-    if (sniffed.kind !== 'audio') throw bad(`${row.filename} is not an audio file`);
-    return decodeMono(file, sniffed.format, ctx.limits.maxAudioSeconds);
+    if (sniffed.kind !== 'audio') {
+      throw new AppError('unprocessable', `${row.filename} is not an audio file`);
+    }
+    try {
+      return await decodeMono(file, sniffed.format, ctx.limits.maxAudioSeconds);
+    } catch (err) {
+      if (isFileError(err)) throw new AppError('unprocessable', `${row.filename}: ${err.message}`);
+      throw err;
+    }
   };
 
   /** Found once per clip content, then read from the events store. */
@@ -164,7 +181,15 @@ export function createAudioPortalService(
       let totalEvents = 0;
       const rows = id === null ? [] : audioItems(id);
       for (const row of rows) {
-        const n = (await eventsOf(id as string, row)).length;
+        const n = await eventsOf(id as string, row).then(
+          (e) => e.length,
+          (err: unknown) => {
+            // A clip the platform stored but that no longer decodes (a blob removed by hand)
+            // counts as a file without events; one bad file must not hide the others' counts.
+            ctx.logger.warn({ file: row.filename, err: String(err) }, 'audio events unavailable');
+            return 0;
+          },
+        );
         const name = row.class_name ?? 'unlabelled';
         const c = (classes[name] ??= { files: 0, events: 0 });
         c.files += 1;
