@@ -11,6 +11,7 @@ export * from './operations.js';
 export * from './operation.js';
 export * from './family.js';
 export * from './regression.js';
+export * from './audio-portal.js';
 export * from './client.js';
 export * from './predict.js';
 export * from './stream.js';

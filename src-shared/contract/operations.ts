@@ -6,6 +6,7 @@ import type {
   OutputOf,
   ParsedInputOf,
 } from './operation.js';
+import { audioPortalOperations } from './operations/audio-portal.js';
 import { platformOperations } from './operations/training-platform.js';
 import { regressionOperations } from './operations/tabular-regression.js';
 
@@ -16,7 +17,11 @@ export { ipcChannel } from './operation.js';
  * Every operation of every family, one table (each family's own in operations/<family>.ts).
  * Binary routes outside it (item files, thumbnails, the import upload) are in the API layer.
  */
-export const operations = { ...platformOperations, ...regressionOperations } as const;
+export const operations = {
+  ...platformOperations,
+  ...regressionOperations,
+  ...audioPortalOperations,
+} as const;
 
 export type Operations = typeof operations;
 export type OperationName = keyof Operations;

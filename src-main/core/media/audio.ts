@@ -5,12 +5,12 @@ import { mp3Channels } from './mp3-header.js';
 import type { AudioFormat } from './sniff.js';
 import { PeakAccumulator, renderWaveformThumbnail, type Peak } from './waveform.js';
 
-interface AudioData {
+export interface AudioData {
   readonly channelData: readonly Float32Array[];
   readonly sampleRate: number;
 }
 /** The streaming shape every `@audio/decode-*` package shares (read from their .d.ts files). */
-interface ChunkDecoder {
+export interface ChunkDecoder {
   decode(chunk: Uint8Array): AudioData;
   flush?(): AudioData;
   free(): void;
@@ -31,7 +31,7 @@ const CHUNK_BYTES = 64 * 1024;
  * Decoders: the MIT `@audio/decode-*` packages, loaded on first use (the WASM ones are large).
  * AAC/M4A is absent on purpose: `@audio/decode-aac` is GPL-2.0 (see sniff.ts).
  */
-async function openDecoder(format: AudioFormat): Promise<ChunkDecoder> {
+export async function openDecoder(format: AudioFormat): Promise<ChunkDecoder> {
   switch (format) {
     case 'wav':
       return wavDecoder() as ChunkDecoder;

@@ -15,6 +15,11 @@ import {
   type StagedFile,
 } from '../workspace/import-types.js';
 import { discardStaged } from '../workspace/import/staging.js';
+import { audioPortalHandlers } from '../audio-portal/audio-portal-handlers.js';
+import {
+  createAudioPortalService,
+  type AudioPortalService,
+} from '../audio-portal/audio-portal-service.js';
 import { regressionHandlers } from '../regression/regression-handlers.js';
 import {
   createRegressionService,
@@ -87,6 +92,8 @@ export interface Workstation {
   readonly predictions: PredictionsService;
   /** The tabular-regression family (/upload, /train, /predict, /reset) over this core. */
   readonly regression: RegressionService;
+  /** The audio portal family (/api/dataset/…, /api/waveform/…) over this core. */
+  readonly audioPortal: AudioPortalService;
   /** Stops the live run gracefully (interrupted if it cannot stop in time), then closes the store. */
   close(): Promise<void>;
 }
@@ -182,7 +189,7 @@ export async function createWorkstation(
   };
 
   let closing: Promise<void> | undefined;
-  const facade: Omit<Workstation, 'regression' | 'ops'> = {
+  const facade: Omit<Workstation, 'regression' | 'audioPortal' | 'ops'> = {
     limits,
     workspaceDir: layout.root,
     tmpDir: layout.tmpDir,
@@ -242,8 +249,17 @@ export async function createWorkstation(
     onJob: facade.onJob,
     onRun: facade.onRun,
   });
-  const ops: OperationHandlers = { ...platformOps, ...regressionHandlers(regression) };
-  return { ...facade, ops, regression };
+  const audioPortal = createAudioPortalService(ctx, {
+    ops: platformOps,
+    importStaged: (id, files) => facade.importStaged(id, files),
+    onJob: facade.onJob,
+  });
+  const ops: OperationHandlers = {
+    ...platformOps,
+    ...regressionHandlers(regression),
+    ...audioPortalHandlers(audioPortal),
+  };
+  return { ...facade, ops, regression, audioPortal };
 }
 
 const noTrainer: StartTraining = () => {
