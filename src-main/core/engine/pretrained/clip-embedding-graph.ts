@@ -6,6 +6,7 @@ interface Obj {
   [k: string]: unknown;
 }
 
+const STEP = 1280;
 const STEP_WINDOW = 1760;
 const HOP = 160;
 const FFT = 512;
@@ -66,12 +67,57 @@ function poolBeforeClamp(nodes: Obj[]): Obj[] {
   return out;
 }
 
-/** [257, 1, 512] conv kernels as a [512, 257] MatMul operand. */
-function kernelColumns(w: Float32Array): Float32Array {
+/**
+ * The STFT's kernels are a periodic Hann window times cos and −sin: w[0] = 0, the cosines are
+ * even and the sines odd about sample 256. So a frame's real part is Σ_{n=1..256} re[n]·(x[n] +
+ * x[512−n]) (the n = 256 term counted twice, hence its weight halved, which is exact) and its
+ * imaginary part Σ_{n=1..255} im[n]·(x[n] − x[512−n]): half the multiply-adds. Returns the
+ * [256, bins] MatMul operand of the folded sums (or differences), checking the symmetry.
+ */
+function foldedKernel(w: Float32Array, sign: 1 | -1): Float32Array {
   const bins = w.length / FFT;
-  const out = new Float32Array(w.length);
-  for (let b = 0; b < bins; b++) for (let k = 0; k < FFT; k++) out[k * bins + b] = w[b * FFT + k]!;
+  const half = FFT / 2;
+  const out = new Float32Array(half * bins);
+  for (let b = 0; b < bins; b++) {
+    const row = w.subarray(b * FFT, (b + 1) * FFT);
+    if (row[0] !== 0) throw new Error("the mel model's window does not start at zero");
+    for (let n = 1; n < half; n++) {
+      if (Math.abs(row[n]! - sign * row[FFT - n]!) > 1e-9) {
+        throw new Error("the mel model's STFT kernels are not symmetric");
+      }
+      out[(n - 1) * bins + b] = row[n]!;
+    }
+    out[(half - 1) * bins + b] = sign === 1 ? row[half]! / 2 : 0;
+  }
   return out;
+}
+
+/**
+ * Folded frames of a clip for the graph's two inputs, [steps, 1, 8, 256] each: per 512-sample
+ * frame (hop 160, the first one 480 samples before the clip, zeros there) x[n] + x[512 − n] and
+ * x[n] − x[512 − n] for n = 1…256, at int16 scale.
+ */
+export function foldedFrames(
+  samples: Float32Array,
+  steps: number,
+): { sums: Float32Array; diffs: Float32Array } {
+  const context = STEP_WINDOW - STEP;
+  const x = new Float32Array(context + steps * STEP);
+  for (let i = 0; i < steps * STEP; i++) x[context + i] = samples[i]! * 32767;
+  const half = FFT / 2;
+  const sums = new Float32Array(steps * FRAMES_PER_STEP * half);
+  const diffs = new Float32Array(sums.length);
+  let o = 0;
+  for (let f = 0; f < steps * FRAMES_PER_STEP; f++) {
+    const p = f * HOP;
+    for (let n = 1; n <= half; n++, o++) {
+      const a = x[p + n]!;
+      const b = x[p + FFT - n]!;
+      sums[o] = a + b;
+      diffs[o] = a - b;
+    }
+  }
+  return { sums, diffs };
 }
 
 /**
@@ -107,28 +153,10 @@ export function clipEmbeddingModel(melBytes: Uint8Array, embBytes: Uint8Array): 
   const spectrumNode = melNodes[spectrum] as Obj;
   const [, melWeights] = spectrumNode['input'] as string[];
   const bins = (real as Float32Array).length / FFT;
-  // Frames gathered as 32-sample blocks (32 divides both the hop and the window): one copy per
-  // block instead of per sample, which is most of what a Gather costs here.
-  const block = 32;
-  const perFrame = FFT / block;
-  const index = new BigInt64Array(FRAMES_PER_STEP * perFrame);
-  for (let f = 0; f < FRAMES_PER_STEP; f++) {
-    for (let b = 0; b < perFrame; b++) index[f * perFrame + b] = BigInt((f * HOP) / block + b);
-  }
+  const half = FFT / 2;
   const inits: Obj[] = [
-    tensor(
-      'assay_blocks',
-      [3],
-      BigInt64Array.from([-1n, BigInt(STEP_WINDOW / block), BigInt(block)]),
-    ),
-    tensor('assay_frame_index', [FRAMES_PER_STEP, perFrame], index),
-    tensor(
-      'assay_frames_flat',
-      [4],
-      BigInt64Array.from([-1n, 1n, BigInt(FRAMES_PER_STEP), BigInt(FFT)]),
-    ),
-    tensor('assay_dft_real', [FFT, bins], kernelColumns(real as Float32Array)),
-    tensor('assay_dft_imag', [FFT, bins], kernelColumns(imag as Float32Array)),
+    tensor('assay_dft_real', [half, bins], foldedKernel(real as Float32Array, 1)),
+    tensor('assay_dft_imag', [half, bins], foldedKernel(imag as Float32Array, -1)),
     tensor('assay_ten', [], Float32Array.of(10)),
     tensor('assay_two', [], Float32Array.of(2)),
     tensor('assay_frames_shape', [4], BigInt64Array.from([1n, 1n, -1n, BigInt(MEL_BINS)])),
@@ -140,16 +168,8 @@ export function clipEmbeddingModel(melBytes: Uint8Array, embBytes: Uint8Array): 
     init(melWeights as string),
   ];
   const front = [
-    node('Reshape', ['input', 'assay_blocks'], ['assay_steps']),
-    node(
-      'Gather',
-      ['assay_steps', 'assay_frame_index'],
-      ['assay_frame_blocks'],
-      [{ name: 'axis', type: 2, i: 1 }],
-    ),
-    node('Reshape', ['assay_frame_blocks', 'assay_frames_flat'], ['assay_frames']),
-    node('MatMul', ['assay_frames', 'assay_dft_real'], ['assay_re']),
-    node('MatMul', ['assay_frames', 'assay_dft_imag'], ['assay_im']),
+    node('MatMul', ['sums', 'assay_dft_real'], ['assay_re']),
+    node('MatMul', ['diffs', 'assay_dft_imag'], ['assay_im']),
     node('Mul', ['assay_re', 'assay_re'], ['assay_re2']),
     node('Mul', ['assay_im', 'assay_im'], ['assay_im2']),
     node('Add', ['assay_re2', 'assay_im2'], ['assay_power']),
@@ -188,17 +208,22 @@ export function clipEmbeddingModel(melBytes: Uint8Array, embBytes: Uint8Array): 
           (i) => i['name'] !== ((embNodes[0] as Obj)['input'] as string[])[1],
         ),
       ],
-      input: [
-        {
-          name: 'input',
-          type: {
-            tensorType: {
-              elemType: 1,
-              shape: { dim: [{ dimParam: 'steps' }, { dimValue: STEP_WINDOW }] },
+      input: ['sums', 'diffs'].map((name) => ({
+        name,
+        type: {
+          tensorType: {
+            elemType: 1,
+            shape: {
+              dim: [
+                { dimParam: 'steps' },
+                { dimValue: 1 },
+                { dimValue: FRAMES_PER_STEP },
+                { dimValue: FFT / 2 },
+              ],
             },
           },
         },
-      ],
+      })),
       valueInfo: [],
     },
   };

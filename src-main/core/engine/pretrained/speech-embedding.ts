@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { loadVerifiedModel } from './resolve.js';
-import { clipEmbeddingModel } from './clip-embedding-graph.js';
+import { clipEmbeddingModel, foldedFrames } from './clip-embedding-graph.js';
 
 export const MEL_MODEL = 'openwakeword-melspectrogram';
 export const EMBEDDING_MODEL = 'openwakeword-embedding';
@@ -65,13 +65,13 @@ export class SpeechEmbedder {
   async embed(samples: Float32Array): Promise<Float32Array> {
     const steps = embeddingSteps(samples.length);
     if (steps === 0) return new Float32Array(0);
-    const width = SPEECH.stepSamples + SPEECH.contextSamples;
-    // A fresh buffer per clip: calls may overlap while onnxruntime reads it off the JS thread.
-    const batch = new Float32Array(steps * width);
-    for (let s = 0; s < steps; s++) {
-      SpeechEmbedder.stepWindow(samples, s, batch.subarray(s * width, (s + 1) * width));
-    }
-    const out = await this.clip.run({ input: new ort.Tensor('float32', batch, [steps, width]) });
+    // Fresh buffers per clip: calls may overlap while onnxruntime reads them off the JS thread.
+    const { sums, diffs } = foldedFrames(samples, steps);
+    const shape = [steps, 1, SPEECH.framesPerStep, sums.length / steps / SPEECH.framesPerStep];
+    const out = await this.clip.run({
+      sums: new ort.Tensor('float32', sums, shape),
+      diffs: new ort.Tensor('float32', diffs, shape),
+    });
     const emb = Object.values(out)[0]?.data as Float32Array;
     if (emb.length !== steps * SPEECH.embedding) {
       throw new Error(`the speech front end gave ${emb.length} values for ${steps} steps`);
