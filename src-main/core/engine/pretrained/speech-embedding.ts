@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { loadVerifiedModel } from './resolve.js';
+import { openWithBlockedClamps } from './blocked-clamps.js';
 import { clipEmbeddingModel, foldedFrames } from './clip-embedding-graph.js';
 
 export const MEL_MODEL = 'openwakeword-melspectrogram';
@@ -52,7 +53,7 @@ export class SpeechEmbedder {
     const embBytes = embFiles.files.get('model') as Buffer;
     const mel = await ort.InferenceSession.create(melBytes, so);
     const embedding = await ort.InferenceSession.create(embBytes, so);
-    const clip = await ort.InferenceSession.create(clipEmbeddingModel(melBytes, embBytes), so);
+    const clip = await openWithBlockedClamps(clipEmbeddingModel(melBytes, embBytes), so);
     return new SpeechEmbedder(
       mel,
       embedding,
@@ -76,8 +77,9 @@ export class SpeechEmbedder {
     if (emb.length !== steps * SPEECH.embedding) {
       throw new Error(`the speech front end gave ${emb.length} values for ${steps} steps`);
     }
-    // onnxruntime hands over a fresh buffer per call: no copy needed.
-    return emb;
+    // onnxruntime hands over a fresh buffer per call; copied only if it is a view of a larger one
+    // (callers may store `.buffer` whole).
+    return emb.byteOffset === 0 && emb.buffer.byteLength === emb.byteLength ? emb : emb.slice();
   }
 
   /**
