@@ -18,7 +18,8 @@ const outputs = (n: Obj): string[] => (n['output'] as string[] | undefined) ?? [
  * NCHW and a ReorderInput back: a fifth of the model's time. A Max against a scalar is the same
  * op in any layout (and keeps the blocked layout's zero padding channels at zero, max(0, −0.4)),
  * so in the optimised graph each ReorderOutput → Max(·, scalar) → ReorderInput becomes the Max
- * alone, on the blocked tensor. Returns the edited model and how many pairs it removed.
+ * alone, on the blocked tensor (with a plain MaxPool before it, that pool becomes the blocked
+ * layout's own). Returns the edited model and how many pairs it removed.
  */
 export function keepClampsBlocked(optimized: Uint8Array): { bytes: Uint8Array; removed: number } {
   const type = onnxModelType();
@@ -38,18 +39,27 @@ export function keepClampsBlocked(optimized: Uint8Array): { bytes: Uint8Array; r
     if (max['opType'] !== 'Max' || max['domain'] || inputs(max).length !== 2 || !scalars.has(c!)) {
       continue;
     }
-    const out = producer(x!);
+    // A plain MaxPool between the reorder and the Max moves into the blocked layout too.
+    const before = producer(x!);
+    const pool = before?.['opType'] === 'MaxPool' && !before['domain'] ? before : undefined;
+    const out = pool ? producer(inputs(pool)[0]!) : before;
     const next = readers(outputs(max)[0]!);
     const back = next[0];
     if (
       out?.['opType'] !== 'ReorderOutput' ||
+      readers(outputs(out)[0]!).length !== 1 ||
       readers(x!).length !== 1 ||
       next.length !== 1 ||
       back?.['opType'] !== 'ReorderInput'
     ) {
       continue;
     }
-    max['input'] = [inputs(out)[0], c];
+    if (pool) {
+      pool['domain'] = 'com.microsoft.nchwc';
+      pool['input'] = [inputs(out)[0]];
+    } else {
+      max['input'] = [inputs(out)[0], c];
+    }
     max['output'] = [outputs(back)[0]];
     drop.add(out).add(back);
   }
