@@ -74,11 +74,19 @@ describe('speech embeddings', () => {
       const head = await embedder.embed(x.subarray(0, 6 * SPEECH.stepSamples));
       expect(Array.from(head)).toEqual(Array.from(all.subarray(0, 6 * 96)));
       expect(all.every(Number.isFinite)).toBe(true);
-      // The one-pass rewrite of the embedding model gives what the window-by-window model gives.
+      // The one-graph front end gives what the original models give fed step by step. Not to the
+      // bit: its STFT sums in another order (folded, as MatMuls), a few ulps in the mel frames,
+      // which the log and 20 layers carry to about 3e-6 of the embeddings' scale (onnxruntime's
+      // own optimisation levels move the original models' output by 6e-7 of it).
       const windows = await embedder.embedWindows(x);
       let worst = 0;
-      for (let i = 0; i < all.length; i++) worst = Math.max(worst, Math.abs(all[i]! - windows[i]!));
-      expect(worst).toBeLessThan(1e-4);
+      let scale = 0;
+      for (let i = 0; i < all.length; i++) {
+        worst = Math.max(worst, Math.abs(all[i]! - windows[i]!));
+        scale = Math.max(scale, Math.abs(windows[i]!));
+      }
+      expect(scale).toBeGreaterThan(1);
+      expect(worst).toBeLessThan(1e-5 * scale);
     } finally {
       await embedder.release();
     }

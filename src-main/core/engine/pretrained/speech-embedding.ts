@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { loadVerifiedModel } from './resolve.js';
-import { rowwiseMelModel, stridedEmbeddingModel } from './strided-embedding.js';
+import { openWithBlockedClamps } from './blocked-clamps.js';
+import { clipEmbeddingModel, foldedFrames } from './clip-embedding-graph.js';
 
 export const MEL_MODEL = 'openwakeword-melspectrogram';
 export const EMBEDDING_MODEL = 'openwakeword-embedding';
@@ -26,16 +27,14 @@ export function embeddingSteps(samples: number): number {
  * once per 1280-sample step with 480 samples of context (it floors its output at max − 80 dB over
  * its whole input, so batching steps would change the numbers), mel frames rescaled x/10 + 2
  * into a buffer that starts as 76 frames of ones, and per step the embedding of the last 76
- * frames — those windows batched into one embedding-model call.
+ * frames. `embed` runs all of that as one graph call per clip (clip-embedding-graph.ts).
  */
 export class SpeechEmbedder {
   private constructor(
     private readonly mel: ort.InferenceSession,
-    /** The mel model with a floor per batch row, so steps batch (strided-embedding.ts). */
-    private readonly melRows: ort.InferenceSession,
     private readonly embedding: ort.InferenceSession,
-    /** The same model rewritten to embed a whole clip in one pass (strided-embedding.ts). */
-    private readonly strided: ort.InferenceSession,
+    /** Mel, rescale and one-pass embedding in one graph: the clip's whole front end. */
+    private readonly clip: ort.InferenceSession,
     /** Hash of both models' files: part of every cache key of their features. */
     readonly sourceHash: string,
   ) {}
@@ -51,62 +50,56 @@ export class SpeechEmbedder {
       graphOptimizationLevel: 'all',
     };
     const melBytes = melFiles.files.get('model') as Buffer;
-    const mel = await ort.InferenceSession.create(melBytes, so);
-    const melRows = await ort.InferenceSession.create(rowwiseMelModel(melBytes), so);
     const embBytes = embFiles.files.get('model') as Buffer;
+    const mel = await ort.InferenceSession.create(melBytes, so);
     const embedding = await ort.InferenceSession.create(embBytes, so);
-    const strided = await ort.InferenceSession.create(stridedEmbeddingModel(embBytes), so);
+    const clip = await openWithBlockedClamps(clipEmbeddingModel(melBytes, embBytes), so);
     return new SpeechEmbedder(
       mel,
-      melRows,
       embedding,
-      strided,
+      clip,
       `${melFiles.hash.slice(0, 16)}${embFiles.hash.slice(0, 16)}`,
     );
   }
 
   /** [steps, 96] embeddings of 16 kHz mono samples in [-1, 1]. */
   async embed(samples: Float32Array): Promise<Float32Array> {
-    return this.embedClip(samples, 'strided');
+    const steps = embeddingSteps(samples.length);
+    if (steps === 0) return new Float32Array(0);
+    // Fresh buffers per clip: calls may overlap while onnxruntime reads them off the JS thread.
+    const { sums, diffs } = foldedFrames(samples, steps);
+    const shape = [steps, 1, SPEECH.framesPerStep, sums.length / steps / SPEECH.framesPerStep];
+    const out = await this.clip.run({
+      sums: new ort.Tensor('float32', sums, shape),
+      diffs: new ort.Tensor('float32', diffs, shape),
+    });
+    const emb = Object.values(out)[0]?.data as Float32Array;
+    if (emb.length !== steps * SPEECH.embedding) {
+      throw new Error(`the speech front end gave ${emb.length} values for ${steps} steps`);
+    }
+    // onnxruntime hands over a fresh buffer per call; copied only if it is a view of a larger one
+    // (callers may store `.buffer` whole).
+    return emb.byteOffset === 0 && emb.buffer.byteLength === emb.byteLength ? emb : emb.slice();
   }
 
   /**
-   * The same embeddings, each 76-frame window through the original model (a batch of windows):
-   * the reference the one-pass form is tested against.
+   * The same embeddings from the original models as openWakeWord feeds them: the mel model once
+   * per step, the rescale and the 76-frame buffer in JS, each window through the original
+   * embedding model (a batch of windows). The reference the one-graph form is tested against.
    */
   async embedWindows(samples: Float32Array): Promise<Float32Array> {
-    return this.embedClip(samples, 'windows');
-  }
-
-  private async embedClip(
-    samples: Float32Array,
-    how: 'strided' | 'windows',
-  ): Promise<Float32Array> {
     const { melBins, windowFrames, embedding } = SPEECH;
     const steps = embeddingSteps(samples.length);
-    const perStep =
-      how === 'strided'
-        ? await this.melBatched(samples, steps)
-        : await this.melPerStep(samples, steps);
+    if (steps === 0) return new Float32Array(0);
+    const perStep = await this.melPerStep(samples, steps);
     const frames: Float32Array[] = [new Float32Array(windowFrames * melBins).fill(1), ...perStep];
     let total = windowFrames;
     const ends = perStep.map((f) => (total += f.length / melBins));
-    if (steps === 0) return new Float32Array(0);
     const buffer = new Float32Array(total * melBins);
     let at = 0;
     for (const f of frames) {
       buffer.set(f, at);
       at += f.length;
-    }
-    // Every step gives 8 frames, so the windows start 8 frames apart from frame 8 on: the one-pass
-    // model's rows 1…steps (row 0 is the window of the initial ones alone).
-    const regular = ends.every((e, s) => e === windowFrames + SPEECH.framesPerStep * (s + 1));
-    if (how === 'strided' && regular) {
-      const out = await this.strided.run({
-        input_1: new ort.Tensor('float32', buffer, [1, total, melBins, 1]),
-      });
-      const emb = Object.values(out)[0]?.data as Float32Array;
-      return Float32Array.from(emb.subarray(embedding, (steps + 1) * embedding));
     }
     const batch = new Float32Array(steps * windowFrames * melBins);
     ends.forEach((e, s) => {
@@ -125,7 +118,7 @@ export class SpeechEmbedder {
   private static stepWindow(samples: Float32Array, s: number, out: Float32Array): void {
     const end = (s + 1) * SPEECH.stepSamples;
     const start = end - out.length;
-    out.fill(0);
+    if (start < 0) out.fill(0, 0, -start);
     for (let i = Math.max(0, start); i < end; i++) out[i - start] = (samples[i] as number) * 32767;
   }
 
@@ -138,31 +131,16 @@ export class SpeechEmbedder {
       const r = await this.mel.run({
         input: new ort.Tensor('float32', window, [1, window.length]),
       });
-      out.push(Float32Array.from(Object.values(r)[0]?.data as Float32Array, (v) => v / 10 + 2));
+      // float32 arithmetic, as openWakeWord's numpy rescales (and as the one-graph form does).
+      const rescale = (v: number): number => Math.fround(Math.fround(v / 10) + 2);
+      out.push(Float32Array.from(Object.values(r)[0]?.data as Float32Array, rescale));
     }
     return out;
   }
 
-  /** The same frames from one call: every step a row of the row-wise floored mel model. */
-  private async melBatched(samples: Float32Array, steps: number): Promise<Float32Array[]> {
-    if (steps === 0) return [];
-    const width = SPEECH.stepSamples + SPEECH.contextSamples;
-    const batch = new Float32Array(steps * width);
-    for (let s = 0; s < steps; s++) {
-      SpeechEmbedder.stepWindow(samples, s, batch.subarray(s * width, (s + 1) * width));
-    }
-    const r = await this.melRows.run({ input: new ort.Tensor('float32', batch, [steps, width]) });
-    const mel = Object.values(r)[0]?.data as Float32Array;
-    const per = mel.length / steps;
-    return Array.from({ length: steps }, (_, s) =>
-      Float32Array.from(mel.subarray(s * per, (s + 1) * per), (v) => v / 10 + 2),
-    );
-  }
-
   async release(): Promise<void> {
-    await this.melRows.release();
     await this.mel.release();
     await this.embedding.release();
-    await this.strided.release();
+    await this.clip.release();
   }
 }
