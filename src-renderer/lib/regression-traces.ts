@@ -46,7 +46,25 @@ export const LEARNING_CURVE_LAYOUT: PlotLayout = {
   uirevision: 'learning-curve',
 };
 
-/** Test points plus the y = x line spanning both axes, so a perfect model lies on it. */
+/**
+ * The learning curve on a linear or log y axis: losses fall by orders of magnitude, and on a
+ * linear axis everything after the first epochs is a flat line. A log axis cannot start at zero.
+ */
+export function learningCurveLayout(log: boolean): PlotLayout {
+  return log
+    ? {
+        ...LEARNING_CURVE_LAYOUT,
+        yaxis: { title: { text: 'MSE (log)' }, type: 'log', autorange: true },
+        // A zoom kept from the linear axis would be read as powers of ten on the log one.
+        uirevision: 'learning-curve-log',
+      }
+    : LEARNING_CURVE_LAYOUT;
+}
+
+/**
+ * Test points plus the y = x line spanning both axes, so a perfect model lies on it. The line
+ * comes last so it is drawn over the points, solid and wide enough to read through a dense cloud.
+ */
 export function predictedVsActualTraces(
   actual: readonly number[],
   predicted: readonly number[],
@@ -58,6 +76,11 @@ export function predictedVsActualTraces(
   for (let i = 0; i < n; i++) {
     lo = Math.min(lo, actual[i] as number, predicted[i] as number);
     hi = Math.max(hi, actual[i] as number, predicted[i] as number);
+  }
+  if (hi === lo) {
+    // One value everywhere: a zero-length line would not show at all.
+    lo -= 0.5;
+    hi += 0.5;
   }
   return [
     {
@@ -75,7 +98,7 @@ export function predictedVsActualTraces(
       name: 'Ideal (y = x)',
       x: [lo, hi],
       y: [lo, hi],
-      line: { color: IDEAL, width: 1, dash: 'dash' },
+      line: { color: IDEAL, width: 2 },
       hovertemplate: '<extra></extra>',
     },
   ];

@@ -4,6 +4,7 @@ import type {
   RegressionTrainResponse,
 } from '../../src-shared/contract/regression.js';
 import { client } from '../client/index.js';
+import { uploadErrorMessage } from '../lib/regression-messages.js';
 
 type Busy = 'loading' | 'uploading' | 'training' | 'resetting' | null;
 
@@ -20,6 +21,8 @@ interface RegressionStore {
   upload(file: File, targetColumn: string | null): Promise<void>;
   train(input: { epochs: number; learning_rate: number; hidden_layers: number[] }): Promise<void>;
   predict(inputs: readonly number[]): Promise<void>;
+  /** Drops a prediction (and its error) made for inputs the form no longer holds. */
+  clearPrediction(): void;
   reset(): Promise<void>;
 }
 
@@ -55,7 +58,11 @@ export const useRegressionStore = create<RegressionStore>()((set, get) => {
 
     upload: (file, targetColumn) =>
       run('uploading', async () => {
-        await client.regressionUpload({ file, target_column: targetColumn });
+        try {
+          await client.regressionUpload({ file, target_column: targetColumn });
+        } catch (err) {
+          throw new Error(uploadErrorMessage((err as Error).message));
+        }
         set({ lastTrain: null, prediction: null, predictError: null });
       }),
 
@@ -85,6 +92,12 @@ export const useRegressionStore = create<RegressionStore>()((set, get) => {
         set({ prediction: { inputs: res.inputs, value: res.prediction } });
       } catch (err) {
         set({ prediction: null, predictError: (err as Error).message });
+      }
+    },
+
+    clearPrediction() {
+      if (get().prediction !== null || get().predictError !== null) {
+        set({ prediction: null, predictError: null });
       }
     },
 

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { predictInputProblem } from '../../lib/regression-messages.js';
 import { useRegressionStore } from '../../stores/regression-store.js';
 
 /** One field per feature (named as the dataset names them), then POST /predict. */
@@ -6,9 +7,11 @@ export function RegressionPredict({ featureNames }: { readonly featureNames: rea
   const prediction = useRegressionStore((s) => s.prediction);
   const predictError = useRegressionStore((s) => s.predictError);
   const predict = useRegressionStore((s) => s.predict);
+  const clearPrediction = useRegressionStore((s) => s.clearPrediction);
   const [values, setValues] = useState<string[]>(() => featureNames.map(() => '0.5'));
-  const numbers = values.map((v) => (v.trim() === '' ? NaN : Number(v)));
-  const ok = numbers.every((n) => Number.isFinite(n));
+  const numbers = values.map((v) => Number(v.trim()));
+  const problem = predictInputProblem(featureNames, values);
+  const ok = problem === null;
 
   return (
     <section className="card">
@@ -28,7 +31,12 @@ export function RegressionPredict({ featureNames }: { readonly featureNames: rea
             <input
               className="input input-sm"
               value={values[i] ?? ''}
-              onChange={(e) => setValues(values.map((v, j) => (j === i ? e.target.value : v)))}
+              onChange={(e) => {
+                setValues(values.map((v, j) => (j === i ? e.target.value : v)));
+                // The shown prediction was for the old values; keeping it would mislead.
+                clearPrediction();
+              }}
+              aria-invalid={(values[i] ?? '').trim() === '' || !Number.isFinite(numbers[i])}
               data-testid={`regression-input-${i}`}
             />
           </label>
@@ -42,6 +50,11 @@ export function RegressionPredict({ featureNames }: { readonly featureNames: rea
           Predict
         </button>
       </form>
+      {problem !== null && (
+        <p className="field-error" data-testid="regression-input-error">
+          {problem}
+        </p>
+      )}
       {prediction !== null && (
         <p className="regression-prediction">
           Prediction:{' '}

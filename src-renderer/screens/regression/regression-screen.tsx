@@ -1,16 +1,11 @@
-import { useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
-import { PlotPanel } from '../../components/plot-panel.js';
+import { useEffect, useRef, useState, type DragEvent } from 'react';
+import { ConfirmDialog } from '../../components/confirm-dialog.js';
 import { ProgressBar } from '../../components/progress-bar.js';
-import {
-  LEARNING_CURVE_LAYOUT,
-  PREDICTIONS_LAYOUT,
-  learningCurveTraces,
-  parseHiddenLayers,
-  predictedVsActualTraces,
-} from '../../lib/regression-traces.js';
+import { parseHiddenLayers } from '../../lib/regression-traces.js';
 import { outputsLinkable } from '../../client/index.js';
 import { formatRemaining } from '../../lib/format.js';
 import { useRegressionStore } from '../../stores/regression-store.js';
+import { RegressionPlots } from './regression-plots.js';
 import { RegressionPredict } from './regression-predict.js';
 
 const fmt = (v: number, digits = 4): string =>
@@ -33,6 +28,8 @@ export function RegressionScreen() {
   const [hidden, setHidden] = useState('64, 32');
   const [dragging, setDragging] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
+  // Training or a new upload throws the trained model away; this holds the action until confirmed.
+  const [pending, setPending] = useState<{ what: string; go: () => void } | null>(null);
 
   useEffect(() => {
     void load();
@@ -47,15 +44,14 @@ export function RegressionScreen() {
   const paramsOk =
     layers !== null && Number.isInteger(epochsN) && epochsN >= 1 && lrN > 0 && lrN <= 1;
 
-  const curve = useMemo(() => learningCurveTraces(model?.history ?? []), [model]);
-  const scatter = useMemo(
-    () => predictedVsActualTraces(model?.test_actual ?? [], model?.test_predicted ?? []),
-    [model],
-  );
-
+  const guarded = (what: string, go: () => void): void => {
+    if (model === null) go();
+    else setPending({ what, go });
+  };
   const send = (files: FileList | null): void => {
     const file = files?.[0];
-    if (file) void upload(file, targetColumn.trim() === '' ? null : targetColumn.trim());
+    const target = targetColumn.trim() === '' ? null : targetColumn.trim();
+    if (file) guarded(`Upload ${file.name}`, () => void upload(file, target));
   };
   const drop = {
     onDragOver(e: DragEvent) {
@@ -201,7 +197,9 @@ export function RegressionScreen() {
             className="btn btn-primary"
             disabled={busy !== null || dataset === null || !paramsOk}
             onClick={() =>
-              void train({ epochs: epochsN, learning_rate: lrN, hidden_layers: layers ?? [] })
+              guarded('Train again', () => {
+                void train({ epochs: epochsN, learning_rate: lrN, hidden_layers: layers ?? [] });
+              })
             }
             data-testid="regression-train"
           >
@@ -253,47 +251,25 @@ export function RegressionScreen() {
         )}
       </section>
 
-      {model !== null && (
-        <div className="regression-plots">
-          <section className="card">
-            <div className="card-head">
-              <h2 className="card-title">Learning curve</h2>
-              {outputsLinkable && (
-                <a className="link-button" href={`/outputs/learning_curve.png?v=${plotsVersion}`}>
-                  PNG
-                </a>
-              )}
-            </div>
-            <PlotPanel
-              traces={curve}
-              layout={LEARNING_CURVE_LAYOUT}
-              testId="regression-learning-curve"
-              ariaLabel="Training and validation loss per epoch"
-            />
-          </section>
-          <section className="card">
-            <div className="card-head">
-              <h2 className="card-title">Predicted vs actual (test)</h2>
-              {outputsLinkable && (
-                <a className="link-button" href={`/outputs/predictions_plot.png?v=${plotsVersion}`}>
-                  PNG
-                </a>
-              )}
-            </div>
-            <PlotPanel
-              traces={scatter}
-              layout={PREDICTIONS_LAYOUT}
-              testId="regression-predictions"
-              ariaLabel="Predicted against actual target values on the test part"
-            />
-          </section>
-        </div>
-      )}
+      {model !== null && <RegressionPlots model={model} plotsVersion={plotsVersion} />}
 
       {model !== null && dataset !== null && (
         <RegressionPredict key={model.run_id} featureNames={dataset.feature_names} />
       )}
       {lastTrain !== null && <span hidden data-testid="regression-trained" />}
+      {pending !== null && (
+        <ConfirmDialog
+          title="Replace the trained model?"
+          message={`${pending.what} replaces the model trained ${model ? `for ${model.epochs} epochs (R² ${fmt(model.r2)})` : ''}, its plots and model.pkl. Download model.pkl first to keep it.`}
+          confirmLabel="Replace model"
+          onCancel={() => setPending(null)}
+          onConfirm={() => {
+            const { go } = pending;
+            setPending(null);
+            go();
+          }}
+        />
+      )}
     </div>
   );
 }
