@@ -1,5 +1,11 @@
 import type { z } from 'zod';
 import type { ClassificationMetrics as Schema } from '../../../src-shared/contract/index.js';
+import {
+  evaluationSmallDataWarning,
+  formatInterval,
+  SMALL_CLASS,
+  wilsonInterval,
+} from '../../lib/small-data.js';
 
 export type ClassificationMetrics = z.infer<typeof Schema>;
 
@@ -9,11 +15,18 @@ const num = (v: number) => v.toFixed(3);
 /** Accuracy, then scikit-learn's classification report: per class, macro and weighted averages. */
 export function MetricsTable({ metrics }: { readonly metrics: ClassificationMetrics }) {
   const support = metrics.per_class.reduce((a, c) => a + c.support, 0);
+  const correct = metrics.per_class.map((_, i) => metrics.confusion_matrix[i]?.[i] ?? 0);
+  const allCorrect = Math.round(metrics.accuracy * metrics.count);
+  const smallData = evaluationSmallDataWarning(metrics.per_class, correct);
   return (
     <div data-testid="eval-metrics">
       <p className="eval-accuracy">
         Accuracy <strong data-testid="eval-accuracy">{pct(metrics.accuracy)}</strong>
         <span className="muted"> on {metrics.count} items</span>
+        <span className="muted" data-testid="eval-accuracy-interval">
+          {' '}
+          (95% interval {formatInterval(wilsonInterval(allCorrect, metrics.count))})
+        </span>
         {Object.entries(metrics.top_k_accuracy)
           .filter(([k]) => k !== '1')
           .map(([k, v]) => (
@@ -23,6 +36,11 @@ export function MetricsTable({ metrics }: { readonly metrics: ClassificationMetr
             </span>
           ))}
       </p>
+      {smallData !== null && (
+        <p className="notice notice-warning" role="note" data-testid="eval-small-data">
+          {smallData}
+        </p>
+      )}
       <table className="table eval-table">
         <thead>
           <tr>
@@ -40,7 +58,7 @@ export function MetricsTable({ metrics }: { readonly metrics: ClassificationMetr
               <td>{num(c.precision)}</td>
               <td>{num(c.recall)}</td>
               <td>{num(c.f1)}</td>
-              <td>{c.support}</td>
+              <td className={c.support < SMALL_CLASS ? 'small-support' : undefined}>{c.support}</td>
             </tr>
           ))}
           {(

@@ -8,6 +8,7 @@ import {
   SUBSET_LABELS,
   UNLABELED,
 } from '../../lib/split-traces.js';
+import { splitSmallDataWarning } from '../../lib/small-data.js';
 
 type Subset = keyof SplitStats;
 const SUBSETS: readonly Subset[] = ['train', 'val', 'test', 'none'];
@@ -25,6 +26,7 @@ export function SplitDistribution({ stats, perClass, testId }: SplitDistribution
   const layout = useMemo(() => distributionLayout(perClass.length), [perClass.length]);
   const shown = SUBSETS.filter((s) => s !== 'none' || stats.none > 0);
   const total = stats.train + stats.val + stats.test + stats.none;
+  const smallData = useMemo(() => splitSmallDataWarning(perClass), [perClass]);
 
   return (
     <div className="distribution" data-testid={testId}>
@@ -41,6 +43,11 @@ export function SplitDistribution({ stats, perClass, testId }: SplitDistribution
           </div>
         ))}
       </div>
+      {smallData !== null && (
+        <p className="notice notice-warning" role="note" data-testid={`${testId}-small-data`}>
+          {smallData}
+        </p>
+      )}
       <PlotPanel
         traces={traces}
         layout={layout}
