@@ -120,6 +120,13 @@ test('evaluate a run, open a confusion cell, export to ONNX and download it', as
   );
   await expect(page.getByTestId('eval-row')).toHaveCount(1);
   await expect(page.getByTestId('eval-accuracy')).toHaveText(/%$/);
+  // 20% of 10/20/30 items: every class has under 20 test items, so each gets its interval.
+  await expect(page.getByTestId('eval-accuracy-interval')).toHaveText(/\(95% interval \d+%–\d+%\)/);
+  const smallData = page.getByTestId('eval-small-data');
+  await expect(smallData).toContainText('3 classes have fewer than 20 items here');
+  for (const cls of Object.keys(CLASSES)) {
+    await expect(smallData).toContainText(new RegExp(`${cls} \\d+/\\d+ right, \\d+%–\\d+%`));
+  }
   await expect(page.getByTestId('eval-class-row')).toHaveCount(Object.keys(CLASSES).length);
   const plot = page.getByTestId('eval-confusion');
   await expect(plot).toHaveAttribute('data-plot-ready', 'true');

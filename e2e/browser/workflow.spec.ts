@@ -93,6 +93,15 @@ test('create a project, import a local folder, browse it, make a stratified 80/1
   const want = expectedSplit({ train: 0.8, val: 0.1, test: 0.1 });
   const sum = (k: 'train' | 'val' | 'test') => Object.values(want).reduce((a, c) => a + c[k], 0);
   await expect(page.getByTestId('split-preview-train')).toHaveText(String(sum('train')));
+  // Every class here has under 20 validation/test items: the preview says the figures will swing.
+  const previewWarning = page.getByTestId('split-preview-small-data');
+  await expect(previewWarning).toContainText('3 classes have fewer than 20 validation/test items');
+  await expect(previewWarning).toContainText(
+    `red (${want.red.val}/${want.red.test}), green (${want.green.val}/${want.green.test})`,
+  );
+  await expect(previewWarning).toContainText(
+    /can be off by up to ±\d+ points \(95% Wilson interval\)/,
+  );
   await expect(page.getByTestId('splits-empty')).toBeVisible();
 
   await page.getByTestId('split-name-input').fill('baseline');
@@ -102,6 +111,9 @@ test('create a project, import a local folder, browse it, make a stratified 80/1
   const splitDetail = page.getByTestId('split-detail');
   await expect(splitDetail).toBeVisible();
   await expect(splitDetail).toContainText('baseline');
+  await expect(page.getByTestId('split-detail-dist-small-data')).toContainText(
+    'Their figures will swing from split to split',
+  );
   await expect(page.getByTestId('split-detail-dist-train')).toHaveText(String(sum('train')));
   await expect(page.getByTestId('split-detail-dist-val')).toHaveText(String(sum('val')));
   await expect(page.getByTestId('split-detail-dist-test')).toHaveText(String(sum('test')));

@@ -1,4 +1,5 @@
 import type { ClassDistribution } from '../../src-shared/contract/index.js';
+import { plural } from './format.js';
 
 /** Below this many items in a class, a per-class figure moves by many points between splits. */
 export const SMALL_CLASS = 20;
@@ -56,7 +57,7 @@ export function splitSmallDataWarning(perClass: readonly ClassDistribution[]): s
   const swing =
     smallest === 0
       ? 'a class with no items there cannot be measured at all'
-      : `an accuracy measured on ${smallest} items can be off by up to ±${worstSwingPoints(smallest)} points (95% Wilson interval)`;
+      : `an accuracy measured on ${plural(smallest, 'item')} can be off by up to ±${worstSwingPoints(smallest)} points (95% Wilson interval)`;
   return (
     `${small.length === 1 ? '1 class has' : `${small.length} classes have`} fewer than ` +
     `${SMALL_CLASS} ${where} items: ${listed(names)}. Their figures will swing from split to ` +

@@ -63,6 +63,10 @@ describe('small-data messages', () => {
     expect(msg).toContain('fewer than 20 validation items: a (12)');
   });
 
+  it('split: one item is one item', () => {
+    expect(splitSmallDataWarning([cls('a', 8, 1, 2)])).toContain('measured on 1 item can be off');
+  });
+
   it('split: a class with none in a part says it cannot be measured', () => {
     expect(splitSmallDataWarning([cls('a', 9, 0, 1), cls('b', 100, 30, 30)])).toContain(
       'cannot be measured',
