@@ -125,7 +125,7 @@ test('evaluate a run, open a confusion cell, export to ONNX and download it', as
   const smallData = page.getByTestId('eval-small-data');
   await expect(smallData).toContainText('3 classes have fewer than 20 items here');
   for (const cls of Object.keys(CLASSES)) {
-    await expect(smallData).toContainText(new RegExp(`${cls} \\d+/\\d+ right, \\d+%–\\d+%`));
+    await expect(smallData).toContainText(new RegExp(`${cls} \\d+/\\d+ right \\(\\d+%–\\d+%\\)`));
   }
   await expect(page.getByTestId('eval-class-row')).toHaveCount(Object.keys(CLASSES).length);
   const plot = page.getByTestId('eval-confusion');

@@ -36,10 +36,10 @@ const pct = (v: number): string => `${Math.round(v * 100)}%`;
 
 export const formatInterval = (i: Interval): string => `${pct(i.lo)}–${pct(i.hi)}`;
 
-const listed = (names: readonly string[], max = 4): string =>
+const listed = (names: readonly string[], max = 4, sep = ', '): string =>
   names.length <= max
-    ? names.join(', ')
-    : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+    ? names.join(sep)
+    : `${names.slice(0, max).join(sep)} and ${names.length - max} more`;
 
 /**
  * The Splits screen's warning: which classes have fewer than SMALL_CLASS validation or test
@@ -84,11 +84,11 @@ export function evaluationSmallDataWarning(
   if (small.length === 0) return null;
   const shown = small.map(
     (c) =>
-      `${c.class} ${c.correct}/${c.support} right, ${formatInterval(wilsonInterval(c.correct, c.support))}`,
+      `${c.class} ${c.correct}/${c.support} right (${formatInterval(wilsonInterval(c.correct, c.support))})`,
   );
   return (
     `${small.length === 1 ? '1 class has' : `${small.length} classes have`} fewer than ` +
-    `${SMALL_CLASS} items here, so their figures will swing: ${listed(shown)} ` +
-    `(95% Wilson interval on each class's accuracy).`
+    `${SMALL_CLASS} items here, so their figures will swing. Each class's accuracy with its 95% ` +
+    `Wilson interval: ${listed(shown, 4, '; ')}.`
   );
 }

@@ -87,9 +87,18 @@ describe('small-data messages', () => {
       [8, 39],
     );
     expect(msg).toBe(
-      '1 class has fewer than 20 items here, so their figures will swing: cat 8/10 right, ' +
-        "49%–94% (95% Wilson interval on each class's accuracy).",
+      '1 class has fewer than 20 items here, so their figures will swing. ' +
+        "Each class's accuracy with its 95% Wilson interval: cat 8/10 right (49%–94%).",
     );
     expect(evaluationSmallDataWarning([{ class: 'dog', support: 40 }], [30])).toBeNull();
+    const two = evaluationSmallDataWarning(
+      [
+        { class: 'a', support: 2 },
+        { class: 'b', support: 3 },
+      ],
+      [2, 0],
+    );
+    expect(two).toContain('2 classes have');
+    expect(two).toContain('a 2/2 right (34%–100%); b 0/3 right (0%–56%).');
   });
 });
