@@ -133,6 +133,7 @@ test('regression: refusals say why, a trained model is replaced only when confir
   await page.getByTestId('regression-log-scale').check();
   await expect.poll(yType).toBe('log');
   await expect(curve).toHaveAttribute('data-plot-ready', 'true');
+  await curve.scrollIntoViewIfNeeded();
   await screenshot(page, '24-regression-log-scale');
   await page.getByTestId('regression-log-scale').uncheck();
   await expect.poll(yType).toBe('linear');
