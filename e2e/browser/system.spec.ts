@@ -93,6 +93,8 @@ test('the System screen shows the real devices, workspace, versions and models; 
   if (models.models.length === 0) await expect(page.getByTestId('models-empty')).toBeVisible();
   await expect(page.getByTestId('run-logs-location')).toContainText(`${ws.path}/projects/`);
   await screenshot(page, '90-system');
+  await page.getByTestId('system-help').scrollIntoViewIfNeeded();
+  await screenshot(page, '90-system-versions-models-docs');
 
   // The docs link opens the API reference, which answers 200.
   const link = page.getByTestId('docs-link');
@@ -120,6 +122,9 @@ test('unknown routes show a not-found screen with a way back', async ({ app }) =
     await page.evaluate(`window.location.hash = ${JSON.stringify(hash)}`);
     await expect(page.getByTestId('screen-not-found')).toBeVisible();
     await expect(page.getByTestId('not-found-hash')).toHaveText(hash);
+    // Nothing names a project or screen that is not there.
+    await expect(page.getByRole('banner')).toHaveText('Not found');
+    await expect(page.getByTestId('nav-runs')).not.toHaveAttribute('aria-current', 'page');
   }
   await screenshot(page, '91-not-found');
   await page.getByTestId('not-found-back').click();

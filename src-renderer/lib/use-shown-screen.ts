@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { useNavStore } from '../stores/nav-store.js';
 import { useProjectsStore } from '../stores/projects-store.js';
 import { shownScreen, TOP_LEVEL, type ProjectPresence, type Screen } from './route.js';
@@ -13,21 +13,26 @@ export function useShownScreen(): Screen | null {
   const status = useProjectsStore((s) => s.status);
   const listed = useProjectsStore((s) => s.projects.some((p) => p.id === projectId));
   const loadProjects = useProjectsStore((s) => s.load);
-  const [recheckedFor, setRecheckedFor] = useState<string | null>(null);
   const needsProject = !TOP_LEVEL.includes(screen) && screen !== 'projects' && projectId !== null;
   // Until the list is in (or if it failed), the screen is drawn as before: it shows its own error.
   const missing = needsProject && status === 'ready' && !listed;
-  const recheck = missing && recheckedFor !== projectId;
 
   useEffect(() => {
-    if (!recheck || projectId === null) return;
+    if (!missing || projectId === null) return;
     let alive = true;
-    void loadProjects().finally(() => alive && setRecheckedFor(projectId));
+    void loadProjects().finally(() => {
+      const nav = useNavStore.getState();
+      const found = useProjectsStore.getState().projects.some((p) => p.id === projectId);
+      // The address stays as typed; the header and sidebar stop naming a project that is not there.
+      if (alive && !found && nav.projectId === projectId) {
+        useNavStore.setState({ screen: 'not-found', projectId: null, detail: undefined });
+      }
+    });
     return () => {
       alive = false;
     };
-  }, [recheck, projectId, loadProjects]);
+  }, [missing, projectId, loadProjects]);
 
-  const presence: ProjectPresence = !missing ? 'known' : recheck ? 'checking' : 'unknown';
+  const presence: ProjectPresence = missing ? 'checking' : 'known';
   return shownScreen(screen, projectId, presence);
 }
