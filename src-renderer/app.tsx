@@ -10,15 +10,18 @@ import { RunsScreen } from './screens/runs/runs-screen.js';
 import { ProjectsScreen } from './screens/projects/projects-screen.js';
 import { RegressionScreen } from './screens/regression/regression-screen.js';
 import { SplitsScreen } from './screens/splits/splits-screen.js';
+import { NotFoundScreen } from './screens/not-found/not-found-screen.js';
+import { SystemScreen } from './screens/system/system-screen.js';
 import { onMenuCommand } from './client/index.js';
 import { assertNever } from './lib/assert-never.js';
+import { useShownScreen } from './lib/use-shown-screen.js';
 import { useImportStore } from './stores/import-store.js';
 import { useNavStore } from './stores/nav-store.js';
 import { useToastStore } from './stores/toast-store.js';
 import { useProjectsStore } from './stores/projects-store.js';
 
 export function App() {
-  const route = useNavStore((s) => s.screen);
+  const screen = useShownScreen();
   const projectId = useNavStore((s) => s.projectId);
   const syncFromHash = useNavStore((s) => s.syncFromHash);
   const loadProjects = useProjectsStore((s) => s.load);
@@ -59,14 +62,19 @@ export function App() {
     [],
   );
 
-  const screen = route === 'regression' ? 'regression' : projectId === null ? 'projects' : route;
   return (
     <div className="app">
       <Sidebar />
       <div className="main">
         <AppHeader />
-        <main className="content" data-testid={`screen-${screen}`}>
-          {screen === 'regression' ? (
+        <main className="content" data-testid={`screen-${screen ?? 'checking'}`}>
+          {screen === null ? (
+            <p className="muted pad">Opening the project…</p>
+          ) : screen === 'not-found' ? (
+            <NotFoundScreen />
+          ) : screen === 'system' ? (
+            <SystemScreen />
+          ) : screen === 'regression' ? (
             <RegressionScreen />
           ) : screen === 'projects' || projectId === null ? (
             <ProjectsScreen />

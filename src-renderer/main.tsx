@@ -10,6 +10,7 @@ import './styles/splits.css';
 import './styles/training.css';
 import './styles/regression.css';
 import './styles/evaluation.css';
+import './styles/system.css';
 
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html has no #root element');

@@ -12,6 +12,8 @@ const TITLES: Readonly<Record<Screen, string>> = {
   evaluation: 'Evaluation',
   export: 'Export',
   regression: 'Regression',
+  system: 'System',
+  'not-found': 'Not found',
 };
 
 export function AppHeader() {
@@ -19,7 +21,12 @@ export function AppHeader() {
   const projectId = useNavStore((s) => s.projectId);
   const project = useProjectsStore(selectProject(projectId));
   // Regression acts on its family's own project, not the one open elsewhere.
-  const showProject = screen !== 'projects' && screen !== 'regression' && project !== undefined;
+  const showProject =
+    screen !== 'projects' &&
+    screen !== 'regression' &&
+    screen !== 'system' &&
+    screen !== 'not-found' &&
+    project !== undefined;
   return (
     <header className="app-header">
       <div className="header-title">

@@ -1,7 +1,10 @@
 import type { Screen } from '../lib/route.js';
 import { useNavStore } from '../stores/nav-store.js';
 
-const ITEMS: readonly { screen: Screen; label: string; needsProject: boolean }[] = [
+/** Screens with a sidebar entry (not-found is reached only by a bad address). */
+type NavScreen = Exclude<Screen, 'not-found'>;
+
+const ITEMS: readonly { screen: NavScreen; label: string; needsProject: boolean }[] = [
   { screen: 'projects', label: 'Projects', needsProject: false },
   { screen: 'dataset', label: 'Dataset', needsProject: true },
   { screen: 'splits', label: 'Splits', needsProject: true },
@@ -10,11 +13,12 @@ const ITEMS: readonly { screen: Screen; label: string; needsProject: boolean }[]
   { screen: 'evaluation', label: 'Evaluation', needsProject: true },
   { screen: 'export', label: 'Export', needsProject: true },
   { screen: 'regression', label: 'Regression', needsProject: false },
+  { screen: 'system', label: 'System', needsProject: false },
 ];
 
-function NavIcon({ screen }: { screen: Screen }) {
+function NavIcon({ screen }: { screen: NavScreen }) {
   // Small inline icons: no icon font, nothing fetched, CSP-clean.
-  const paths: Record<Screen, string> = {
+  const paths: Record<NavScreen, string> = {
     projects: 'M3 6.5h6l1.5 2H21v10a1.5 1.5 0 0 1-1.5 1.5h-15A1.5 1.5 0 0 1 3 18.5z',
     dataset: 'M4 4h7v7H4zM13 4h7v7h-7zM4 13h7v7H4zM13 13h7v7h-7z',
     splits: 'M4 20V10M10 20V4M16 20v-7M22 20H2',
@@ -24,6 +28,7 @@ function NavIcon({ screen }: { screen: Screen }) {
     evaluation: 'M4 4h16v16H4zM4 12h16M12 4v16M7 7.5h2M15 15.5h2',
     export: 'M12 3v12M7 10l5 5 5-5M4 17v3h16v-3',
     regression: 'M4 20h16M4 20V4M6 17l4-5 3 2 6-8M7 9h.01M12 7h.01M16 15h.01',
+    system: 'M4 5h16v10H4zM9 19h6M12 15v4M7 9h4M7 12h7',
   };
   return (
     <svg className="nav-icon" viewBox="0 0 24 24" aria-hidden="true">

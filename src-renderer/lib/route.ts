@@ -7,7 +7,9 @@ export type Screen =
   | 'runs'
   | 'evaluation'
   | 'export'
-  | 'regression';
+  | 'regression'
+  | 'system'
+  | 'not-found';
 
 export interface Route {
   readonly screen: Screen;
@@ -30,25 +32,59 @@ const PROJECT_SCREENS: readonly Screen[] = [
   'export',
 ];
 
+const NOT_FOUND: Route = { screen: 'not-found', projectId: null };
+
+/** Screens that take no project and nothing after their name. */
+const TOP_SCREENS: readonly Screen[] = ['projects', 'regression', 'system', 'not-found'];
+
+/**
+ * Anything the app cannot show (an unknown screen, an id of the wrong shape, extra parts) is the
+ * not-found screen: landing silently elsewhere would hide a broken link or bookmark.
+ */
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean);
-  // A family screen: it acts on the family's default project, none is chosen here.
-  if (parts[0] === 'regression') return { screen: 'regression', projectId: null };
-  if (parts[0] === 'projects' && parts[1] !== undefined && PROJECT_ID.test(parts[1])) {
-    const screen = PROJECT_SCREENS.find((s) => s === parts[2]) ?? 'dataset';
-    const detail = parts[3];
-    // Ids are checked by shape: anything else in the hash is ignored, never passed on.
-    if (detail !== undefined && DETAIL_ID[screen]?.test(detail) === true) {
-      return { screen, projectId: parts[1], detail };
-    }
-    return { screen, projectId: parts[1] };
+  const [first, projectId, screenPart, detail, ...rest] = parts;
+  if (first === undefined) return { screen: 'projects', projectId: null };
+  if (first !== 'projects' || projectId === undefined) {
+    // Regression is a family screen: it acts on the family's default project, none is chosen here.
+    const top = TOP_SCREENS.find((s) => s === first);
+    return top !== undefined && parts.length === 1 ? { screen: top, projectId: null } : NOT_FOUND;
   }
-  return { screen: 'projects', projectId: null };
+  if (!PROJECT_ID.test(projectId) || rest.length > 0) return NOT_FOUND;
+  if (screenPart === undefined) return { screen: 'dataset', projectId };
+  const screen = PROJECT_SCREENS.find((s) => s === screenPart);
+  if (screen === undefined) return NOT_FOUND;
+  if (detail === undefined) return { screen, projectId };
+  // Ids are checked by shape, never passed on unchecked.
+  return DETAIL_ID[screen]?.test(detail) === true ? { screen, projectId, detail } : NOT_FOUND;
 }
 
 export function formatRoute(route: Route): string {
-  if (route.screen === 'regression') return '#/regression';
+  if (route.screen === 'regression' || route.screen === 'system' || route.screen === 'not-found') {
+    return `#/${route.screen}`;
+  }
   if (route.screen === 'projects' || route.projectId === null) return '#/projects';
   const base = `#/projects/${route.projectId}/${route.screen}`;
   return route.detail === undefined ? base : `${base}/${route.detail}`;
+}
+
+/** Whether the open project is in the workspace: `checking` while the list is asked again. */
+export type ProjectPresence = 'known' | 'checking' | 'unknown';
+
+/** Screens drawn without a project. */
+export const TOP_LEVEL: readonly Screen[] = ['regression', 'system', 'not-found'];
+
+/**
+ * The screen to draw for a route. A project screen needs its project: one the workspace does not
+ * have is not-found, never a screen firing requests that can only fail. `null`: not decided yet.
+ */
+export function shownScreen(
+  screen: Screen,
+  projectId: string | null,
+  presence: ProjectPresence,
+): Screen | null {
+  if (TOP_LEVEL.includes(screen)) return screen;
+  if (screen === 'projects' || projectId === null) return 'projects';
+  if (presence === 'checking') return null;
+  return presence === 'unknown' ? 'not-found' : screen;
 }

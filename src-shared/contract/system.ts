@@ -1,6 +1,19 @@
 import { z } from 'zod';
 import { IsoDate } from './common.js';
 
+/**
+ * Versions of what runs the workstation, in the health body's `detail.versions` (the documented
+ * body keeps its keys; `detail` is free-form). `electron` is null when served headless.
+ */
+export const SystemVersions = z.object({
+  app: z.string(),
+  node: z.string(),
+  electron: z.string().nullable(),
+  tfjs: z.string().nullable(),
+  onnxruntime: z.string().nullable(),
+});
+export type SystemVersions = z.infer<typeof SystemVersions>;
+
 /** One body for GET /health and /api/system/health (DESIGN.md §5). */
 export const Health = z.object({
   status: z.literal('healthy'),

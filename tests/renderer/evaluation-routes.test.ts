@@ -7,15 +7,17 @@ describe('Evaluation and Export routes', () => {
       const route = { screen, projectId: 'proj-0a1b2c3d' };
       expect(formatRoute(route)).toBe(`#/projects/proj-0a1b2c3d/${screen}`);
       expect(parseRoute(formatRoute(route))).toEqual(route);
-      // Another screen's detail id is ignored, never passed on.
-      expect(parseRoute(`#/projects/proj-0a1b2c3d/${screen}/run-0a1b2c3d`)).toEqual(route);
+      // A detail id these screens do not take is a bad address, never passed on.
+      expect(parseRoute(`#/projects/proj-0a1b2c3d/${screen}/run-0a1b2c3d`).screen).toBe(
+        'not-found',
+      );
     }
   });
 
-  it('an unknown screen name falls back to the dataset', () => {
+  it('an unknown screen name is not-found, not a silent landing elsewhere', () => {
     expect(parseRoute('#/projects/proj-0a1b2c3d/exports')).toEqual({
-      screen: 'dataset',
-      projectId: 'proj-0a1b2c3d',
+      screen: 'not-found',
+      projectId: null,
     });
   });
 });

@@ -208,7 +208,7 @@ describe('config summary', () => {
 });
 
 describe('training routes', () => {
-  it('round-trips experiment and run detail routes, ignoring malformed ids', () => {
+  it('round-trips experiment and run detail routes; malformed ids are not-found', () => {
     const exp = {
       screen: 'experiments',
       projectId: 'proj-0a1b2c3d',
@@ -222,10 +222,10 @@ describe('training routes', () => {
       screen: 'runs',
       projectId: 'proj-0a1b2c3d',
     });
-    expect(parseRoute('#/projects/proj-0a1b2c3d/runs/../../x')).toEqual({
-      screen: 'runs',
-      projectId: 'proj-0a1b2c3d',
+    expect(parseRoute('#/projects/proj-0a1b2c3d/runs/../../x').screen).toBe('not-found');
+    expect(parseRoute('#/projects/proj-0a1b2c3d/runs/exp-01234567')).toEqual({
+      screen: 'not-found',
+      projectId: null,
     });
-    expect(parseRoute('#/projects/proj-0a1b2c3d/runs/exp-01234567').detail).toBeUndefined();
   });
 });

@@ -127,14 +127,17 @@ describe('grid geometry', () => {
 });
 
 describe('routes', () => {
-  it('round-trips project screens and falls back to projects', () => {
+  it('round-trips project screens; an empty hash is Projects, a malformed one not-found', () => {
     const r = { screen: 'splits', projectId: 'proj-0a1b2c3d' } as const;
     expect(parseRoute(formatRoute(r))).toEqual(r);
     expect(parseRoute('#/projects/proj-0a1b2c3d')).toEqual({
       screen: 'dataset',
       projectId: 'proj-0a1b2c3d',
     });
-    expect(parseRoute('#/projects/../etc/splits')).toEqual({ screen: 'projects', projectId: null });
+    expect(parseRoute('#/projects/../etc/splits')).toEqual({
+      screen: 'not-found',
+      projectId: null,
+    });
     expect(parseRoute('')).toEqual({ screen: 'projects', projectId: null });
   });
 });

@@ -1,6 +1,11 @@
 import { lstat, readdir, statfs } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import type { Devices, OperationHandlers } from '../../../src-shared/contract/index.js';
+import type {
+  Devices,
+  OperationHandlers,
+  SystemVersions,
+} from '../../../src-shared/contract/index.js';
 import type { ServiceContext } from './context.js';
 import { cpuDevice, probeDevices, type ProbeOptions } from './device-probe.js';
 
@@ -27,6 +32,28 @@ export async function folderBytes(dir: string): Promise<number> {
   return total;
 }
 
+const require = createRequire(import.meta.url);
+
+/** An installed package's version from its package.json, without loading (or binding) it. */
+function packageVersion(pkg: string): string | null {
+  try {
+    const meta = require(`${pkg}/package.json`) as { version?: unknown };
+    return typeof meta.version === 'string' ? meta.version : null;
+  } catch {
+    return null;
+  }
+}
+
+export function systemVersions(app: string): SystemVersions {
+  return {
+    app,
+    node: process.versions.node,
+    electron: process.versions['electron'] ?? null,
+    tfjs: packageVersion('@tensorflow/tfjs-core'),
+    onnxruntime: packageVersion('onnxruntime-node'),
+  };
+}
+
 export interface SystemServiceOptions {
   readonly activeJobs: () => number;
   /** onnxruntime sessions open in the session cache. */
@@ -42,6 +69,7 @@ export function createSystemService(
   const startedAt = ctx.now();
   // GPUs and installed packages do not change while the app runs; nvidia-smi is asked once.
   let probe: Promise<Devices> | undefined;
+  const versions = systemVersions(ctx.version);
 
   return {
     health: async () => ({
@@ -56,6 +84,7 @@ export function createSystemService(
         uptime_s: Math.max(0, Math.round((ctx.now().getTime() - startedAt.getTime()) / 1000)),
         node: process.versions.node,
         platform: `${process.platform}-${process.arch}`,
+        versions,
       },
     }),
 
