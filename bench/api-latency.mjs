@@ -8,14 +8,13 @@
 //
 // The server is the built one (dist/main/src-main/server.js) when present, else the sources via
 // tsx. Requests go one at a time (a UI polls this way); each sample is one full HTTP round trip.
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
+import { startServer, call } from './lib/server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -56,42 +55,6 @@ async function writeDataset(dir) {
       await writeFile(path.join(dir, cls, `${cls}-${i}.png`), png);
     }
   }
-}
-
-function startServer(workspace) {
-  const built = path.join(root, 'dist', 'main', 'src-main', 'server.js');
-  const args = existsSync(built)
-    ? [built]
-    : ['--import', 'tsx', path.join(root, 'src-main', 'server.ts')];
-  const child = spawn(process.execPath, [...args, '--port', '0', '--workspace', workspace], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  let output = '';
-  const base = new Promise((resolve, reject) => {
-    const onData = (chunk) => {
-      output += chunk.toString('utf8');
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (m) resolve(m[1]);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    exited.then((code) => reject(new Error(`server exited (${code}):\n${output}`)));
-  });
-  return { child, exited, base, source: existsSync(built) ? 'dist' : 'tsx' };
-}
-
-async function call(base, method, urlPath, body) {
-  const res = await fetch(`${base}${urlPath}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await res.json();
-  if (res.status !== 200)
-    throw new Error(`${method} ${urlPath}: ${res.status} ${JSON.stringify(json)}`);
-  return json.data;
 }
 
 function stats(samples) {

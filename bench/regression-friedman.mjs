@@ -13,13 +13,17 @@
 //
 //   node bench/regression-friedman.mjs [--epochs 100] [--lr 0.001] [--hidden 64,32] [--rows 5000]
 //                                      [--batch-size 200] [--python /usr/bin/python3] [--out <file>]
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { startServer } from './lib/server.mjs';
+
+// The built server only if it already has the regression family (a stale dist would 404).
+const REGRESSION_BUILD = 'main/src-shared/contract/operations/tabular-regression.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -42,41 +46,6 @@ const hidden = values.hidden.split(',').map(Number);
 const peer = path.join(root, 'bench', 'peers', 'regression_sklearn.py');
 /** The reference's published time for 100 epochs of 3500 rows with [64, 32]. */
 const REFERENCE_SECONDS = 0.55;
-
-function startServer(workspace, env = {}) {
-  // The built server only if it already has the regression family (a stale dist would 404).
-  const built = path.join(root, 'dist', 'main', 'src-main', 'server.js');
-  const fresh = existsSync(
-    path.join(
-      root,
-      'dist',
-      'main',
-      'src-shared',
-      'contract',
-      'operations',
-      'tabular-regression.js',
-    ),
-  );
-  const args = fresh ? [built] : ['--import', 'tsx', path.join(root, 'src-main', 'server.ts')];
-  const child = spawn(process.execPath, [...args, '--port', '0', '--workspace', workspace], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
-  });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  let output = '';
-  const base = new Promise((resolve, reject) => {
-    const onData = (chunk) => {
-      output += chunk.toString('utf8');
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (m) resolve(m[1]);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    exited.then((code) => reject(new Error(`server exited (${code}):\n${output}`)));
-  });
-  return { child, exited, base, source: fresh ? 'dist' : 'tsx' };
-}
 
 /** POST /upload of the pickle, then one timed POST /train: the response and its wall time. */
 async function uploadAndTrain(base, data) {
@@ -107,7 +76,10 @@ async function uploadAndTrain(base, data) {
  * may not find ready.
  */
 async function coldTrainerWall(tmp, data) {
-  const server = startServer(path.join(tmp, 'workspace-cold'), { ASSAY_WARM_TRAINER: '0' });
+  const server = startServer(path.join(tmp, 'workspace-cold'), {
+    env: { ASSAY_WARM_TRAINER: '0' },
+    needs: REGRESSION_BUILD,
+  });
   try {
     return (await uploadAndTrain(await server.base, data)).wall;
   } finally {
@@ -118,7 +90,7 @@ async function coldTrainerWall(tmp, data) {
 
 async function main() {
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'assay-bench-regression-'));
-  const server = startServer(path.join(tmp, 'workspace'));
+  const server = startServer(path.join(tmp, 'workspace'), { needs: REGRESSION_BUILD });
   try {
     const data = path.join(tmp, 'data.pkl');
     execFileSync(values.python, [peer, 'generate', data, '--rows', values.rows]);

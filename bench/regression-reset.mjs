@@ -5,13 +5,12 @@
 // cancelled training. Writes bench/results/regression-reset.json and a line on stdout.
 //
 //   node bench/regression-reset.mjs [--repeats 3] [--out <file>]
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { startServer } from './lib/server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -21,30 +20,6 @@ const { values } = parseArgs({
   },
 });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function startServer(workspace) {
-  const built = path.join(root, 'dist', 'main', 'src-main', 'server.js');
-  const args = existsSync(built)
-    ? [built]
-    : ['--import', 'tsx', path.join(root, 'src-main', 'server.ts')];
-  const child = spawn(process.execPath, [...args, '--port', '0', '--workspace', workspace], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  let output = '';
-  const base = new Promise((resolve, reject) => {
-    const onData = (chunk) => {
-      output += chunk.toString('utf8');
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (m) resolve(m[1]);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    exited.then((code) => reject(new Error(`server exited (${code}):\n${output}`)));
-  });
-  return { child, exited, base, source: existsSync(built) ? 'dist' : 'tsx' };
-}
 
 /** Friedman #1, 2000 rows, seeded: the same table every run. */
 function table() {

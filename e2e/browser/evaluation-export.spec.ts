@@ -1,28 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import type { APIRequestContext } from '@playwright/test';
 import { unzipSync } from 'fflate';
+import { api } from '../helpers/api.js';
 import { screenshot, test, expect } from '../helpers/fixtures.js';
 import { CLASSES, TOTAL_IMAGES, writeImageFolder } from '../helpers/images.js';
 
 /** Training is set up over the API for speed; evaluation and export are driven from the UI. */
 const SETUP_TIMEOUT = 120_000;
-
-interface Envelope<T> {
-  readonly status: string;
-  readonly data: T;
-}
-
-async function api<T>(
-  request: APIRequestContext,
-  method: 'GET' | 'POST',
-  url: string,
-  body?: object,
-): Promise<T> {
-  const res = await request.fetch(url, { method, ...(body === undefined ? {} : { data: body }) });
-  const json = (await res.json()) as Envelope<T>;
-  expect(json.status, `${method} ${url}: ${JSON.stringify(json)}`).toBe('ok');
-  return json.data;
-}
 
 /** A project with the colour-patch images, a split and a few quick epochs of a tiny CNN. */
 async function trainedRun(

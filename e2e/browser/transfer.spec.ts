@@ -1,27 +1,10 @@
-import type { APIRequestContext } from '@playwright/test';
+import { api } from '../helpers/api.js';
 import { screenshot, test, expect } from '../helpers/fixtures.js';
 import { SHAPES, writeShapesFolder } from '../helpers/images.js';
 
 /** Feature extraction of 180 images at 224×224 and the head's epochs, on two shared cores. */
 const TIMEOUT = 240_000;
 const PER_CLASS = 60;
-
-interface Envelope<T> {
-  readonly status: string;
-  readonly data: T;
-}
-
-async function api<T>(
-  request: APIRequestContext,
-  method: 'GET' | 'POST',
-  url: string,
-  body?: object,
-): Promise<T> {
-  const res = await request.fetch(url, { method, ...(body === undefined ? {} : { data: body }) });
-  const json = (await res.json()) as Envelope<T>;
-  expect(json.status, `${method} ${url}: ${JSON.stringify(json)}`).toBe('ok');
-  return json.data;
-}
 
 /**
  * Issue 8's promise, in Chromium: a classification project on the three-shapes set (colour says

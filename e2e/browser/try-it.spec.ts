@@ -1,27 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import type { APIRequestContext } from '@playwright/test';
+import { api, type Envelope } from '../helpers/api.js';
 import { screenshot, test, expect } from '../helpers/fixtures.js';
 import { CLASSES, writeImageFolder } from '../helpers/images.js';
 
 /** Import, split and the default experiment's run, set up over the API for speed. */
 const SETUP_TIMEOUT = 240_000;
-
-interface Envelope<T> {
-  readonly status: string;
-  readonly data: T;
-}
-
-async function api<T>(
-  request: APIRequestContext,
-  method: 'GET' | 'POST',
-  url: string,
-  body?: object,
-): Promise<T> {
-  const res = await request.fetch(url, { method, ...(body === undefined ? {} : { data: body }) });
-  const json = (await res.json()) as Envelope<T>;
-  expect(json.status, `${method} ${url}: ${JSON.stringify(json)}`).toBe('ok');
-  return json.data;
-}
 
 /** An image project trained with the default experiment (no config given: the task's defaults). */
 async function defaultRun(
