@@ -1,80 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import type { APIRequestContext } from '@playwright/test';
 import { unzipSync } from 'fflate';
-import { api } from '../helpers/api.js';
+import { trainRun } from '../helpers/api.js';
 import { screenshot, test, expect } from '../helpers/fixtures.js';
 import { CLASSES, TOTAL_IMAGES, writeImageFolder } from '../helpers/images.js';
 
 /** Training is set up over the API for speed; evaluation and export are driven from the UI. */
 const SETUP_TIMEOUT = 120_000;
-
-/** A project with the colour-patch images, a split and a few quick epochs of a tiny CNN. */
-async function trainedRun(
-  request: APIRequestContext,
-  base: string,
-  folder: string,
-): Promise<{ pid: string; runId: string }> {
-  const { id: pid } = await api<{ id: string }>(request, 'POST', `${base}/api/projects`, {
-    name: 'Evaluate me',
-  });
-  const job = await api<{ job_id: string }>(
-    request,
-    'POST',
-    `${base}/api/datasets/${pid}/import/local`,
-    { path: folder },
-  );
-  await expect
-    .poll(
-      async () =>
-        (await api<{ status: string }>(request, 'GET', `${base}/api/jobs/${job.job_id}`)).status,
-      {
-        timeout: SETUP_TIMEOUT,
-      },
-    )
-    .toBe('completed');
-  await api(request, 'POST', `${base}/api/splits/${pid}`, {
-    name: 'baseline',
-    ratios: { train: 0.6, val: 0.2, test: 0.2 },
-    seed: 1,
-  });
-  const exp = await api<{ id: string }>(
-    request,
-    'POST',
-    `${base}/api/training/${pid}/experiments`,
-    {
-      name: 'tiny cnn',
-      split_index: 0,
-      config: {
-        architecture: 'small-cnn',
-        input: { width: 16, height: 16, channels: 3 },
-        epochs: 4,
-        batch_size: 8,
-        seed: 7,
-        early_stopping: { enabled: false },
-      },
-    },
-  );
-  const { run_id: runId } = await api<{ run_id: string }>(
-    request,
-    'POST',
-    `${base}/api/training/${pid}/experiments/${exp.id}/run`,
-  );
-  await expect
-    .poll(
-      async () =>
-        (await api<{ status: string }>(request, 'GET', `${base}/api/training/${pid}/runs/${runId}`))
-          .status,
-      { timeout: SETUP_TIMEOUT },
-    )
-    .toMatch(/completed|failed|stopped|interrupted/);
-  const run = await api<{ status: string; message: string | null }>(
-    request,
-    'GET',
-    `${base}/api/training/${pid}/runs/${runId}`,
-  );
-  expect(run.status, run.message ?? '').toBe('completed');
-  return { pid, runId };
-}
 
 /**
  * Issue 4's path: a trained run evaluated from the UI (metrics, confusion matrix), a cell's items
@@ -87,7 +18,23 @@ test('evaluate a run, open a confusion cell, export to ONNX and download it', as
   test.setTimeout(SETUP_TIMEOUT * 2 + 60_000);
   const { page } = app;
   const folder = await writeImageFolder(`${scratch}/patches`);
-  const { pid, runId } = await trainedRun(page.request, app.url, folder);
+  // A few quick epochs of a tiny CNN.
+  const { pid, runId } = await trainRun(page.request, app.url, {
+    projectName: 'Evaluate me',
+    folder,
+    experiment: {
+      name: 'tiny cnn',
+      config: {
+        architecture: 'small-cnn',
+        input: { width: 16, height: 16, channels: 3 },
+        epochs: 4,
+        batch_size: 8,
+        seed: 7,
+        early_stopping: { enabled: false },
+      },
+    },
+    timeout: SETUP_TIMEOUT,
+  });
 
   await page.goto(`${app.url}/#/projects/${pid}/evaluation`);
   await expect(page.locator('body')).toHaveAttribute('data-app-state', 'ready');

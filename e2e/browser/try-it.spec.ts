@@ -1,60 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import type { APIRequestContext } from '@playwright/test';
-import { api, type Envelope } from '../helpers/api.js';
+import { api, trainRun, type Envelope } from '../helpers/api.js';
 import { screenshot, test, expect } from '../helpers/fixtures.js';
 import { CLASSES, writeImageFolder } from '../helpers/images.js';
 
 /** Import, split and the default experiment's run, set up over the API for speed. */
 const SETUP_TIMEOUT = 240_000;
-
-/** An image project trained with the default experiment (no config given: the task's defaults). */
-async function defaultRun(
-  request: APIRequestContext,
-  base: string,
-  folder: string,
-): Promise<{ pid: string; runId: string }> {
-  const { id: pid } = await api<{ id: string }>(request, 'POST', `${base}/api/projects`, {
-    name: 'Try me',
-  });
-  const job = await api<{ job_id: string }>(
-    request,
-    'POST',
-    `${base}/api/datasets/${pid}/import/local`,
-    { path: folder },
-  );
-  await expect
-    .poll(
-      async () =>
-        (await api<{ status: string }>(request, 'GET', `${base}/api/jobs/${job.job_id}`)).status,
-      { timeout: SETUP_TIMEOUT },
-    )
-    .toBe('completed');
-  await api(request, 'POST', `${base}/api/splits/${pid}`, {
-    name: 'baseline',
-    ratios: { train: 0.6, val: 0.2, test: 0.2 },
-    seed: 1,
-  });
-  const exp = await api<{ id: string }>(
-    request,
-    'POST',
-    `${base}/api/training/${pid}/experiments`,
-    { name: 'default', split_index: 0 },
-  );
-  const { run_id: runId } = await api<{ run_id: string }>(
-    request,
-    'POST',
-    `${base}/api/training/${pid}/experiments/${exp.id}/run`,
-  );
-  await expect
-    .poll(
-      async () =>
-        (await api<{ status: string }>(request, 'GET', `${base}/api/training/${pid}/runs/${runId}`))
-          .status,
-      { timeout: SETUP_TIMEOUT },
-    )
-    .toMatch(/completed|failed|stopped|interrupted/);
-  return { pid, runId };
-}
 
 /** The first image of `cls` that the project's split 0 holds out for testing. */
 async function testImageOf(
@@ -84,7 +35,13 @@ test('Try it: drop an image on a trained run and see its class', async ({ app, s
   test.setTimeout(SETUP_TIMEOUT * 2 + 60_000);
   const { page } = app;
   const folder = await writeImageFolder(`${scratch}/patches`);
-  const { pid, runId } = await defaultRun(page.request, app.url, folder);
+  // The default experiment: no config given, so the task's defaults (the MobileNetV2 transfer).
+  const { pid, runId } = await trainRun(page.request, app.url, {
+    projectName: 'Try me',
+    folder,
+    experiment: { name: 'default' },
+    timeout: SETUP_TIMEOUT,
+  });
 
   // The page was loaded before the project existed: a reload lists it.
   await page.goto(`${app.url}/#/projects/${pid}/runs/${runId}`);
