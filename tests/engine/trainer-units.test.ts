@@ -1,6 +1,6 @@
-import { mkdir, readdir, readFile, rename } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { resolveExperimentConfig } from '../../src-main/core/engine/config.js';
 import {
   recoverCheckpointDir,
@@ -18,8 +18,16 @@ const files = (text: string) =>
   ]);
 
 describe('checkpoint folders', () => {
+  const made: string[] = [];
+  const scratch = async (): Promise<string> => {
+    const dir = await tempDir('ckpt');
+    made.push(dir);
+    return dir;
+  };
+  afterAll(() => Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))));
+
   it('replace atomically; a failed write keeps the previous folder and leaves no temp folder', async () => {
-    const root = path.join(await tempDir('ckpt'), 'checkpoints');
+    const root = path.join(await scratch(), 'checkpoints');
     await writeCheckpointDir(root, 'last', files('one'));
     await writeCheckpointDir(root, 'last', files('two'));
     expect(await readFile(path.join(root, 'last', 'b.txt'), 'utf8')).toBe('two!');
@@ -34,7 +42,7 @@ describe('checkpoint folders', () => {
   });
 
   it('recover a folder left renamed aside by a crash between the two renames', async () => {
-    const root = path.join(await tempDir('ckpt'), 'checkpoints');
+    const root = path.join(await scratch(), 'checkpoints');
     await writeCheckpointDir(root, 'best', files('kept'));
     await rename(path.join(root, 'best'), path.join(root, '.best.old-1234'));
     await mkdir(path.join(root, '.best.tmp-5678'));
