@@ -23,6 +23,7 @@ import { decodeMono, downsample, type DecodedClip } from './decode.js';
 import { eventsStore } from './events-store.js';
 import { detectOnsets } from './onsets.js';
 import { wavHeaderProblem } from './wav.js';
+import { waitJob } from '../services/wait-job.js';
 
 const FAMILY = 'audio-portal';
 const WAV_HEAD_BYTES = 64 * 1024;
@@ -92,19 +93,6 @@ async function audioFormatOf(file: string, filename: string): Promise<AudioForma
     }
   }
   return sniffed.format;
-}
-
-function waitJob(deps: AudioPortalDeps, jobId: string): Promise<Job> {
-  return new Promise((resolve) => {
-    let off: (() => void) | null = null;
-    const check = (job: Job): void => {
-      if (job.status === 'pending' || job.status === 'running') return;
-      off?.();
-      resolve(job);
-    };
-    off = deps.onJob(jobId, check);
-    void deps.ops.getJob({ job_id: jobId }).then(check, () => undefined);
-  });
 }
 
 export function createAudioPortalService(

@@ -1,6 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { openDecoder, type AudioData } from '../media/audio.js';
-import { FileError, isFileError, reason } from '../media/file-error.js';
+import { decodeStreamed, openDecoder, type AudioData } from '../media/audio.js';
+import { FileError } from '../media/file-error.js';
 import type { AudioFormat } from '../media/sniff.js';
 
 export interface DecodedClip {
@@ -38,23 +37,7 @@ export async function decodeMono(
       throw new FileError('audio_too_long', `audio is longer than the limit of ${maxSeconds} s`);
     }
   };
-  const stream = createReadStream(filePath, { highWaterMark: 64 * 1024 });
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      take(decoder.decode(new Uint8Array(chunk)));
-    }
-    if (decoder.flush) take(decoder.flush());
-  } catch (err) {
-    if (isFileError(err)) throw err;
-    throw new FileError('corrupt_audio', `${format} audio cannot be decoded: ${reason(err)}`);
-  } finally {
-    stream.destroy();
-    try {
-      decoder.free();
-    } catch {
-      /* a decoder that failed may refuse to free; nothing else holds it */
-    }
-  }
+  await decodeStreamed(decoder, filePath, format, take);
   if (frames === 0)
     throw new FileError('corrupt_audio', `no ${format} audio samples could be decoded`);
   const samples = new Float32Array(frames);

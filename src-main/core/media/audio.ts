@@ -47,6 +47,38 @@ export async function openDecoder(format: AudioFormat): Promise<ChunkDecoder> {
 }
 
 /**
+ * Streams a file through `decoder` (which it frees), handing each decoded block to `take` and
+ * each raw chunk to `onBytes` first. A FileError thrown by `take` passes through; any other
+ * failure is `corrupt_audio`.
+ */
+export async function decodeStreamed(
+  decoder: ChunkDecoder,
+  filePath: string,
+  format: AudioFormat,
+  take: (out: AudioData) => void,
+  onBytes?: (chunk: Uint8Array) => void,
+): Promise<void> {
+  const stream = createReadStream(filePath, { highWaterMark: CHUNK_BYTES });
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      onBytes?.(chunk);
+      take(decoder.decode(new Uint8Array(chunk)));
+    }
+    if (decoder.flush) take(decoder.flush());
+  } catch (err) {
+    if (isFileError(err)) throw err;
+    throw new FileError('corrupt_audio', `${format} audio cannot be decoded: ${reason(err)}`);
+  } finally {
+    stream.destroy();
+    try {
+      decoder.free();
+    } catch {
+      /* a decoder that failed may refuse to free; nothing else holds it */
+    }
+  }
+}
+
+/**
  * Decodes a whole clip as a stream (bounded memory: samples are folded into the peak envelope and
  * dropped), stopping as soon as it runs past `maxSeconds`.
  */
@@ -80,25 +112,10 @@ export async function probeAudio(
     }
   };
 
-  const stream = createReadStream(filePath, { highWaterMark: CHUNK_BYTES });
   let declaredChannels: number | null = null;
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      if (format === 'mp3' && declaredChannels === null) declaredChannels = mp3Channels(chunk);
-      take(decoder.decode(new Uint8Array(chunk)));
-    }
-    if (decoder.flush) take(decoder.flush());
-  } catch (err) {
-    if (isFileError(err)) throw err;
-    throw new FileError('corrupt_audio', `${format} audio cannot be decoded: ${reason(err)}`);
-  } finally {
-    stream.destroy();
-    try {
-      decoder.free();
-    } catch {
-      /* a decoder that failed may refuse to free; nothing else holds it */
-    }
-  }
+  await decodeStreamed(decoder, filePath, format, take, (chunk) => {
+    if (format === 'mp3' && declaredChannels === null) declaredChannels = mp3Channels(chunk);
+  });
   if (frames === 0 || sampleRate === 0) {
     throw new FileError('corrupt_audio', `no ${format} audio samples could be decoded`);
   }

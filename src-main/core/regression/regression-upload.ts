@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { importResultOf, type Job } from '../../../src-shared/contract/index.js';
+import { importResultOf } from '../../../src-shared/contract/index.js';
 import type { RegressionDatasetInfo } from '../../../src-shared/contract/regression.js';
 import { AppError } from '../errors.js';
 import { refuseWhileTraining, type ServiceContext } from '../services/context.js';
@@ -11,6 +11,7 @@ import type { RegressionDeps } from './regression-service.js';
 import { judgeFormat, type UploadFormat, UploadError } from './table-input.js';
 import { prepareTableInWorker, type TableReadLimits } from './table-job.js';
 import { fileHead, type PreparedTable } from './table-prepare.js';
+import { waitJob } from '../services/wait-job.js';
 
 /** 70/15/15 with a fixed seed (the reference's split: 5000 rows → 3500/750/750). */
 export const REGRESSION_RATIOS = { train: 0.7, val: 0.15, test: 0.15 } as const;
@@ -33,19 +34,6 @@ const safeName = (name: string): string =>
     0,
     120,
   );
-
-function waitJob(deps: RegressionDeps, jobId: string): Promise<Job> {
-  return new Promise((resolve) => {
-    let off: (() => void) | null = null;
-    const check = (job: Job): void => {
-      if (job.status === 'pending' || job.status === 'running') return;
-      off?.();
-      resolve(job);
-    };
-    off = deps.onJob(jobId, check);
-    void deps.ops.getJob({ job_id: jobId }).then(check, () => undefined);
-  });
-}
 
 /** Replaces the project's dataset by one canonical CSV (an import job) and a 70/15/15 split. */
 async function storeTable(
