@@ -1,7 +1,7 @@
 // The job runner on its own, with a real store and the real task thread: a kind declared here
 // (its module a test fixture) gets progress, ETA, its end recorded, cancel, failure, queueing,
 // and the one start-up recovery (resume for tasks that rebuild their output, interrupted else).
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -223,5 +223,37 @@ describe('JobRunner', () => {
     const resumed = await waitEnd('job-00000001');
     expect(resumed).toMatchObject({ status: 'completed', done: 3, result: { counted: 3 } });
     expect(await r.recover()).toEqual({ interrupted: 0, resumed: 0 });
+  });
+});
+
+describe('JobRunner.warmTasks', () => {
+  it('loads a task module on the task thread before any task asks for it, and the task then runs it', async () => {
+    const marker = join(dir, 'warm-marker');
+    process.env['ASSAY_TEST_WARM_MARKER'] = marker;
+    const warmModule = pathToFileURL(join(import.meta.dirname, '../fixtures/warm-marker-task.ts'));
+    try {
+      const r = runner(fresh());
+      r.warmTasks([warmModule.href]);
+      // The marker appears only if warming imported the module: no task has run.
+      let written: string | null = null;
+      for (let i = 0; i < 500 && written === null; i++) {
+        written = await readFile(marker, 'utf8').catch(() => null);
+        if (written === null) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(written).not.toBeNull();
+      const out = await r.execute<{ loadedAt: number }>(warmModule.href, {});
+      // The same module instance: loaded once, by the warm-up.
+      expect(out.loadedAt).toBe(Number(written));
+      // A module that cannot load does not break the thread; its first task reports why.
+      r.warmTasks([pathToFileURL(join(dir, 'missing-task.ts')).href]);
+      await expect(
+        r.execute(pathToFileURL(join(dir, 'missing-task.ts')).href, {}),
+      ).rejects.toThrow();
+      expect((await r.execute<{ loadedAt: number }>(warmModule.href, {})).loadedAt).toBe(
+        Number(written),
+      );
+    } finally {
+      delete process.env['ASSAY_TEST_WARM_MARKER'];
+    }
   });
 });

@@ -253,6 +253,11 @@ export class JobRunner {
     throw out.expected ? new AppError('unprocessable', out.error) : new Error(out.error);
   }
 
+  /** Gets the task thread ready for these task modules (see TaskThread.warm). */
+  warmTasks(modules: readonly string[]): void {
+    if (!this.closed) this.thread.warm(modules);
+  }
+
   /** Cancels a job of any kind; returns its row once final (as it is, if it had ended). */
   async cancel(jobId: string): Promise<Job | undefined> {
     const entry = this.live.get(jobId);

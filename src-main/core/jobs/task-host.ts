@@ -73,6 +73,16 @@ export class TaskThread {
     });
   }
 
+  /**
+   * Starts the thread (if it is not up) and loads these task modules, so the first task that
+   * needs them does not pay for the thread's start and their imports. Idle, the thread still does
+   * not keep the process alive.
+   */
+  warm(modules: readonly string[]): void {
+    const cmd: TaskCommand = { type: 'warm', modules };
+    this.thread().postMessage(cmd);
+  }
+
   private hold(): { holdMs?: number } {
     return this.holdMs ? { holdMs: this.holdMs } : {};
   }

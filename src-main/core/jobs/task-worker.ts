@@ -32,7 +32,9 @@ export type TaskCommand =
       /** Test hook, never set by the app: wait this long once the task has started. */
       readonly holdMs?: number;
     }
-  | { readonly type: 'cancel'; readonly id: string };
+  | { readonly type: 'cancel'; readonly id: string }
+  /** Loads task modules ahead of their first task (their imports, tfjs's included). */
+  | { readonly type: 'warm'; readonly modules: readonly string[] };
 
 export type TaskMessage =
   | { readonly type: 'progress'; readonly id: string; readonly progress: TaskProgress }
@@ -56,6 +58,10 @@ const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 const cancelled = new Set<string>();
 let chain: Promise<void> = Promise.resolve();
 
+/** A kind's module: a name under tasks/, or a file URL (a kind declared outside core/jobs). */
+const moduleUrl = (module: string): string =>
+  module.startsWith('file:') ? module : new URL(`./tasks/${module}${ext}`, import.meta.url).href;
+
 async function run(cmd: Extract<TaskCommand, { type: 'run' }>): Promise<void> {
   const { id } = cmd;
   const io: TaskIO = {
@@ -74,11 +80,7 @@ async function run(cmd: Extract<TaskCommand, { type: 'run' }>): Promise<void> {
       }
     }
     if (cancelled.has(id)) throw new TaskCancelled();
-    // A kind's module: a name under tasks/, or a file URL (a kind declared outside core/jobs).
-    const url = cmd.module.startsWith('file:')
-      ? cmd.module
-      : new URL(`./tasks/${cmd.module}${ext}`, import.meta.url).href;
-    const mod = (await import(url)) as TaskModule;
+    const mod = (await import(moduleUrl(cmd.module))) as TaskModule;
     const value = await mod.runTask(cmd.input, io);
     if (cancelled.has(id)) throw new TaskCancelled();
     post({ type: 'result', id, value });
@@ -98,5 +100,12 @@ async function run(cmd: Extract<TaskCommand, { type: 'run' }>): Promise<void> {
 
 port.on('message', (cmd: TaskCommand) => {
   if (cmd.type === 'cancel') cancelled.add(cmd.id);
-  else chain = chain.then(() => run(cmd));
+  else if (cmd.type === 'warm') {
+    // A module that fails to load fails its first task, with the reason; warming stays quiet.
+    chain = chain.then(() =>
+      Promise.all(cmd.modules.map((m) => import(moduleUrl(m)).catch(() => undefined))).then(
+        () => undefined,
+      ),
+    );
+  } else chain = chain.then(() => run(cmd));
 });

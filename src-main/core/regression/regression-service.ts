@@ -15,9 +15,8 @@ import type { JobControl, JobRunner } from '../jobs/job-runner.js';
 import type { ServiceContext } from '../services/context.js';
 import { defaultProjectBinding } from '../services/default-project.js';
 import type { StagedFile } from '../workspace/import-types.js';
-import { writeFileAtomic } from '../workspace/atomic-write.js';
-import { decodeModel, encodeModel, predictOne, type RegressionModel } from './model-file.js';
-import { trainOnProject } from './regression-train.js';
+import { decodeModel, predictOne, type RegressionModel } from './model-file.js';
+import { REGRESSION_EVALUATE_TASK, trainOnProject } from './regression-train.js';
 import {
   checkUpload,
   clearDir,
@@ -140,6 +139,8 @@ export function createRegressionService(
             },
           );
           setRegression(id, { dataset: info });
+          // A /train usually follows: its scoring step then finds the task thread up.
+          deps.jobs.warmTasks([REGRESSION_EVALUATE_TASK]);
           const noun = info.format === 'pickle' ? 'Pickle' : checked.label;
           return {
             status: 'success' as const,
@@ -210,7 +211,6 @@ export function createRegressionService(
               });
             },
           });
-          await writeFileAtomic(path.join(out, 'model.pkl'), encodeModel(result.evaluation.model));
           setRegression(id, { dataset: s.dataset, model: result.info });
           cachedModel = { runId: result.info.run_id, model: result.evaluation.model };
           job.control.finish('completed', {

@@ -7,6 +7,7 @@ import type { ServiceContext } from '../services/context.js';
 import { runDirOf } from '../services/training-data.js';
 import { writeFileAtomic } from '../workspace/atomic-write.js';
 import { safeJoin } from '../workspace/layout.js';
+import { encodeModel } from './model-file.js';
 import { learningCurveSvg, predictionsSvg, svgToPng } from './charts.js';
 import type { RegressionEvaluateInput } from '../jobs/tasks/regression-evaluate-task.js';
 import type { Evaluation } from './regression-evaluate.js';
@@ -26,6 +27,9 @@ export const regressionTrainingJobKind: JobKindDecl = {
   cancel: 'graceful',
   crash: { after: 'interrupted', message: 'interrupted: the app stopped during this training' },
 };
+
+/** The task module that scores a finished run on the test rows (jobs/tasks/). */
+export const REGRESSION_EVALUATE_TASK = 'regression-evaluate-task';
 
 const TERMINAL = new Set<Run['status']>(['completed', 'failed', 'stopped', 'interrupted']);
 
@@ -66,7 +70,7 @@ export interface TrainResult {
 /**
  * One training of the family's project through the shared engine: an experiment (mlp with the
  * given layers, Adam at the given rate, every epoch run: no early stopping) and a run in the
- * trainer's worker, then the test-part score and the two plots.
+ * trainer's worker, then the test-part score, the model file and the two plots.
  */
 export async function trainOnProject(
   ctx: ServiceContext,
@@ -130,7 +134,14 @@ export async function trainOnProject(
     loss: m.loss,
     val_loss: typeof m.val_loss === 'number' ? m.val_loss : null,
   }));
-  const seconds = run.metrics.history.reduce((s, m) => s + m.duration_seconds, 0);
+  // The run's wall time on the trainer (data preparation, every epoch, its checkpoints), not
+  // only the sum of the epochs' compute: what the request waited for the training itself.
+  const computed = run.metrics.history.reduce((s, m) => s + m.duration_seconds, 0);
+  const wall =
+    run.started_at && run.finished_at
+      ? (Date.parse(run.finished_at) - Date.parse(run.started_at)) / 1000
+      : 0;
+  const seconds = Math.max(computed, wall);
   const plot = async (name: string, svg: string): Promise<void> =>
     writeFileAtomic(path.join(opts.outputs, name), await svgToPng(svg));
   // The learning curve needs only the history: it is drawn (sharp works off this thread) while
@@ -152,7 +163,7 @@ export async function trainOnProject(
       ratios: { ...split.ratios },
       seed: split.seed,
     };
-    evaluation = await deps.jobs.execute<Evaluation>('regression-evaluate-task', step);
+    evaluation = await deps.jobs.execute<Evaluation>(REGRESSION_EVALUATE_TASK, step);
   } catch (err) {
     await curve.catch(() => undefined);
     throw new AppError('internal', `Training failed: ${(err as Error).message}`);
@@ -161,8 +172,10 @@ export async function trainOnProject(
     await curve.catch(() => undefined);
     throw new AppError('conflict', 'Training cancelled');
   }
+  // The model file and the second plot are written side by side.
   await Promise.all([
     curve,
+    writeFileAtomic(path.join(opts.outputs, 'model.pkl'), encodeModel(evaluation.model)),
     plot(
       'predictions_plot.png',
       predictionsSvg(evaluation.actual, evaluation.predicted, evaluation.r2),
