@@ -8,6 +8,7 @@ import {
   type AudioDatasetUploadResponse,
   type AudioEvent,
   type AudioWaveformResponse,
+  type FileReply,
   type Job,
   type PlatformHandlers,
 } from '../../../src-shared/contract/index.js';
@@ -24,6 +25,8 @@ import { eventsStore } from './events-store.js';
 import { detectOnsets } from './onsets.js';
 import { wavHeaderProblem } from './wav.js';
 import { waitJob } from '../services/wait-job.js';
+import { createDatasetTools, type DatasetTools } from './dataset-tools.js';
+import { exportDataset } from './dataset-export.js';
 
 const FAMILY = 'audio-portal';
 const WAV_HEAD_BYTES = 64 * 1024;
@@ -45,6 +48,10 @@ export interface AudioPortalService {
     classLabel: string | undefined;
   }): Promise<AudioDatasetUploadResponse>;
   waveform(relative: string, points: number): Promise<AudioWaveformResponse>;
+  augment: DatasetTools['augment'];
+  balance: DatasetTools['balance'];
+  /** The dataset as a ZIP file in the workspace's tmp folder. */
+  exportZip(): Promise<FileReply>;
 }
 
 const bad = (message: string): AppError => new AppError('bad_request', message);
@@ -160,6 +167,20 @@ export function createAudioPortalService(
       mediaKind: 'audio',
     }).rows;
 
+  const tools = createDatasetTools({
+    ctx,
+    projectId: binding.current,
+    exclusive,
+    audioItems,
+    decodeItem,
+    putEvents: (id, hash, found) => events.put(id, hash, found),
+    async importStaged(id, files) {
+      const { job_id } = await deps.importStaged(id, files);
+      const job = await waitJob(deps, job_id);
+      return { result: importResultOf(job), status: job.status };
+    },
+  });
+
   return {
     projectId: binding.current,
 
@@ -167,7 +188,8 @@ export function createAudioPortalService(
       const id = binding.current();
       const classes: AudioDatasetInfo['classes'] = {};
       let totalEvents = 0;
-      const rows = id === null ? [] : audioItems(id);
+      // Originals set aside by undersampling are not part of the dataset in use.
+      const rows = id === null ? [] : audioItems(id).filter((r) => r.excluded === 0);
       for (const row of rows) {
         const n = await eventsOf(id as string, row).then(
           (e) => e.length,
@@ -264,5 +286,17 @@ export function createAudioPortalService(
         events: await eventsOf(id, row, clip),
       };
     },
+
+    augment: tools.augment,
+    balance: tools.balance,
+    exportZip: () =>
+      exclusive(() =>
+        exportDataset({
+          ctx,
+          projectId: binding.current,
+          audioItems,
+          eventsOf: (id, row) => eventsOf(id, row).catch(() => []),
+        }),
+      ),
   };
 }
