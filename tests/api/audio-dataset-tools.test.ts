@@ -167,6 +167,16 @@ describe('audio dataset tools: augment, lineage, export', () => {
       already_present: 0,
     });
     expect(copy.recipe).toMatchObject({ gain: { db: -6 }, derived_from: 'gold/tone.wav' });
+    // The copies were made by a job of the project, on the task thread, with its progress.
+    const jobs = await request(t.app).get(`/api/jobs?kind=audio-augment&project_id=${projectId()}`);
+    expect(jobs.body.data.items, JSON.stringify(jobs.body)).toHaveLength(1);
+    expect(jobs.body.data.items[0]).toMatchObject({
+      kind: 'audio-augment',
+      status: 'completed',
+      done: 2,
+      total: 2,
+      result: { copies: 2 },
+    });
     expect(db(rmsOf(samples) / rmsOf(samplesOf('gold/tone.wav')))).toBeCloseTo(-6, 1);
     const all = rows();
     const row = all.find((r) => r.filename === copy.filename)!;

@@ -27,6 +27,8 @@ import { wavHeaderProblem } from './wav.js';
 import { waitJob } from '../services/wait-job.js';
 import { createDatasetTools, type DatasetTools } from './dataset-tools.js';
 import { exportDataset } from './dataset-export.js';
+import type { AugmentCopies } from './augment-job.js';
+import type { StagedCopy } from './augment-copies.js';
 
 const FAMILY = 'audio-portal';
 const WAV_HEAD_BYTES = 64 * 1024;
@@ -35,6 +37,8 @@ export interface AudioPortalDeps {
   readonly ops: PlatformHandlers;
   importStaged(projectId: string, files: readonly StagedFile[]): Promise<{ job_id: string }>;
   onJob(jobId: string, listener: (job: Job) => void): () => void;
+  /** Makes augmented copies as an `audio-augment` job (augment-job.ts) and waits for them. */
+  runAugment(projectId: string, copies: AugmentCopies): Promise<StagedCopy[]>;
 }
 
 export interface AudioPortalService {
@@ -121,7 +125,7 @@ export function createAudioPortalService(
     return next;
   };
 
-  const decodeItem = async (id: string, row: ItemRow): Promise<DecodedClip> => {
+  const blobFile = async (id: string, row: ItemRow): Promise<string> => {
     const file = safeJoin(ctx.layout.projectDir(id), row.blob_path);
     const present = await stat(file).then(
       (s) => s.isFile(),
@@ -133,6 +137,11 @@ export function createAudioPortalService(
         `Audio file not found: ${row.filename} (missing from the workspace)`,
       );
     }
+    return file;
+  };
+
+  const decodeItem = async (id: string, row: ItemRow): Promise<DecodedClip> => {
+    const file = await blobFile(id, row);
     const sniffed = await sniffFile(file);
     if (sniffed.kind !== 'audio') {
       throw new AppError('unprocessable', `${row.filename} is not an audio file`);
@@ -172,7 +181,8 @@ export function createAudioPortalService(
     projectId: binding.current,
     exclusive,
     audioItems,
-    decodeItem,
+    blobFile,
+    runCopies: (id, copies) => deps.runAugment(id, copies),
     putEvents: (id, hash, found) => events.put(id, hash, found),
     async importStaged(id, files) {
       const { job_id } = await deps.importStaged(id, files);

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type {
@@ -57,7 +57,7 @@ const round = (x: number, digits: number): number => Number(x.toFixed(digits));
 export function drawRecipe(
   plan: TechniquePlan,
   seed: number,
-  source: ItemRow,
+  source: CopySource,
   copy: string,
 ): AudioAugmentRecipe {
   const rnd = mulberry32(deriveSeed(seed, `${source.hash}:${copy}`));
@@ -112,8 +112,11 @@ export interface StagedCopy {
   readonly events: readonly AudioEvent[];
 }
 
+/** What a copy needs of its source row (plain data: it crosses to the task thread). */
+export type CopySource = Pick<ItemRow, 'id' | 'filename' | 'hash' | 'class_name'>;
+
 /** `<class>/<stem>__aug_<8 hex>.wav`: named by source and recipe, so a repeat finds its twin. */
-function copyName(source: ItemRow, classLabel: string, recipe: AudioAugmentRecipe): string {
+function copyName(source: CopySource, classLabel: string, recipe: AudioAugmentRecipe): string {
   const stem = path
     .basename(source.filename)
     .replace(/\.[^.]*$/, '')
@@ -127,15 +130,16 @@ function copyName(source: ItemRow, classLabel: string, recipe: AudioAugmentRecip
 
 export async function stageCopy(
   tmpDir: string,
-  source: ItemRow,
-  root: ItemRow,
+  name: string,
+  source: CopySource,
+  root: { readonly id: number; readonly filename: string },
   clip: DecodedClip,
   recipe: AudioAugmentRecipe,
 ): Promise<StagedCopy> {
   const classLabel = source.class_name ?? 'unlabelled';
   const samples = applyRecipe(clip, recipe);
   const wav = encodeWav16(samples, clip.sampleRate);
-  const tempPath = path.join(tmpDir, `augment-${randomBytes(8).toString('hex')}.wav`);
+  const tempPath = path.join(tmpDir, name);
   await writeFile(tempPath, wav);
   const events = detectOnsets(samples, clip.sampleRate).map((e) => ({
     onset: round(e.onset, 3),

@@ -20,11 +20,10 @@ import {
   drawRecipe,
   importFailure,
   planTechniques,
-  stageCopy,
   type StagedCopy,
   type TechniquePlan,
 } from './augment-copies.js';
-import type { DecodedClip } from './decode.js';
+import type { AugmentCopies } from './augment-job.js';
 
 /** What the tools need of the portal's service (its project, its one-at-a-time chain, decoding). */
 export interface DatasetKit {
@@ -32,7 +31,10 @@ export interface DatasetKit {
   projectId(): string | null;
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
   audioItems(projectId: string): ItemRow[];
-  decodeItem(projectId: string, row: ItemRow): Promise<DecodedClip>;
+  /** The row's blob on disk; a clear 404 when it is missing from the workspace. */
+  blobFile(projectId: string, row: ItemRow): Promise<string>;
+  /** Makes the copies off the main thread (a job of the project). */
+  runCopies(projectId: string, copies: AugmentCopies): Promise<StagedCopy[]>;
   putEvents(projectId: string, hash: string, events: readonly AudioEvent[]): Promise<void>;
   /** Runs the platform import of staged files and waits for it. */
   importStaged(
@@ -69,25 +71,36 @@ export function createDatasetTools(kit: DatasetKit) {
     seed: number,
   ): Promise<{ created: StagedCopy[]; alreadyPresent: number }> {
     const rows = new Map(kit.audioItems(id).map((r) => [r.id, r]));
+    const copies: AugmentCopies = await Promise.all(
+      plans.map(async ({ source, copy }) => {
+        const root = rows.get(source.source_item_id ?? source.id) ?? source;
+        return {
+          file: await kit.blobFile(id, source),
+          source: {
+            id: source.id,
+            filename: source.filename,
+            hash: source.hash,
+            class_name: source.class_name,
+          },
+          root: { id: root.id, filename: root.filename },
+          recipe: drawRecipe(techniques, seed, source, copy),
+        };
+      }),
+    );
     const staged: StagedCopy[] = [];
     let alreadyPresent = 0;
     let handed = false;
+    const made = await kit.runCopies(id, copies);
     try {
-      let clip: { id: number; clip: DecodedClip } | undefined;
       const hashes = new Set<string>();
-      for (const { source, copy } of plans) {
-        if (clip?.id !== source.id)
-          clip = { id: source.id, clip: await kit.decodeItem(id, source) };
-        const root = rows.get(source.source_item_id ?? source.id) ?? source;
-        const recipe = drawRecipe(techniques, seed, source, copy);
-        const made = await stageCopy(ctx.layout.tmpDir, source, root, clip.clip, recipe);
+      for (const m of made) {
         // A copy the dataset already holds (the same seed again) is not imported twice.
-        if (hashes.has(made.hash) || ctx.store.items.hasHash(id, made.hash)) {
+        if (hashes.has(m.hash) || ctx.store.items.hasHash(id, m.hash)) {
           alreadyPresent++;
-          await rm(made.staged.tempPath, { force: true });
+          await rm(m.staged.tempPath, { force: true });
         } else {
-          hashes.add(made.hash);
-          staged.push(made);
+          hashes.add(m.hash);
+          staged.push(m);
         }
       }
       ctx.store.items.addPendingLineage(
@@ -109,7 +122,7 @@ export function createDatasetTools(kit: DatasetKit) {
     } finally {
       // Lineage an import did not take (duplicates) must not wait for some later file.
       ctx.store.items.clearPendingLineage(id);
-      if (!handed) await Promise.all(staged.map((s) => rm(s.staged.tempPath, { force: true })));
+      if (!handed) await Promise.all(made.map((m) => rm(m.staged.tempPath, { force: true })));
     }
     const created: StagedCopy[] = [];
     for (const s of staged) {
