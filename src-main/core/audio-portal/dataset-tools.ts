@@ -47,6 +47,7 @@ export interface DatasetKit {
 const MAX_COPIES = 5000;
 
 const bad = (message: string): AppError => new AppError('bad_request', message);
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 const distribution = (rows: readonly ItemRow[]): Record<string, number> => {
   const out: Record<string, number> = {};
@@ -182,7 +183,7 @@ export function createDatasetTools(kit: DatasetKit) {
         return {
           success: true as const,
           message:
-            `Augmented ${sources.length} files into ${created.length} new files` +
+            `Augmented ${plural(sources.length, 'file')} into ${plural(created.length, 'new file')}` +
             (alreadyPresent > 0 ? ` (${alreadyPresent} identical copies were already there)` : ''),
           details: {
             techniques: names,
