@@ -15,5 +15,8 @@ export function audioPortalHandlers(
         classLabel: input.class_label,
       }),
     audioWaveform: (input) => svc.waveform(input.filename, input.points),
+    audioDatasetAugment: (input) => svc.augment(input),
+    audioDatasetBalance: (input) => svc.balance(input),
+    audioDatasetExport: () => svc.exportZip(),
   };
 }

@@ -8,6 +8,7 @@ import {
   type AudioDatasetUploadResponse,
   type AudioEvent,
   type AudioWaveformResponse,
+  type FileReply,
   type Job,
   type PlatformHandlers,
 } from '../../../src-shared/contract/index.js';
@@ -24,6 +25,10 @@ import { eventsStore } from './events-store.js';
 import { detectOnsets } from './onsets.js';
 import { wavHeaderProblem } from './wav.js';
 import { waitJob } from '../services/wait-job.js';
+import { createDatasetTools, type DatasetTools } from './dataset-tools.js';
+import { exportDataset } from './dataset-export.js';
+import type { AugmentCopies } from './augment-job.js';
+import type { StagedCopy } from './augment-copies.js';
 
 const FAMILY = 'audio-portal';
 const WAV_HEAD_BYTES = 64 * 1024;
@@ -32,6 +37,8 @@ export interface AudioPortalDeps {
   readonly ops: PlatformHandlers;
   importStaged(projectId: string, files: readonly StagedFile[]): Promise<{ job_id: string }>;
   onJob(jobId: string, listener: (job: Job) => void): () => void;
+  /** Makes augmented copies as an `audio-augment` job (augment-job.ts) and waits for them. */
+  runAugment(projectId: string, copies: AugmentCopies): Promise<StagedCopy[]>;
 }
 
 export interface AudioPortalService {
@@ -45,6 +52,10 @@ export interface AudioPortalService {
     classLabel: string | undefined;
   }): Promise<AudioDatasetUploadResponse>;
   waveform(relative: string, points: number): Promise<AudioWaveformResponse>;
+  augment: DatasetTools['augment'];
+  balance: DatasetTools['balance'];
+  /** The dataset as a ZIP file in the workspace's tmp folder. */
+  exportZip(): Promise<FileReply>;
 }
 
 const bad = (message: string): AppError => new AppError('bad_request', message);
@@ -114,7 +125,7 @@ export function createAudioPortalService(
     return next;
   };
 
-  const decodeItem = async (id: string, row: ItemRow): Promise<DecodedClip> => {
+  const blobFile = async (id: string, row: ItemRow): Promise<string> => {
     const file = safeJoin(ctx.layout.projectDir(id), row.blob_path);
     const present = await stat(file).then(
       (s) => s.isFile(),
@@ -126,6 +137,11 @@ export function createAudioPortalService(
         `Audio file not found: ${row.filename} (missing from the workspace)`,
       );
     }
+    return file;
+  };
+
+  const decodeItem = async (id: string, row: ItemRow): Promise<DecodedClip> => {
+    const file = await blobFile(id, row);
     const sniffed = await sniffFile(file);
     if (sniffed.kind !== 'audio') {
       throw new AppError('unprocessable', `${row.filename} is not an audio file`);
@@ -160,6 +176,21 @@ export function createAudioPortalService(
       mediaKind: 'audio',
     }).rows;
 
+  const tools = createDatasetTools({
+    ctx,
+    projectId: binding.current,
+    exclusive,
+    audioItems,
+    blobFile,
+    runCopies: (id, copies) => deps.runAugment(id, copies),
+    putEvents: (id, hash, found) => events.put(id, hash, found),
+    async importStaged(id, files) {
+      const { job_id } = await deps.importStaged(id, files);
+      const job = await waitJob(deps, job_id);
+      return { result: importResultOf(job), status: job.status };
+    },
+  });
+
   return {
     projectId: binding.current,
 
@@ -167,7 +198,8 @@ export function createAudioPortalService(
       const id = binding.current();
       const classes: AudioDatasetInfo['classes'] = {};
       let totalEvents = 0;
-      const rows = id === null ? [] : audioItems(id);
+      // Originals set aside by undersampling are not part of the dataset in use.
+      const rows = id === null ? [] : audioItems(id).filter((r) => r.excluded === 0);
       for (const row of rows) {
         const n = await eventsOf(id as string, row).then(
           (e) => e.length,
@@ -264,5 +296,17 @@ export function createAudioPortalService(
         events: await eventsOf(id, row, clip),
       };
     },
+
+    augment: tools.augment,
+    balance: tools.balance,
+    exportZip: () =>
+      exclusive(() =>
+        exportDataset({
+          ctx,
+          projectId: binding.current,
+          audioItems,
+          eventsOf: (id, row) => eventsOf(id, row).catch(() => []),
+        }),
+      ),
   };
 }

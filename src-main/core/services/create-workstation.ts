@@ -16,6 +16,7 @@ import {
 } from '../workspace/import-types.js';
 import { discardStaged } from '../workspace/import/staging.js';
 import { audioPortalHandlers } from '../audio-portal/audio-portal-handlers.js';
+import { createAugmentJobs } from '../audio-portal/augment-job.js';
 import {
   createAudioPortalService,
   type AudioPortalService,
@@ -144,6 +145,13 @@ export async function createWorkstation(
   jobs.declare(evaluationJobKind(ctx));
   jobs.declare(exportJobKind(ctx));
   jobs.declare(regressionTrainingJobKind);
+  // Its runs wait on the platform's job events, which the facade below provides.
+  const augmentJobs = createAugmentJobs(ctx, {
+    jobs,
+    ops: { getJob: (input) => platformOps.getJob(input) },
+    onJob: (id, listener) => facade.onJob(id, listener),
+  });
+  jobs.declare(augmentJobs.kind);
   const exportsService = createExportsService(ctx, jobs);
   const evaluations = createEvaluationsService(ctx, jobs);
   const recovered = await jobs.recover();
@@ -253,6 +261,7 @@ export async function createWorkstation(
     ops: platformOps,
     importStaged: (id, files) => facade.importStaged(id, files),
     onJob: facade.onJob,
+    runAugment: (id, copies) => augmentJobs.run(id, copies),
   });
   const ops: OperationHandlers = {
     ...platformOps,

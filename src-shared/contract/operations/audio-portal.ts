@@ -7,6 +7,7 @@ import {
 } from '../audio-portal.js';
 import { audioPortal } from '../families/audio-portal.js';
 import type { OperationDef } from '../operation.js';
+import { audioDatasetToolOperations } from './audio-dataset-tools.js';
 
 const family = audioPortal;
 
@@ -44,4 +45,5 @@ export const audioPortalOperations = {
     }),
     response: AudioWaveformResponse,
   },
+  ...audioDatasetToolOperations,
 } as const satisfies Record<string, OperationDef>;
