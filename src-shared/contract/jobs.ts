@@ -19,6 +19,7 @@ export const JobKind = z.enum([
   'evaluation',
   'export',
   'regression-training',
+  'audio-training',
 ]);
 export type JobKind = z.infer<typeof JobKind>;
 

@@ -39,6 +39,8 @@ export interface AudioClassifier {
    * one is judged over its acoustic events' windows (the whole clip when it has none).
    */
   classify(mono: Float32Array): Promise<Verdict>;
+  /** The same for audio at any rate: resampled off the main thread, where the models run. */
+  classifyAt?(samples: Float32Array, sampleRate: number): Promise<Verdict>;
 }
 
 export interface AudioModels {

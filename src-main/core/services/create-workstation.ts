@@ -20,6 +20,14 @@ import {
   createAudioPortalService,
   type AudioPortalService,
 } from '../audio-portal/audio-portal-service.js';
+import { createPortalModels, type PortalModels } from '../audio-portal/models/audio-models.js';
+import { audioModelsHandlers } from '../audio-portal/models/models-handlers.js';
+import { createAudioModelsService } from '../audio-portal/models/models-service.js';
+import {
+  audioTrainingJobKind,
+  createAudioTraining,
+  type AudioTraining,
+} from '../audio-portal/models/training.js';
 import { regressionHandlers } from '../regression/regression-handlers.js';
 import {
   createRegressionService,
@@ -94,6 +102,10 @@ export interface Workstation {
   readonly regression: RegressionService;
   /** The audio portal family (/api/dataset/…, /api/waveform/…) over this core. */
   readonly audioPortal: AudioPortalService;
+  /** The portal's trained models (what upload, quick-classify and the stream classify with). */
+  readonly audioModels: PortalModels;
+  /** The portal's training (start, status, `training_update` events). */
+  readonly audioTraining: AudioTraining;
   /** Stops the live run gracefully (interrupted if it cannot stop in time), then closes the store. */
   close(): Promise<void>;
 }
@@ -144,6 +156,7 @@ export async function createWorkstation(
   jobs.declare(evaluationJobKind(ctx));
   jobs.declare(exportJobKind(ctx));
   jobs.declare(regressionTrainingJobKind);
+  jobs.declare(audioTrainingJobKind);
   const exportsService = createExportsService(ctx, jobs);
   const evaluations = createEvaluationsService(ctx, jobs);
   const recovered = await jobs.recover();
@@ -189,7 +202,10 @@ export async function createWorkstation(
   };
 
   let closing: Promise<void> | undefined;
-  const facade: Omit<Workstation, 'regression' | 'audioPortal' | 'ops'> = {
+  const facade: Omit<
+    Workstation,
+    'regression' | 'audioPortal' | 'audioModels' | 'audioTraining' | 'ops'
+  > = {
     limits,
     workspaceDir: layout.root,
     tmpDir: layout.tmpDir,
@@ -235,7 +251,14 @@ export async function createWorkstation(
 
     close() {
       closing ??= (async () => {
-        await Promise.all([imports.stopAll(), runs.close(), jobs.close(), predictions.close()]);
+        await Promise.all([
+          imports.stopAll(),
+          runs.close(),
+          jobs.close(),
+          predictions.close(),
+          audioTraining.close(),
+          audioModels.close(),
+        ]);
         await datasetJson.idle();
         store.close();
       })();
@@ -254,12 +277,27 @@ export async function createWorkstation(
     importStaged: (id, files) => facade.importStaged(id, files),
     onJob: facade.onJob,
   });
+  const portalDir = (): string | null => {
+    const id = audioPortal.projectId();
+    return id === null ? null : layout.projectDir(id);
+  };
+  const audioModels = createPortalModels(portalDir);
+  const audioTraining = createAudioTraining(ctx, {
+    ops: platformOps,
+    jobs,
+    models: audioModels,
+    projectId: () => audioPortal.projectId(),
+  });
   const ops: OperationHandlers = {
     ...platformOps,
     ...regressionHandlers(regression),
     ...audioPortalHandlers(audioPortal),
+    ...audioModelsHandlers(
+      createAudioModelsService(ctx, audioModels, audioTraining),
+      audioTraining,
+    ),
   };
-  return { ...facade, ops, regression, audioPortal };
+  return { ...facade, ops, regression, audioPortal, audioModels, audioTraining };
 }
 
 const noTrainer: StartTraining = () => {
