@@ -64,6 +64,8 @@ export const audioModelsOperations = {
     summary: 'Classify a chunk of samples sent as JSON',
     description: `\`audio\`: samples in [-1, 1]; \`sample_rate\` 1000 … 384000. ${TRAIN_FIRST}`,
     body: AudioQuickClassifyBody,
+    // 30 s at 22050 Hz, written as JSON numbers at float precision.
+    jsonLimit: '16mb',
     response: AudioQuickClassifyResponse,
   },
 } as const satisfies Record<string, OperationDef>;

@@ -17,7 +17,7 @@ import type { PortalModels } from './audio-models.js';
 import type { AudioTraining } from './training.js';
 
 /** Longest chunk /api/quick-classify takes: it is for live chunks, not whole recordings. */
-export const MAX_QUICK_SECONDS = 60;
+export const MAX_QUICK_SECONDS = 30;
 const WAVEFORM_POINTS = 1000;
 const WORKING_FORMATS = 'WAV, MP3, FLAC and OGG';
 

@@ -242,9 +242,11 @@ export function createAudioTraining(ctx: ServiceContext, deps: AudioTrainingDeps
         }
       });
       worker.on('error', (err) => end('failed', `Training failed: ${err.message}`));
-      worker.on('exit', () =>
-        end(control.current().status === 'running' ? 'cancelled' : 'failed', 'cancelled'),
-      );
+      worker.on('exit', (code) => {
+        if (reported) return;
+        if (cancelled) end('cancelled', 'Training cancelled');
+        else end('failed', `Training failed: the training thread stopped (exit code ${code})`);
+      });
       emit();
       return { job_id: control.id, split_index: split.index };
     },
