@@ -29,6 +29,7 @@ export interface PortalModels extends AudioModels {
 type Pending = { resolve: (r: InferReply) => void; reject: (e: Error) => void };
 
 const r4 = (x: number): number => Math.round(x * 10_000) / 10_000;
+const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 /** The portal's models over one inference thread, started on first use and kept. */
 export function createPortalModels(projectDir: () => string | null): PortalModels {
@@ -107,6 +108,7 @@ export function createPortalModels(projectDir: () => string | null): PortalModel
         all_probabilities: probs(j.vote),
         model_votes: votes,
         families,
+        events: j.events.map((e) => ({ onset: r3(e.onset), offset: r3(e.offset) })),
       };
     };
     return {

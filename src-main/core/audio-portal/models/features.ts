@@ -1,7 +1,7 @@
 import FFT from 'fft.js';
 import { melFilterbank } from '../../engine/features/mel.js';
-import { resample } from '../../engine/features/resample.js';
-import { detectOnsets } from '../onsets.js';
+import { detectOnsets, type AcousticEvent } from '../onsets.js';
+import { resamplePoly } from './resample-poly.js';
 
 /**
  * The front end every family shares, after the prior art on real detector audio: 16 kHz, 1 s
@@ -24,22 +24,29 @@ export const FRAME_FEATURES = N_MELS + 1;
 const EVENT_PAD = 0.05;
 
 export function toModelRate(mono: Float32Array, sampleRate: number): Float32Array {
-  return sampleRate === MODEL_RATE ? mono : resample(mono, sampleRate, MODEL_RATE);
+  return sampleRate === MODEL_RATE ? mono : resamplePoly(mono, sampleRate, MODEL_RATE);
 }
 
 /**
  * The parts of a clip (at MODEL_RATE) the models judge: its acoustic events, each padded a little,
- * or the whole clip when it has none (ambient sound is a verdict too).
+ * or the whole clip when it has none (ambient sound is a verdict too); with the events found.
  */
-export function segmentsOf(samples: Float32Array): Float32Array[] {
+export function segmentsWithEvents(samples: Float32Array): {
+  segments: Float32Array[];
+  events: AcousticEvent[];
+} {
   const events = detectOnsets(samples, MODEL_RATE);
-  if (events.length === 0) return [samples];
-  return events.map((e) => {
+  if (events.length === 0) return { segments: [samples], events };
+  const segments = events.map((e) => {
     const from = Math.max(0, Math.floor((e.onset - EVENT_PAD) * MODEL_RATE));
     const to = Math.min(samples.length, Math.ceil((e.offset + EVENT_PAD) * MODEL_RATE));
     return samples.subarray(from, Math.max(to, from + 1));
   });
+  return { segments, events };
 }
+
+export const segmentsOf = (samples: Float32Array): Float32Array[] =>
+  segmentsWithEvents(samples).segments;
 
 let cached: { fft: FFT; window: Float32Array; filters: Float32Array[] } | null = null;
 function frontEnd(): NonNullable<typeof cached> {

@@ -22,5 +22,6 @@ export type InferReply =
       readonly id: number;
       readonly families: Partial<Record<AudioFamily, number[]>>;
       readonly vote: number[];
+      readonly events: readonly { readonly onset: number; readonly offset: number }[];
     }
   | { readonly type: 'error'; readonly id: number; readonly message: string };

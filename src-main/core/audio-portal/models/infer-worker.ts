@@ -46,7 +46,7 @@ port.on('message', (cmd: InferCommand) => {
         return;
       }
       const j = models.judge(toModelRate(cmd.samples, cmd.sampleRate));
-      post({ type: 'judged', id: cmd.id, families: j.families, vote: j.vote });
+      post({ type: 'judged', id: cmd.id, families: j.families, vote: j.vote, events: j.events });
     } catch (err) {
       post({
         type: 'error',

@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { AudioFamily } from '../classifier.js';
-import { segmentsOf, windowFeatures } from './features.js';
+import type { AcousticEvent } from '../onsets.js';
+import { segmentsWithEvents, windowFeatures } from './features.js';
 import { loadForest, type Forest } from './forest.js';
 import { combine } from './metrics.js';
 import { deserialiseNet, predictNet, type Norm } from './nets.js';
@@ -31,6 +32,8 @@ export const NET_FILES: Readonly<Record<'CNN' | 'TRANSFORMER', string>> = {
 export interface ClipJudgement {
   readonly families: Partial<Record<AudioFamily, number[]>>;
   readonly vote: number[];
+  /** The acoustic events the judgement was made over (seconds). */
+  readonly events: readonly AcousticEvent[];
 }
 
 export interface LoadedModels {
@@ -52,7 +55,7 @@ export function judgeWith(
   samples: Float32Array,
 ): ClipJudgement {
   const k = meta.classes.length;
-  const segments = segmentsOf(samples);
+  const { segments, events } = segmentsWithEvents(samples);
   const windows = segments.map((s) => windowFeatures(s));
   const families: Partial<Record<AudioFamily, number[]>> = {};
   for (const f of meta.families) {
@@ -78,7 +81,7 @@ export function judgeWith(
     used.map((f) => families[f]!),
     used.map((f) => meta.weights[f] ?? 0),
   );
-  return { families, vote };
+  return { families, vote, events };
 }
 
 export async function loadModels(dir: string): Promise<LoadedModels> {

@@ -71,10 +71,13 @@ export function createAudioModelsService(
           throw err;
         }
         const verdict = await judge(await classifier(), clip.samples, clip.sampleRate);
-        const events = detectOnsets(clip.samples, clip.sampleRate).map((e) => ({
-          onset: r3(e.onset),
-          offset: r3(e.offset),
-        }));
+        // The events the models judged (found on their thread, at their rate).
+        const events =
+          verdict.events?.map((e) => ({ onset: e.onset, offset: e.offset })) ??
+          detectOnsets(clip.samples, clip.sampleRate).map((e) => ({
+            onset: r3(e.onset),
+            offset: r3(e.offset),
+          }));
         return {
           success: true,
           filename: name,
