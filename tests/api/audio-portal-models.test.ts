@@ -19,6 +19,9 @@ import {
   generateClip,
   type DetectorClass,
 } from '../../src-main/core/audio-portal/generate.js';
+import { createApp } from '../../src-main/api/app.js';
+import { silentLogger } from '../../src-main/core/services/logger.js';
+import { openWorkstation } from '../../src-main/core/workstation.js';
 import { listen, openTestApp, waitForJob, type TestApp } from './helpers/test-app.js';
 
 let t: TestApp;
@@ -56,6 +59,8 @@ beforeAll(async () => {
   t = await openTestApp();
 });
 afterAll(async () => {
+  // After a restart `t.ws` is the new workstation; `t.close` closes the first and the folder.
+  await t.ws.close();
   await t.close();
 });
 
@@ -320,5 +325,53 @@ describe('audio portal models', () => {
       await server.close();
     }
     expect(tmpLeft()).toEqual([]);
+  });
+  it('a cancelled training keeps the models of the last one', async () => {
+    const before = (await request(t.app).get('/api/analytics/model-performance')).body;
+    const res = await request(t.app)
+      .post('/api/training/start')
+      .send({ ...FAST, epochs: 200 });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    // Cancelled once it is training its first family.
+    for (;;) {
+      const s = AudioTrainingStatus.parse((await request(t.app).get('/api/training/status')).body);
+      if ((s.metrics.CNN?.epoch ?? 0) >= 1) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const cancel = await request(t.app).post(`/api/jobs/${res.body.job_id}/cancel`);
+    expect(cancel.status, JSON.stringify(cancel.body)).toBe(200);
+    const job = await waitForJob(t.app, res.body.job_id);
+    expect(job.status).toBe('cancelled');
+    const status = AudioTrainingStatus.parse(
+      (await request(t.app).get('/api/training/status')).body,
+    );
+    expect(status).toMatchObject({ status: 'cancelled', error: 'Training cancelled' });
+    expect((await request(t.app).get('/api/analytics/model-performance')).body).toEqual(before);
+    const again = await classify(clipWav(clear('iron', 9005)), 'iron.wav');
+    expect(again.body.predicted_label).toBe('iron');
+    // Its unfinished model folder is gone: only the completed training's remains.
+    const project = (await request(t.app).get('/api/projects')).body.data[0];
+    const models = path.join(t.workspaceDir, 'projects', project.id, 'audio-portal', 'models');
+    expect(readdirSync(models).filter((n) => n.startsWith('run-'))).toHaveLength(1);
+  });
+  it('after a restart: the last training is reported and its models load from the project', async () => {
+    const performance = (await request(t.app).get('/api/analytics/model-performance')).body;
+    await t.ws.close();
+    const ws = await openWorkstation({
+      workspaceDir: t.workspaceDir,
+      version: '0.0.0-test',
+      logger: silentLogger,
+    });
+    t = { ...t, ws, app: createApp(ws, { port: 0, logger: silentLogger, heartbeatMs: 50 }) };
+    const status = AudioTrainingStatus.parse(
+      (await request(t.app).get('/api/training/status')).body,
+    );
+    expect(status).toMatchObject({ status: 'cancelled', job_id: expect.any(String) });
+    expect((await request(t.app).get('/api/analytics/model-performance')).body).toEqual(
+      performance,
+    );
+    const res = await classify(clipWav(clear('gold', 9006)), 'gold.wav');
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.predicted_label).toBe('gold');
   });
 });

@@ -16,7 +16,8 @@ import type { ServiceContext } from '../../services/context.js';
 import { safeJoin } from '../../workspace/layout.js';
 import type { AudioTrainingEvents, AudioTrainingUpdate } from '../classifier.js';
 import { modelsRoot, type PortalModels } from './audio-models.js';
-import type { FamilyProgress, Performance, TrainMessage, TrainRequest } from './train-protocol.js';
+import type { Performance, TrainMessage, TrainRequest } from './train-protocol.js';
+import { statusOf, type Live } from './training-state.js';
 
 /** Fewer clips than this in a class cannot fill a 70/15/15 split's three parts. */
 export const MIN_CLIPS_PER_CLASS = 5;
@@ -47,20 +48,6 @@ export interface AudioTrainingDeps {
   readonly jobs: JobRunner;
   readonly models: PortalModels;
   readonly projectId: () => string | null;
-}
-
-interface Live {
-  jobId: string;
-  worker: Worker | null;
-  status: AudioTrainingStatus['status'];
-  done: number;
-  total: number;
-  message: string;
-  families: Partial<Record<string, FamilyProgress>>;
-  error: string | null;
-  startedAt: string;
-  finishedAt: string | null;
-  startedMs: number;
 }
 
 export function createAudioTraining(ctx: ServiceContext, deps: AudioTrainingDeps): AudioTraining {
@@ -207,13 +194,21 @@ export function createAudioTraining(ctx: ServiceContext, deps: AudioTrainingDeps
         state.finishedAt = ctx.now().toISOString();
         state.worker = null;
         if (status === 'completed') state.done = state.total;
-        control.finish(status, {
-          message: status === 'completed' ? 'completed' : (error ?? status),
-          error,
-          result: status === 'completed' ? { run: runName, split_index: split.index } : null,
+        // An unfinished run's folder goes before the job ends: a finished job leaves no debris.
+        const cleared =
+          status === 'completed'
+            ? Promise.resolve()
+            : rm(outDir, { recursive: true, force: true }).catch((err: unknown) =>
+                ctx.logger.warn({ err, outDir }, 'could not remove an unfinished model folder'),
+              );
+        void cleared.then(() => {
+          control.finish(status, {
+            message: status === 'completed' ? 'completed' : (error ?? status),
+            error,
+            result: status === 'completed' ? { run: runName, split_index: split.index } : null,
+          });
+          emit();
         });
-        if (status !== 'completed') void rm(outDir, { recursive: true, force: true });
-        emit();
       };
       worker.on('message', (m: TrainMessage) => {
         if (m.type === 'progress') {
@@ -251,44 +246,9 @@ export function createAudioTraining(ctx: ServiceContext, deps: AudioTrainingDeps
       return { job_id: control.id, split_index: split.index };
     },
 
-    status() {
-      if (!live) {
-        return {
-          success: true,
-          status: 'idle',
-          progress: 0,
-          progress_percent: 0,
-          message: 'no training has run yet',
-          job_id: null,
-          eta_seconds: null,
-          metrics: {},
-          error: null,
-          started_at: null,
-          finished_at: null,
-        };
-      }
-      const progress = live.total === 0 ? 0 : live.done / live.total;
-      const elapsed = (Date.now() - live.startedMs) / 1000;
-      const eta =
-        live.status === 'training' && progress > 0
-          ? Math.round(((elapsed * (1 - progress)) / progress) * 10) / 10
-          : null;
-      return {
-        success: true,
-        status: live.status,
-        progress: Math.round(progress * 10_000) / 10_000,
-        progress_percent: Math.round(progress * 1000) / 10,
-        message: live.error ?? live.message,
-        job_id: live.jobId,
-        eta_seconds: live.status === 'completed' ? 0 : eta,
-        metrics: Object.fromEntries(
-          Object.entries(live.families).filter(([, v]) => v),
-        ) as AudioTrainingStatus['metrics'],
-        error: live.error,
-        started_at: live.startedAt,
-        finished_at: live.finishedAt,
-      };
-    },
+    // After a restart the last training is known from its job row alone (interrupted, or ended).
+    status: () =>
+      statusOf(live, live ? undefined : ctx.store.jobs.list({ kind: 'audio-training' }, 1, 0)[0]),
 
     async performance() {
       const projectId = deps.projectId();
