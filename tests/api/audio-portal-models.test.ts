@@ -2,8 +2,9 @@
 // recordings uploaded per class, a real (tiny) training through the API on its own thread, then
 // clips classified by upload and by quick-classify, the test-split analytics, and every bad input
 // refused in the family's envelope with nothing stored.
+import { execFileSync } from 'node:child_process';
 import http from 'node:http';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +21,7 @@ import {
   type DetectorClass,
 } from '../../src-main/core/audio-portal/generate.js';
 import { createApp } from '../../src-main/api/app.js';
+import { resamplePoly } from '../../src-main/core/audio-portal/models/resample-poly.js';
 import { silentLogger } from '../../src-main/core/services/logger.js';
 import { openWorkstation } from '../../src-main/core/workstation.js';
 import { listen, openTestApp, waitForJob, type TestApp } from './helpers/test-app.js';
@@ -234,6 +236,16 @@ describe('audio portal models', () => {
       expect(body.waveform).toHaveLength(1000);
       expect(body.events).toHaveLength(2);
     }
+    // The same clip as FLAC, OGG and MP3 (sox), judged by its bytes whatever its name.
+    const wav = path.join(t.root, 'gold.wav');
+    writeFileSync(wav, clipWav(clear('gold', 9001)));
+    for (const ext of ['flac', 'ogg', 'mp3']) {
+      const out = path.join(t.root, `gold.${ext}`);
+      execFileSync('sox', [wav, out]);
+      const res = await classify(readFileSync(out), `recording-${ext}.bin`);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body.predicted_label).toBe('gold');
+    }
     // Nothing of an upload is stored: the dataset still holds the training clips only.
     const info = (await request(t.app).get('/api/dataset/info')).body;
     expect(info.total_files).toBe(3 * CLIPS_PER_CLASS);
@@ -252,6 +264,13 @@ describe('audio portal models', () => {
       'success',
     ]);
     expect(body.predicted_label).toBe('gold');
+    // Another rate is resampled; a chunk far shorter than a window is padded.
+    const at16k = Array.from(resamplePoly(clip.samples, 22050, 16000));
+    const other = AudioQuickClassifyResponse.parse(
+      (await quick({ audio: at16k, sample_rate: 16000 })).body,
+    );
+    expect(other.predicted_label).toBe('gold');
+    expect((await quick({ audio: [0.1, -0.1, 0.2], sample_rate: 8000 })).status).toBe(200);
     // The default rate is the reference's 22050.
     const dflt = AudioQuickClassifyResponse.parse(
       (await quick({ audio: Array.from(clip.samples) })).body,
