@@ -56,7 +56,9 @@ export function agreement(a: readonly number[], b: readonly number[]): number {
 
 /**
  * Soft-vote weights, one per family, fitted on the validation clips: every weighting on a 0.1 grid
- * of the simplex, the most accurate kept (ties: the lowest log-loss, then the most even).
+ * of the simplex, the most accurate kept (ties: the lowest log-loss, then the most even). Each
+ * family keeps at least 0.1: on a small validation split every family is often right, and the
+ * log-loss tie-break alone would hand the whole vote to the most confident one.
  */
 export function fitVoteWeights(
   perFamily: readonly (readonly (readonly number[])[])[],
@@ -67,7 +69,8 @@ export function fitVoteWeights(
   const grid: number[][] = [];
   const walk = (prefix: number[], left: number): void => {
     if (prefix.length === n - 1) return void grid.push([...prefix, left]);
-    for (let w = 0; w <= left; w++) walk([...prefix, w], left - w);
+    const others = n - 1 - prefix.length;
+    for (let w = 1; w <= left - others; w++) walk([...prefix, w], left - w);
   };
   walk([], 10);
   let best = { acc: -1, loss: Infinity, spread: Infinity, w: new Array<number>(n).fill(1 / n) };
