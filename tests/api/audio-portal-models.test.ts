@@ -372,6 +372,10 @@ describe('audio portal models', () => {
     const project = (await request(t.app).get('/api/projects')).body.data[0];
     const models = path.join(t.workspaceDir, 'projects', project.id, 'audio-portal', 'models');
     expect(readdirSync(models).filter((n) => n.startsWith('run-'))).toHaveLength(1);
+    // The second training took the split the first created: it still covers every clip.
+    expect((await request(t.app).get(`/api/splits/${project.id}`)).body.data.splits).toHaveLength(
+      1,
+    );
   });
   it('after a restart: the last training is reported and its models load from the project', async () => {
     const performance = (await request(t.app).get('/api/analytics/model-performance')).body;
