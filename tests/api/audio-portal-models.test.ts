@@ -397,4 +397,32 @@ describe('audio portal models', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.predicted_label).toBe('gold');
   });
+  it('a training stopped by the app is interrupted, and its unfinished models removed', async () => {
+    const res = await request(t.app)
+      .post('/api/training/start')
+      .send({ ...FAST, epochs: 200 });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    for (;;) {
+      const s = AudioTrainingStatus.parse((await request(t.app).get('/api/training/status')).body);
+      if ((s.metrics.CNN?.epoch ?? 0) >= 1) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await t.ws.close();
+    const ws = await openWorkstation({
+      workspaceDir: t.workspaceDir,
+      version: '0.0.0-test',
+      logger: silentLogger,
+    });
+    t = { ...t, ws, app: createApp(ws, { port: 0, logger: silentLogger, heartbeatMs: 50 }) };
+    const status = AudioTrainingStatus.parse(
+      (await request(t.app).get('/api/training/status')).body,
+    );
+    expect(status).toMatchObject({ status: 'interrupted', job_id: res.body.job_id });
+    const project = (await request(t.app).get('/api/projects')).body.data[0];
+    const models = path.join(t.workspaceDir, 'projects', project.id, 'audio-portal', 'models');
+    expect(readdirSync(models).filter((n) => n.startsWith('run-'))).toHaveLength(1);
+    expect((await classify(clipWav(clear('iron', 9007)), 'iron.wav')).body.predicted_label).toBe(
+      'iron',
+    );
+  });
 });

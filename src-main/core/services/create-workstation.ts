@@ -156,7 +156,7 @@ export async function createWorkstation(
   jobs.declare(evaluationJobKind(ctx));
   jobs.declare(exportJobKind(ctx));
   jobs.declare(regressionTrainingJobKind);
-  jobs.declare(audioTrainingJobKind);
+  jobs.declare(audioTrainingJobKind(ctx));
   const exportsService = createExportsService(ctx, jobs);
   const evaluations = createEvaluationsService(ctx, jobs);
   const recovered = await jobs.recover();

@@ -27,14 +27,20 @@ export const MIN_CLIPS_PER_CLASS = 5;
  * thread (tfjs never loads in the main thread). Cancel stops the thread; the model set is swapped
  * in only once a run wrote every file, so a cancelled or crashed training leaves the previous one.
  */
-export const audioTrainingJobKind: JobKindDecl = {
+export const audioTrainingJobKind = (ctx: ServiceContext): JobKindDecl => ({
   kind: 'audio-training',
   execution: { thread: 'driven', by: 'the audio-portal training thread' },
   resumable: false,
   progressUnit: 'steps',
   cancel: 'graceful',
   crash: { after: 'interrupted', message: 'interrupted: the app stopped during this training' },
-};
+  // An unfinished run's model folder (its subject) is never made current: it goes.
+  async cleanup(job) {
+    if (job.subject_id === null || !job.subject_id.startsWith('run-')) return;
+    const root = modelsRoot(ctx.layout.projectDir(job.project_id));
+    await rm(path.join(root, path.basename(job.subject_id)), { recursive: true, force: true });
+  },
+});
 
 export interface AudioTraining extends AudioTrainingEvents {
   start(config: AudioTrainingConfig): Promise<{ job_id: string; split_index: number }>;
@@ -53,6 +59,8 @@ export interface AudioTrainingDeps {
 export function createAudioTraining(ctx: ServiceContext, deps: AudioTrainingDeps): AudioTraining {
   const listeners = new Set<(u: AudioTrainingUpdate) => void>();
   let live: Live | null = null;
+  /** Set by close: a run stopped by the app's exit stays `running`, and the next start marks it interrupted. */
+  let closing = false;
 
   const emit = (): void => {
     if (!live) return;
@@ -187,7 +195,7 @@ export function createAudioTraining(ctx: ServiceContext, deps: AudioTrainingDeps
       state.worker = worker;
       let ended = false;
       const end = (status: 'completed' | 'failed' | 'cancelled', error: string | null): void => {
-        if (ended) return;
+        if (ended || closing) return;
         ended = true;
         state.status = status;
         state.error = error;
@@ -266,6 +274,7 @@ export function createAudioTraining(ctx: ServiceContext, deps: AudioTrainingDeps
     },
 
     async close() {
+      closing = true;
       await live?.worker?.terminate();
     },
   };
