@@ -121,7 +121,8 @@ export function operationRoutes(modules: readonly ApiModule[], opts: FamilyRoute
       (res.locals as RouteLocals).operation = def;
       next();
     };
-    router[method](route, mark, stalled, operationHandler(def, handler, opts, json));
+    const parser = def.jsonLimit ? express.json({ limit: def.jsonLimit }) : json;
+    router[method](route, mark, stalled, operationHandler(def, handler, opts, parser));
   }
   return router;
 }

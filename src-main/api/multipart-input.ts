@@ -19,6 +19,9 @@ export async function discardForm(form: ReceivedForm | undefined): Promise<void>
   await Promise.all(Object.values(form.files).map((f) => rm(f.path, { force: true })));
 }
 
+/** Room for the form's text fields and part headers beside its files. */
+const FORM_OVERHEAD_BYTES = 1024 * 1024;
+
 /**
  * The multipart body of an operation with `files`: each declared file part is streamed to its own
  * file under `tmpDir` (never held in memory), undeclared parts are skipped, text fields kept.
@@ -31,6 +34,15 @@ export async function receiveForm(
   opts: { readonly tmpDir: string; readonly maxFileBytes: number },
 ): Promise<ReceivedForm> {
   const declared = def.files ?? {};
+  // A body that announces more than its files may hold is refused before a byte is read.
+  const announced = Number(req.headers['content-length'] ?? NaN);
+  const most = opts.maxFileBytes * Object.keys(declared).length + FORM_OVERHEAD_BYTES;
+  if (Number.isFinite(announced) && announced > most) {
+    throw new AppError(
+      'payload_too_large',
+      `upload of ${announced} bytes exceeds the limit of ${opts.maxFileBytes} bytes per file`,
+    );
+  }
   let bb: busboy.Busboy;
   try {
     bb = busboy({

@@ -13,6 +13,7 @@ export * from './family.js';
 export * from './regression.js';
 export * from './audio-portal.js';
 export * from './audio-dataset-tools.js';
+export * from './audio-models.js';
 export * from './client.js';
 export * from './predict.js';
 export * from './stream.js';

@@ -20,6 +20,7 @@ export const JobKind = z.enum([
   'export',
   'regression-training',
   'audio-augment',
+  'audio-training',
 ]);
 export type JobKind = z.infer<typeof JobKind>;
 

@@ -28,6 +28,8 @@ export interface OperationDef {
   /** JSON body; with `files`, the multipart form's text fields instead. */
   readonly body?: z.ZodType;
   readonly files?: Readonly<Record<string, FileFieldDef>>;
+  /** Largest JSON body (express's notation, `'16mb'`) where the API's default is too small. */
+  readonly jsonLimit?: string;
   /** The data of a success (inside the family's envelope); for `output: 'file'`, a FileReply. */
   readonly response: z.ZodType;
   /** `file`: the reply is a file (the handler names it), not JSON. */

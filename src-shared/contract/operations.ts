@@ -6,6 +6,7 @@ import type {
   OutputOf,
   ParsedInputOf,
 } from './operation.js';
+import { audioModelsOperations } from './operations/audio-models.js';
 import { audioPortalOperations } from './operations/audio-portal.js';
 import { platformOperations } from './operations/training-platform.js';
 import { regressionOperations } from './operations/tabular-regression.js';
@@ -21,6 +22,7 @@ export const operations = {
   ...platformOperations,
   ...regressionOperations,
   ...audioPortalOperations,
+  ...audioModelsOperations,
 } as const;
 
 export type Operations = typeof operations;

@@ -85,7 +85,7 @@ function datasetPath(raw: string): string {
 }
 
 /** The file's audio format by its bytes, or a clear refusal naming what was sent. */
-async function audioFormatOf(file: string, filename: string): Promise<AudioFormat> {
+export async function audioFormatOf(file: string, filename: string): Promise<AudioFormat> {
   if ((await stat(file)).size === 0) throw bad(`${filename} is empty`);
   const sniffed = await sniffFile(file);
   if (sniffed.kind !== 'audio') {

@@ -25,6 +25,8 @@ export interface Verdict {
   /** The label each trained family voted for (a family not trained is absent). */
   readonly model_votes: Partial<Record<AudioFamily, AudioClass>>;
   readonly families: Partial<Record<AudioFamily, FamilyOutput>>;
+  /** The acoustic events (seconds from the start) the verdict was reached over, when known. */
+  readonly events?: readonly { readonly onset: number; readonly offset: number }[];
 }
 
 /** A trained model set, loaded once and kept until a newer training run replaces it. */
@@ -39,6 +41,8 @@ export interface AudioClassifier {
    * one is judged over its acoustic events' windows (the whole clip when it has none).
    */
   classify(mono: Float32Array): Promise<Verdict>;
+  /** The same for audio at any rate: resampled off the main thread, where the models run. */
+  classifyAt?(samples: Float32Array, sampleRate: number): Promise<Verdict>;
 }
 
 export interface AudioModels {

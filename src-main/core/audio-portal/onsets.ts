@@ -18,9 +18,27 @@ export interface OnsetOptions {
 const FRAME = 512;
 const HOP = 256;
 
+/** cos/sin of −2πk/n for k < n/2, per length: computed once, not per butterfly. */
+const twiddles = new Map<number, { cos: Float64Array; sin: Float64Array }>();
+function twiddlesFor(n: number): { cos: Float64Array; sin: Float64Array } {
+  let t = twiddles.get(n);
+  if (!t) {
+    const cos = new Float64Array(n / 2);
+    const sin = new Float64Array(n / 2);
+    for (let k = 0; k < n / 2; k++) {
+      cos[k] = Math.cos((-2 * Math.PI * k) / n);
+      sin[k] = Math.sin((-2 * Math.PI * k) / n);
+    }
+    t = { cos, sin };
+    twiddles.set(n, t);
+  }
+  return t;
+}
+
 /** In-place radix-2 FFT of a power-of-two length (re, im). */
 function fft(re: Float64Array, im: Float64Array): void {
   const n = re.length;
+  const tw = twiddlesFor(n);
   for (let i = 1, j = 0; i < n; i++) {
     let bit = n >> 1;
     for (; j & bit; bit >>= 1) j ^= bit;
@@ -31,11 +49,11 @@ function fft(re: Float64Array, im: Float64Array): void {
     }
   }
   for (let len = 2; len <= n; len <<= 1) {
-    const ang = (-2 * Math.PI) / len;
+    const stride = n / len;
     for (let i = 0; i < n; i += len) {
       for (let k = 0; k < len / 2; k++) {
-        const wr = Math.cos(ang * k);
-        const wi = Math.sin(ang * k);
+        const wr = tw.cos[k * stride]!;
+        const wi = tw.sin[k * stride]!;
         const a = i + k;
         const b = a + len / 2;
         const xr = re[b]! * wr - im[b]! * wi;

@@ -21,6 +21,14 @@ import {
   createAudioPortalService,
   type AudioPortalService,
 } from '../audio-portal/audio-portal-service.js';
+import { createPortalModels, type PortalModels } from '../audio-portal/models/audio-models.js';
+import { audioModelsHandlers } from '../audio-portal/models/models-handlers.js';
+import { createAudioModelsService } from '../audio-portal/models/models-service.js';
+import {
+  audioTrainingJobKind,
+  createAudioTraining,
+  type AudioTraining,
+} from '../audio-portal/models/training.js';
 import { regressionHandlers } from '../regression/regression-handlers.js';
 import {
   createRegressionService,
@@ -95,6 +103,10 @@ export interface Workstation {
   readonly regression: RegressionService;
   /** The audio portal family (/api/dataset/…, /api/waveform/…) over this core. */
   readonly audioPortal: AudioPortalService;
+  /** The portal's trained models (what upload, quick-classify and the stream classify with). */
+  readonly audioModels: PortalModels;
+  /** The portal's training (start, status, `training_update` events). */
+  readonly audioTraining: AudioTraining;
   /** Stops the live run gracefully (interrupted if it cannot stop in time), then closes the store. */
   close(): Promise<void>;
 }
@@ -152,6 +164,7 @@ export async function createWorkstation(
     onJob: (id, listener) => facade.onJob(id, listener),
   });
   jobs.declare(augmentJobs.kind);
+  jobs.declare(audioTrainingJobKind(ctx));
   const exportsService = createExportsService(ctx, jobs);
   const evaluations = createEvaluationsService(ctx, jobs);
   const recovered = await jobs.recover();
@@ -197,7 +210,10 @@ export async function createWorkstation(
   };
 
   let closing: Promise<void> | undefined;
-  const facade: Omit<Workstation, 'regression' | 'audioPortal' | 'ops'> = {
+  const facade: Omit<
+    Workstation,
+    'regression' | 'audioPortal' | 'audioModels' | 'audioTraining' | 'ops'
+  > = {
     limits,
     workspaceDir: layout.root,
     tmpDir: layout.tmpDir,
@@ -243,7 +259,14 @@ export async function createWorkstation(
 
     close() {
       closing ??= (async () => {
-        await Promise.all([imports.stopAll(), runs.close(), jobs.close(), predictions.close()]);
+        await Promise.all([
+          imports.stopAll(),
+          runs.close(),
+          jobs.close(),
+          predictions.close(),
+          audioTraining.close(),
+          audioModels.close(),
+        ]);
         await datasetJson.idle();
         store.close();
       })();
@@ -263,12 +286,27 @@ export async function createWorkstation(
     onJob: facade.onJob,
     runAugment: (id, copies) => augmentJobs.run(id, copies),
   });
+  const portalDir = (): string | null => {
+    const id = audioPortal.projectId();
+    return id === null ? null : layout.projectDir(id);
+  };
+  const audioModels = createPortalModels(portalDir);
+  const audioTraining = createAudioTraining(ctx, {
+    ops: platformOps,
+    jobs,
+    models: audioModels,
+    projectId: () => audioPortal.projectId(),
+  });
   const ops: OperationHandlers = {
     ...platformOps,
     ...regressionHandlers(regression),
     ...audioPortalHandlers(audioPortal),
+    ...audioModelsHandlers(
+      createAudioModelsService(ctx, audioModels, audioTraining),
+      audioTraining,
+    ),
   };
-  return { ...facade, ops, regression, audioPortal };
+  return { ...facade, ops, regression, audioPortal, audioModels, audioTraining };
 }
 
 const noTrainer: StartTraining = () => {
