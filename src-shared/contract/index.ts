@@ -12,6 +12,7 @@ export * from './operation.js';
 export * from './family.js';
 export * from './regression.js';
 export * from './audio-portal.js';
+export * from './audio-stream.js';
 export * from './client.js';
 export * from './predict.js';
 export * from './stream.js';

@@ -7,6 +7,7 @@ import type {
   ParsedInputOf,
 } from './operation.js';
 import { audioPortalOperations } from './operations/audio-portal.js';
+import { audioStreamOperations } from './operations/audio-stream.js';
 import { platformOperations } from './operations/training-platform.js';
 import { regressionOperations } from './operations/tabular-regression.js';
 
@@ -21,6 +22,7 @@ export const operations = {
   ...platformOperations,
   ...regressionOperations,
   ...audioPortalOperations,
+  ...audioStreamOperations,
 } as const;
 
 export type Operations = typeof operations;

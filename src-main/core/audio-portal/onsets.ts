@@ -15,11 +15,12 @@ export interface OnsetOptions {
   readonly floorDb?: number;
 }
 
-const FRAME = 512;
-const HOP = 256;
+/** Analysis frame and hop in samples (shared with the streaming detector). */
+export const FRAME = 512;
+export const HOP = 256;
 
 /** In-place radix-2 FFT of a power-of-two length (re, im). */
-function fft(re: Float64Array, im: Float64Array): void {
+export function fft(re: Float64Array, im: Float64Array): void {
   const n = re.length;
   for (let i = 1, j = 0; i < n; i++) {
     let bit = n >> 1;

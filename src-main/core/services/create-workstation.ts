@@ -20,6 +20,12 @@ import {
   createAudioPortalService,
   type AudioPortalService,
 } from '../audio-portal/audio-portal-service.js';
+import type { AudioModels, AudioTrainingEvents } from '../audio-portal/classifier.js';
+import {
+  createAudioLive,
+  untrainedAudioModels,
+  type AudioLive,
+} from '../audio-portal/live/audio-live.js';
 import { regressionHandlers } from '../regression/regression-handlers.js';
 import {
   createRegressionService,
@@ -94,6 +100,8 @@ export interface Workstation {
   readonly regression: RegressionService;
   /** The audio portal family (/api/dataset/…, /api/waveform/…) over this core. */
   readonly audioPortal: AudioPortalService;
+  /** The audio portal's live stream (Socket.IO listeners, settings, the main-process recorder). */
+  readonly audioLive: AudioLive;
   /** Stops the live run gracefully (interrupted if it cannot stop in time), then closes the store. */
   close(): Promise<void>;
 }
@@ -106,6 +114,11 @@ export interface WorkstationDeps {
   /** The trainer (a worker thread per run); tests hand in a driven fake. Absent: runs fail to start. */
   readonly startTraining?: StartTraining;
   readonly training?: RunManagerOptions;
+  /** The audio portal's trained models; absent: none trained (streams refuse to start). */
+  readonly audioModels?: AudioModels;
+  readonly audioTraining?: AudioTrainingEvents;
+  /** The PATH the audio recorder program (sox, rec, arecord) is looked up on. */
+  readonly recorderSearchPath?: () => string | undefined;
 }
 
 /** Opens the workspace (creating it), migrates the store and wires every service. */
@@ -188,8 +201,18 @@ export async function createWorkstation(
       exportsService.download(project_id, export_id, file),
   };
 
+  const audioLive = await createAudioLive({
+    workspaceDir: layout.root,
+    models: deps.audioModels ?? untrainedAudioModels,
+    ...(deps.audioTraining ? { training: deps.audioTraining } : {}),
+    now,
+    logger,
+    searchPath: deps.recorderSearchPath ?? (() => undefined),
+  });
+
   let closing: Promise<void> | undefined;
   const facade: Omit<Workstation, 'regression' | 'audioPortal' | 'ops'> = {
+    audioLive,
     limits,
     workspaceDir: layout.root,
     tmpDir: layout.tmpDir,
@@ -235,6 +258,7 @@ export async function createWorkstation(
 
     close() {
       closing ??= (async () => {
+        audioLive.close();
         await Promise.all([imports.stopAll(), runs.close(), jobs.close(), predictions.close()]);
         await datasetJson.idle();
         store.close();
@@ -258,6 +282,7 @@ export async function createWorkstation(
     ...platformOps,
     ...regressionHandlers(regression),
     ...audioPortalHandlers(audioPortal),
+    ...audioLive.ops,
   };
   return { ...facade, ops, regression, audioPortal };
 }
