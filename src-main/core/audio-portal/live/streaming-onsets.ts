@@ -37,6 +37,8 @@ export class StreamingOnsets {
   private readonly capacity: number;
   private readonly energies: Float64Array;
   private readonly fluxes: Float64Array;
+  /** Frames that went into the noise floor (those outside events). */
+  private background = 0;
   /** Frames analysed so far; frame f starts at sample f·HOP. */
   private frames = 0;
   private pending = new Float32Array(0);
@@ -85,9 +87,8 @@ export class StreamingOnsets {
     return (frame * HOP + FRAME / 2) / this.sampleRate;
   }
 
-  private at(frame: number): { energy: number; flux: number } {
-    const i = frame % this.capacity;
-    return { energy: this.energies[i]!, flux: this.fluxes[i]! };
+  private fluxAt(frame: number): number {
+    return this.fluxes[frame % this.capacity]!;
   }
 
   private frame(x: Float32Array, signals: OnsetSignal[]): void {
@@ -108,21 +109,27 @@ export class StreamingOnsets {
     }
     this.prevMag = mag;
     const f = this.frames++;
-    const slot = f % this.capacity;
-    this.energies[slot] = 10 * Math.log10(sum / FRAME + 1e-12);
-    this.fluxes[slot] = flux;
-    const count = Math.min(this.frames, this.capacity);
+    const energy = 10 * Math.log10(sum / FRAME + 1e-12);
+    this.fluxes[f % this.capacity] = flux;
     // Sorting a few hundred numbers every frame costs more than the frame itself: every 8th does.
     if (f % 8 === 0 || f < WARM_FRAMES * 2) {
-      this.floor = percentile(this.energies, count, 0.2);
-      this.fluxNeed = Math.max(percentile(this.fluxes, count, 0.5) * 3, 1);
+      const count = Math.min(this.background, this.capacity);
+      if (count > 0) this.floor = percentile(this.energies, count, 0.2);
+      this.fluxNeed = Math.max(
+        percentile(this.fluxes, Math.min(this.frames, this.capacity), 0.5) * 3,
+        1,
+      );
     }
-    if (this.frames < WARM_FRAMES) return;
-    this.step(
-      f,
-      this.energies[slot]! >= Math.max(this.floor + this.riseDb, this.absFloor),
-      signals,
-    );
+    if (this.frames >= WARM_FRAMES) {
+      this.step(f, energy >= Math.max(this.floor + this.riseDb, this.absFloor), signals);
+    }
+    // The floor is the ground's level, so an event's own frames stay out of it (a long tone would
+    // otherwise lift the floor to itself and end early); a "run" that lasts for seconds is the
+    // ground getting louder, and the floor follows it.
+    const long = this.seconds(f) - this.seconds(this.runStart) > HISTORY_SECONDS / 2;
+    if (this.state === 'idle' || long) {
+      this.energies[this.background++ % this.capacity] = energy;
+    }
   }
 
   private step(f: number, loud: boolean, signals: OnsetSignal[]): void {
@@ -148,9 +155,9 @@ export class StreamingOnsets {
     const oldest = Math.max(1, this.runStart - lookBack, this.frames - this.capacity);
     let best = this.runStart;
     for (let i = oldest; i <= this.runStart + 1; i++) {
-      if (this.at(i).flux > this.at(best).flux) best = i;
+      if (this.fluxAt(i) > this.fluxAt(best)) best = i;
     }
-    if (this.at(best).flux < this.fluxNeed) {
+    if (this.fluxAt(best) < this.fluxNeed) {
       this.state = 'rejected';
       return;
     }
