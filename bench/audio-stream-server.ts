@@ -10,11 +10,10 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { AppError } from '../src-main/core/errors.js';
 import { runImportWorker } from '../src-main/core/jobs/import-runner.js';
 import { createWorkstation } from '../src-main/core/services/create-workstation.js';
 import { silentLogger } from '../src-main/core/services/logger.js';
-import { openWorkstation, type Workstation } from '../src-main/core/workstation.js';
+import { openWorkstation } from '../src-main/core/workstation.js';
 import { inspectZip } from '../src-main/core/workspace/import/zip-inspect.js';
 import { serveWorkstation } from '../src-main/server.js';
 import { fixtureModels } from '../tests/fixtures/band-energy-classifier.js';
@@ -31,19 +30,9 @@ const { values } = parseArgs({
 const workspaceDir = values.workspace!;
 const opts = { workspaceDir, version: 'bench', logger: silentLogger };
 
-async function trained(ws: Workstation): Promise<boolean> {
-  try {
-    await ws.audioLive.streams.engine();
-    return true;
-  } catch (err) {
-    if (err instanceof AppError && err.code === 'conflict') return false;
-    throw err;
-  }
-}
-
 let ws = await openWorkstation(opts);
 let classifier = 'the trained audio models of the workspace';
-if (!(await trained(ws))) {
+if (!(await ws.audioLive.streams.trained())) {
   await ws.close();
   ws = await createWorkstation(opts, { runImportWorker, inspectZip, audioModels: fixtureModels() });
   classifier =

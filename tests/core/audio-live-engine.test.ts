@@ -10,7 +10,10 @@ import { StreamingOnsets } from '../../src-main/core/audio-portal/live/streaming
 import { detectOnsets } from '../../src-main/core/audio-portal/onsets.js';
 import { resample } from '../../src-main/core/engine/features/resample.js';
 import { mulberry32 } from '../../src-main/core/splits/prng.js';
-import { bandEnergyClassifier } from '../fixtures/band-energy-classifier.js';
+import { bandEnergyClassifier, fixtureModels } from '../fixtures/band-energy-classifier.js';
+import { LiveStreams } from '../../src-main/core/audio-portal/live/live-streams.js';
+import { DEFAULT_STREAM_SETTINGS } from '../../src-main/core/audio-portal/live/stream-settings.js';
+import type { AudioClassifier } from '../../src-main/core/audio-portal/classifier.js';
 import { detectorRecording } from '../fixtures/detector-recording.js';
 
 const HALF = { gold: 0.5, iron: 0.5, other: 0.5 };
@@ -194,5 +197,48 @@ describe('LiveEngine', () => {
     );
     expect(got.map((v) => v.verdict.predicted_label)).toEqual(['gold', 'iron']);
     expect(got[0]!.onset).toBe(got[1]!.onset);
+  });
+});
+
+describe('LiveStreams', () => {
+  it('hands a newly trained model set to running streams, from their next chunk', async () => {
+    const models = fixtureModels();
+    const settings = {
+      get: () => DEFAULT_STREAM_SETTINGS,
+      update: () => Promise.reject(new Error('not here')),
+      onChange: () => () => undefined,
+    };
+    const streams = new LiveStreams({ models, settings, now: () => new Date(0) });
+    const heard: string[] = [];
+    const client = streams.attach({
+      send: (event, data) => {
+        if (event === 'classification_result') {
+          heard.push((data as { predicted_label: string }).predicted_label);
+        }
+      },
+    });
+    await client.start();
+    const gold = detectorRecording(['gold'], { seed: 41 });
+    const play = async () => {
+      for (let at = 0; at < gold.samples.length; at += 1024) {
+        await client.audio({
+          audio: Array.from(gold.samples.subarray(at, at + 1024)),
+          sampleRate: GENERATED_RATE,
+        });
+      }
+    };
+    await play();
+    // "Retrained": a model set at another rate that hears everything as iron.
+    const base = bandEnergyClassifier(16_000);
+    const iron: AudioClassifier = {
+      ...base,
+      classify: async (x) => ({ ...(await base.classify(x)), predicted_label: 'iron' }),
+    };
+    models.use(iron);
+    await new Promise((r) => setTimeout(r, 10));
+    await play();
+    expect(heard).toEqual(['gold', 'iron']);
+    client.close();
+    streams.close();
   });
 });

@@ -51,9 +51,12 @@ interface LiveEvent {
  * twice running); a verdict below its class's confidence threshold is never sent.
  */
 export class LiveEngine {
-  private readonly classifier: AudioClassifier;
-  private readonly ring: RingBuffer;
-  private readonly onsets: StreamingOnsets;
+  private classifier: AudioClassifier;
+  private ring: RingBuffer;
+  private onsets: StreamingOnsets;
+  private readonly onsetOptions: OnsetOptions | undefined;
+  /** Seconds of stream before the current ring began (a new model rate starts the ring over). */
+  private origin = 0;
   private readonly clock: () => number;
   private resampler: StreamResampler | null = null;
   private event: LiveEvent | null = null;
@@ -63,9 +66,24 @@ export class LiveEngine {
     this.classifier = o.classifier;
     this.thresholds = o.thresholds;
     this.clock = o.clock ?? (() => performance.now());
-    const rate = o.classifier.sampleRate;
-    this.ring = new RingBuffer(o.classifier.windowSamples + Math.ceil(RING_SPARE_SECONDS * rate));
-    this.onsets = new StreamingOnsets(rate, o.onsets);
+    this.onsetOptions = o.onsets;
+    this.ring = ringFor(o.classifier);
+    this.onsets = new StreamingOnsets(o.classifier.sampleRate, o.onsets);
+  }
+
+  /**
+   * A newly trained model set takes over from the next chunk. At the same rate and window the
+   * stream goes on untouched; otherwise its buffers start over (an event under way is dropped).
+   */
+  useClassifier(next: AudioClassifier): void {
+    const prev = this.classifier;
+    this.classifier = next;
+    if (next.sampleRate === prev.sampleRate && next.windowSamples === prev.windowSamples) return;
+    this.origin += this.ring.written / prev.sampleRate;
+    this.ring = ringFor(next);
+    this.onsets = new StreamingOnsets(next.sampleRate, this.onsetOptions);
+    this.resampler = null;
+    this.event = null;
   }
 
   setThresholds(t: Thresholds): void {
@@ -74,7 +92,7 @@ export class LiveEngine {
 
   /** Seconds of audio taken in so far (at the classifier's rate). */
   get seconds(): number {
-    return this.ring.written / this.classifier.sampleRate;
+    return this.origin + this.ring.written / this.classifier.sampleRate;
   }
 
   /** One chunk at `rate`; resolves with the verdicts it completed, in order. */
@@ -141,8 +159,12 @@ export class LiveEngine {
     const audioMs = ((end - ev.onset) / sampleRate) * 1000;
     out.push({
       verdict,
-      onset: ev.onset / sampleRate,
+      onset: this.origin + ev.onset / sampleRate,
       latencyMs: audioMs + (this.clock() - arrived),
     });
   }
+}
+
+function ringFor(c: AudioClassifier): RingBuffer {
+  return new RingBuffer(c.windowSamples + Math.ceil(RING_SPARE_SECONDS * c.sampleRate));
 }

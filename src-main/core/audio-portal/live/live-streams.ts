@@ -70,11 +70,27 @@ export function resultOf(
  */
 export class LiveStreams {
   private readonly sinks = new Set<LiveSink>();
+  /** Engines of running streams (clients' and the recorder's), to hand a new model set to. */
+  private readonly engines = new Set<LiveEngine>();
   private readonly stopTraining: () => void;
+  private readonly stopModels: () => void;
 
   constructor(private readonly deps: LiveStreamsDeps) {
     this.stopTraining =
       deps.training?.onUpdate((u) => this.broadcast('training_update', u)) ?? noop;
+    this.stopModels = deps.models.onChange(() => void this.swapModels());
+  }
+
+  /** Streams keep running across a training run: their next chunk is judged by the new models. */
+  private async swapModels(): Promise<void> {
+    const next = await this.deps.models.current().catch(() => null);
+    if (!next) return;
+    for (const e of this.engines) e.useClassifier(next);
+  }
+
+  /** The engine's stream ended: it no longer follows model changes. */
+  release(engine: LiveEngine | null): void {
+    if (engine) this.engines.delete(engine);
   }
 
   get listeners(): number {
@@ -90,11 +106,18 @@ export class LiveStreams {
     return { ...this.deps.settings.get().thresholds, ...own };
   }
 
+  /** Whether a model set is trained (streams can start). */
+  async trained(): Promise<boolean> {
+    return (await this.deps.models.current()) !== null;
+  }
+
   /** A ready engine over the current model set; conflict while none is trained. */
   async engine(own?: ClassThresholds): Promise<LiveEngine> {
     const classifier = await this.deps.models.current();
     if (!classifier) throw new AppError('conflict', NO_MODEL_MESSAGE);
-    return new LiveEngine({ classifier, thresholds: this.thresholds(own) });
+    const engine = new LiveEngine({ classifier, thresholds: this.thresholds(own) });
+    this.engines.add(engine);
+    return engine;
   }
 
   attach(sink: LiveSink): LiveClient {
@@ -105,6 +128,7 @@ export class LiveStreams {
     const { now } = this.deps;
     return {
       start: async (settings) => {
+        this.release(engine);
         engine = null;
         engine = await this.engine(settings?.thresholds ?? undefined);
       },
@@ -142,9 +166,11 @@ export class LiveStreams {
         return run;
       },
       stop: () => {
+        this.release(engine);
         engine = null;
       },
       close: () => {
+        this.release(engine);
         engine = null;
         this.sinks.delete(sink);
       },
@@ -153,6 +179,8 @@ export class LiveStreams {
 
   close(): void {
     this.stopTraining();
+    this.stopModels();
+    this.engines.clear();
     this.sinks.clear();
   }
 }

@@ -103,7 +103,10 @@ export class LiveRecorder {
       );
     }
     const engine = await this.deps.streams.engine();
-    if (this.running) throw new AppError('conflict', 'the recorder is already running');
+    if (this.running) {
+      this.deps.streams.release(engine);
+      throw new AppError('conflict', 'the recorder is already running');
+    }
     const recording = recordLpcm16.record({
       recorder: config.program,
       sampleRate: config.sample_rate,
@@ -167,6 +170,7 @@ export class LiveRecorder {
     const ended = (why: string | null): void => {
       if (this.running !== run) return;
       this.running = null;
+      this.deps.streams.release(run.engine);
       if (run.stopping || why === null) return;
       this.lastError = why;
       this.deps.streams.broadcast('stream_error', { success: false, error: `recorder: ${why}` });
@@ -188,6 +192,7 @@ export class LiveRecorder {
     if (run) {
       run.stopping = true;
       this.running = null;
+      this.deps.streams.release(run.engine);
       run.recording.process.kill();
     }
     return this.status();
