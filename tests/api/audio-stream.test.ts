@@ -115,7 +115,53 @@ describe('the live stream', () => {
     expect(health.status).toBe(200);
   });
 
-  it('takes duplicate and early stops harmlessly', async () => {
+  it('is declared in /openapi.json: its events, its error event, its HTTP operations', async () => {
+    const doc = (await (await fetch(`${api.url}/openapi.json`)).json()) as {
+      paths: Record<string, unknown>;
+      'x-socket-io': {
+        namespace: string;
+        errorEvent: string;
+        clientEvents: object;
+        serverEvents: object;
+      }[];
+    };
+    const live = doc['x-socket-io'].find((d) => d.namespace === '/');
+    expect(live?.errorEvent).toBe('stream_error');
+    expect(Object.keys(live?.clientEvents ?? {})).toEqual([
+      'start_stream',
+      'audio_data',
+      'stop_stream',
+    ]);
+    expect(Object.keys(live?.serverEvents ?? {})).toEqual([
+      'stream_started',
+      'stream_stopped',
+      'classification_result',
+      'training_update',
+      'stream_error',
+    ]);
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/stream/settings',
+        '/api/stream/recorder',
+        '/api/stream/recorder/start',
+        '/api/stream/recorder/stop',
+      ]),
+    );
+  });
+
+  it('cuts off only the client whose event is over the transport limit (10 MB)', async () => {
+    const [big, other] = [await client(), await client()];
+    const gone = new Promise((r) => big.once('disconnect', r));
+    big.emit('audio_data', { audio: 'x'.repeat(11e6), sampleRate: 48_000 });
+    await gone;
+    other.emit('start_stream');
+    expect(await nextEvent(other, 'stream_started')).toEqual({
+      message: 'Audio streaming started',
+    });
+    expect((await fetch(`${api.url}/health`)).status).toBe(200);
+  });
+
+  it('takes duplicate and early stops harmlessly, and a second start as a fresh stream', async () => {
     const s = await client();
     const errors: unknown[] = [];
     s.on('stream_error', (e) => errors.push(e));
@@ -124,8 +170,11 @@ describe('the live stream', () => {
       s.emit('stop_stream');
       expect(await stopped).toEqual({ message: 'Audio streaming stopped' });
     }
-    s.emit('start_stream');
-    await nextEvent(s, 'stream_started');
+    for (const _ of [1, 2]) {
+      const started = nextEvent(s, 'stream_started');
+      s.emit('start_stream');
+      await started;
+    }
     for (const _ of [1, 2]) {
       const stopped = nextEvent(s, 'stream_stopped');
       s.emit('stop_stream');
