@@ -11,7 +11,7 @@
 //   features       MobileNetV2 features at 224×224: our ONNX conversion in onnxruntime-node vs PyTorch
 //                  (torchvision mobilenet_v2, same weights) at 1 and 2 threads, images/s; and the speech
 //                  embedding's seconds of audio per CPU-second on one thread (bench/features.ts)
-//   audio-cnn, audio-models, api-latency, predict, regression-friedman, regression-reset
+//   audio-cnn, audio-models, audio-stream, api-latency, predict, regression-friedman, regression-reset
 //                  hooks: bench/<name>.mjs, run when present
 //                  (each writes its own result file; regression-friedman writes regression.json:
 //                  Friedman #1, Assay's MLP vs scikit-learn's MLPRegressor)
@@ -43,7 +43,7 @@ const { values } = parseArgs({
     only: {
       type: 'string',
       default:
-        'conv-layer,fashion-mnist,inference,features,audio-cnn,audio-models,api-latency,predict,regression-friedman,regression-reset',
+        'conv-layer,fashion-mnist,inference,features,audio-cnn,audio-models,audio-stream,api-latency,predict,regression-friedman,regression-reset',
     },
     full: { type: 'boolean', default: false },
     train: { type: 'string' },
@@ -324,6 +324,7 @@ const steps = [
   ['features', () => features()],
   ['audio-cnn', () => hook('audio-cnn')],
   ['audio-models', () => hook('audio-models')],
+  ['audio-stream', () => hook('audio-stream')],
   ['api-latency', () => hook('api-latency')],
   ['predict', () => hook('predict')],
   ['regression-friedman', () => hook('regression-friedman', 'regression')],

@@ -104,6 +104,6 @@ export function workstationModule(ws: Workstation): ApiModule {
     operations,
     handlers: ws.ops,
     streams,
-    streamHandlers: { jobEvents, runEvents },
+    streamHandlers: { jobEvents, runEvents, audioStream: ws.audioLive.handler },
   };
 }

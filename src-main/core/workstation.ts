@@ -22,5 +22,11 @@ export { DEFAULT_IMPORT_LIMITS } from './workspace/import-types.js';
  * handlers are both thin adapters over `ops` and the few binary-shaped methods here.
  */
 export function openWorkstation(opts: WorkstationOptions): Promise<Workstation> {
-  return createWorkstation(opts, { runImportWorker, inspectZip, startTraining });
+  return createWorkstation(opts, {
+    runImportWorker,
+    inspectZip,
+    startTraining,
+    // The recorder program is found where the user's shell would find it.
+    recorderSearchPath: () => process.env.PATH,
+  });
 }

@@ -14,6 +14,7 @@ export * from './regression.js';
 export * from './audio-portal.js';
 export * from './audio-dataset-tools.js';
 export * from './audio-models.js';
+export * from './audio-stream.js';
 export * from './client.js';
 export * from './predict.js';
 export * from './stream.js';

@@ -8,6 +8,7 @@ import type {
 } from './operation.js';
 import { audioModelsOperations } from './operations/audio-models.js';
 import { audioPortalOperations } from './operations/audio-portal.js';
+import { audioStreamOperations } from './operations/audio-stream.js';
 import { platformOperations } from './operations/training-platform.js';
 import { regressionOperations } from './operations/tabular-regression.js';
 
@@ -23,6 +24,7 @@ export const operations = {
   ...regressionOperations,
   ...audioPortalOperations,
   ...audioModelsOperations,
+  ...audioStreamOperations,
 } as const;
 
 export type Operations = typeof operations;

@@ -1,3 +1,5 @@
+import { audioStreamClientEvents, audioStreamServerEvents } from './audio-stream.js';
+import { audioPortal } from './families/audio-portal.js';
 import { trainingPlatform } from './families/training-platform.js';
 import { Job, JobIdParams } from './jobs.js';
 import type { StreamDef } from './stream.js';
@@ -29,6 +31,19 @@ export const streams = {
     tag: 'Training',
     params: RunParams,
     event: RunEvent,
+  },
+  audioStream: {
+    kind: 'socket.io',
+    family: audioPortal,
+    namespace: '/',
+    summary:
+      'Live classification: `start_stream` (optional `{thresholds}`), `audio_data` chunks ' +
+      '(`{audio, sampleRate}`, any rate), `stop_stream`; the server answers `stream_started`, ' +
+      '`stream_stopped`, one `classification_result` per acoustic event (again only if its class ' +
+      'changes), `training_update` to every client, and `stream_error` for refused input.',
+    clientEvents: audioStreamClientEvents,
+    serverEvents: audioStreamServerEvents,
+    errorEvent: 'stream_error',
   },
 } as const satisfies Record<string, StreamDef>;
 

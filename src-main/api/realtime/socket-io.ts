@@ -34,6 +34,10 @@ export function attachSocketIo(
   if (declared.length === 0) return null;
   const io = new Server(server, {
     serveClient: false,
+    // One event may carry a few seconds of audio as JSON numbers (the audio stream allows 384 000
+    // samples, under 8 MB): over Socket.IO's 1 MB default the client would be cut off instead of
+    // hearing the declared error event.
+    maxHttpBufferSize: 10e6,
     // Other upgrades (the `ws` streams) are routed by our own listener: leave them alone.
     destroyUpgrade: false,
     allowRequest: (req, callback) => {

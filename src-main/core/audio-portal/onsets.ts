@@ -15,8 +15,9 @@ export interface OnsetOptions {
   readonly floorDb?: number;
 }
 
-const FRAME = 512;
-const HOP = 256;
+/** Analysis frame and hop in samples (shared with the streaming detector). */
+export const FRAME = 512;
+export const HOP = 256;
 
 /** cos/sin of −2πk/n for k < n/2, per length: computed once, not per butterfly. */
 const twiddles = new Map<number, { cos: Float64Array; sin: Float64Array }>();
@@ -36,7 +37,7 @@ function twiddlesFor(n: number): { cos: Float64Array; sin: Float64Array } {
 }
 
 /** In-place radix-2 FFT of a power-of-two length (re, im). */
-function fft(re: Float64Array, im: Float64Array): void {
+export function fft(re: Float64Array, im: Float64Array): void {
   const n = re.length;
   const tw = twiddlesFor(n);
   for (let i = 1, j = 0; i < n; i++) {

@@ -29,6 +29,8 @@ import {
   createAudioTraining,
   type AudioTraining,
 } from '../audio-portal/models/training.js';
+import type { AudioModels, AudioTrainingEvents } from '../audio-portal/classifier.js';
+import { createAudioLive, type AudioLive } from '../audio-portal/live/audio-live.js';
 import { regressionHandlers } from '../regression/regression-handlers.js';
 import {
   createRegressionService,
@@ -107,6 +109,8 @@ export interface Workstation {
   readonly audioModels: PortalModels;
   /** The portal's training (start, status, `training_update` events). */
   readonly audioTraining: AudioTraining;
+  /** The audio portal's live stream (Socket.IO listeners, settings, the main-process recorder). */
+  readonly audioLive: AudioLive;
   /** Stops the live run gracefully (interrupted if it cannot stop in time), then closes the store. */
   close(): Promise<void>;
 }
@@ -119,6 +123,11 @@ export interface WorkstationDeps {
   /** The trainer (a worker thread per run); tests hand in a driven fake. Absent: runs fail to start. */
   readonly startTraining?: StartTraining;
   readonly training?: RunManagerOptions;
+  /** The audio portal's trained models; absent: none trained (streams refuse to start). */
+  readonly audioModels?: AudioModels;
+  readonly audioTraining?: AudioTrainingEvents;
+  /** The PATH the audio recorder program (sox, rec, arecord) is looked up on. */
+  readonly recorderSearchPath?: () => string | undefined;
 }
 
 /** Opens the workspace (creating it), migrates the store and wires every service. */
@@ -212,7 +221,7 @@ export async function createWorkstation(
   let closing: Promise<void> | undefined;
   const facade: Omit<
     Workstation,
-    'regression' | 'audioPortal' | 'audioModels' | 'audioTraining' | 'ops'
+    'regression' | 'audioPortal' | 'audioModels' | 'audioTraining' | 'audioLive' | 'ops'
   > = {
     limits,
     workspaceDir: layout.root,
@@ -259,6 +268,8 @@ export async function createWorkstation(
 
     close() {
       closing ??= (async () => {
+        // Live streams and the recorder stop first: nothing classifies while the models close.
+        audioLive.close();
         await Promise.all([
           imports.stopAll(),
           runs.close(),
@@ -297,6 +308,16 @@ export async function createWorkstation(
     models: audioModels,
     projectId: () => audioPortal.projectId(),
   });
+  const audioLive = await createAudioLive({
+    workspaceDir: layout.root,
+    // Tests may hand in their own; the app streams with the portal's trained models.
+    models: deps.audioModels ?? audioModels,
+    training: deps.audioTraining ?? audioTraining,
+    now,
+    logger,
+    searchPath: deps.recorderSearchPath ?? (() => undefined),
+  });
+
   const ops: OperationHandlers = {
     ...platformOps,
     ...regressionHandlers(regression),
@@ -305,8 +326,9 @@ export async function createWorkstation(
       createAudioModelsService(ctx, audioModels, audioTraining),
       audioTraining,
     ),
+    ...audioLive.ops,
   };
-  return { ...facade, ops, regression, audioPortal, audioModels, audioTraining };
+  return { ...facade, ops, regression, audioPortal, audioModels, audioTraining, audioLive };
 }
 
 const noTrainer: StartTraining = () => {

@@ -3,7 +3,7 @@ import type { FamilyDef } from '../family.js';
 
 /**
  * api-reference/audio-portal.md: upload / quick-classify, the dataset tools, training, and the
- * Socket.IO stream. Its pages (`/classify`, `/realtime`, …) are the app's UI, not prefixes here.
+ * Socket.IO stream with its settings and the main-process recorder (`/api/stream/…`). Its pages (`/classify`, `/realtime`, …) are the app's UI, not prefixes here.
  */
 export const audioPortal: FamilyDef = {
   id: 'audio-portal',
@@ -18,6 +18,7 @@ export const audioPortal: FamilyDef = {
     '/api/training/start',
     '/api/training/status',
     '/api/waveform',
+    '/api/stream',
   ],
   envelope: audioPortalEnvelope,
   auth: { kind: 'none' },

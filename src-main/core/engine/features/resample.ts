@@ -3,15 +3,18 @@ const ZERO_CROSSINGS = 16;
 /** Kernel table entries per input sample; taps are linearly interpolated between them. */
 const TABLE_STEPS = 256;
 
-interface Kernel {
+export interface Kernel {
   readonly half: number;
   readonly table: Float32Array;
 }
 
 const kernels = new Map<string, Kernel>();
 
-/** The windowed sinc for a rate pair, tabulated over [0, half] input samples (it is even). */
-function kernelFor(from: number, to: number): Kernel {
+/**
+ * The windowed sinc for a rate pair, tabulated over [0, half] input samples (it is even); shared
+ * with the live stream's chunk-by-chunk resampler so both filter alike.
+ */
+export function kernelFor(from: number, to: number): Kernel {
   const key = `${from}/${to}`;
   let k = kernels.get(key);
   if (!k) {
