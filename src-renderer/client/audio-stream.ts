@@ -1,0 +1,131 @@
+import { io, type Socket } from 'socket.io-client';
+import type { StreamSession } from '../../src-shared/contract/stream-ipc.js';
+
+/**
+ * The live stream of api-reference/audio-portal.md: `start_stream`, `audio_data`
+ * `{audio, sampleRate}`, `stop_stream` out; `stream_started`, `stream_stopped`,
+ * `classification_result`, `stream_error`, `training_update` in. In a browser it is Socket.IO on
+ * the page's own origin; in the desktop app the preload's stream bridge carries the same events
+ * over IPC (the stream is declared in the contract's stream table as `audioPortal`).
+ */
+
+export interface ClassificationResult {
+  readonly predicted_label: string;
+  readonly confidence: number;
+  readonly timestamp: string;
+  readonly all_probabilities: Readonly<Record<string, number>>;
+}
+
+export interface TrainingUpdate {
+  readonly progress: number;
+  readonly status: string;
+  readonly metrics: Readonly<Record<string, unknown>>;
+}
+
+export interface AudioStreamHandlers {
+  onStarted?(): void;
+  onStopped?(): void;
+  onResult?(result: ClassificationResult): void;
+  onError?(message: string): void;
+  onTrainingUpdate?(update: TrainingUpdate): void;
+  /** The connection itself went away (server stopped). */
+  onDisconnect?(): void;
+}
+
+export interface AudioStreamConnection {
+  start(): void;
+  send(message: { audio: number[]; sampleRate: number }): void;
+  stop(): void;
+  close(): void;
+}
+
+/** The name the desktop bridge knows the portal's Socket.IO stream by. */
+export const AUDIO_STREAM_NAME = 'audioPortal';
+
+type Incoming = { readonly event: string; readonly data: unknown };
+
+/** One server event to the matching handler; shapes are checked by the contract upstream. */
+export function dispatchStreamEvent(handlers: AudioStreamHandlers, msg: Incoming): void {
+  const data = msg.data as Record<string, unknown> | null;
+  switch (msg.event) {
+    case 'stream_started':
+      return handlers.onStarted?.();
+    case 'stream_stopped':
+      return handlers.onStopped?.();
+    case 'classification_result':
+      if (data !== null && typeof data.predicted_label === 'string') {
+        handlers.onResult?.(data as unknown as ClassificationResult);
+      }
+      return;
+    case 'training_update':
+      if (data !== null && typeof data.progress === 'number') {
+        handlers.onTrainingUpdate?.(data as unknown as TrainingUpdate);
+      }
+      return;
+    case 'stream_error': {
+      const err = data?.error;
+      handlers.onError?.(typeof err === 'string' ? err : 'The stream refused the audio');
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+interface LooseBridge {
+  open(
+    name: string,
+    params: Record<string, never>,
+    onEvent: (event: Incoming) => void,
+    onEnd?: (reason: string | null) => void,
+  ): StreamSession<Incoming>;
+}
+
+function overIpc(bridge: LooseBridge, handlers: AudioStreamHandlers): AudioStreamConnection {
+  const session = bridge.open(
+    AUDIO_STREAM_NAME,
+    {},
+    (e) => dispatchStreamEvent(handlers, e),
+    (reason) => {
+      if (reason !== null) handlers.onError?.(reason);
+      handlers.onDisconnect?.();
+    },
+  );
+  const emit = (event: string, data: unknown = {}): void => {
+    void session.send({ event, data }).then((r) => {
+      if (!r.ok) handlers.onError?.(r.error.message);
+    });
+  };
+  return {
+    start: () => emit('start_stream'),
+    send: (message) => emit('audio_data', message),
+    stop: () => emit('stop_stream'),
+    close: () => session.close(),
+  };
+}
+
+function overSocketIo(handlers: AudioStreamHandlers): AudioStreamConnection {
+  // The page's own origin: the server that served the UI is the one that classifies.
+  const socket: Socket = io({ transports: ['websocket', 'polling'], reconnection: true });
+  for (const event of [
+    'stream_started',
+    'stream_stopped',
+    'classification_result',
+    'training_update',
+    'stream_error',
+  ]) {
+    socket.on(event, (data: unknown) => dispatchStreamEvent(handlers, { event, data }));
+  }
+  socket.on('disconnect', () => handlers.onDisconnect?.());
+  return {
+    start: () => void socket.emit('start_stream'),
+    send: (message) => void socket.emit('audio_data', message),
+    stop: () => void socket.emit('stop_stream'),
+    close: () => void socket.close(),
+  };
+}
+
+export function connectAudioStream(handlers: AudioStreamHandlers): AudioStreamConnection {
+  const streams = window.assayBridge?.streams as unknown as LooseBridge | undefined;
+  return streams !== undefined ? overIpc(streams, handlers) : overSocketIo(handlers);
+}
