@@ -1,5 +1,8 @@
 import { io, type Socket } from 'socket.io-client';
 import type { StreamSession } from '../../src-shared/contract/stream-ipc.js';
+import type { ClassificationResult, TrainingUpdate } from '../lib/audio/stream-messages.js';
+
+export type { ClassificationResult, TrainingUpdate };
 
 /**
  * The live stream of api-reference/audio-portal.md: `start_stream`, `audio_data`
@@ -8,19 +11,6 @@ import type { StreamSession } from '../../src-shared/contract/stream-ipc.js';
  * the page's own origin; in the desktop app the preload's stream bridge carries the same events
  * over IPC (the stream is declared in the contract's stream table as `audioPortal`).
  */
-
-export interface ClassificationResult {
-  readonly predicted_label: string;
-  readonly confidence: number;
-  readonly timestamp: string;
-  readonly all_probabilities: Readonly<Record<string, number>>;
-}
-
-export interface TrainingUpdate {
-  readonly progress: number;
-  readonly status: string;
-  readonly metrics: Readonly<Record<string, unknown>>;
-}
 
 export interface AudioStreamHandlers {
   onStarted?(): void;

@@ -1,4 +1,4 @@
-import type { ClassificationResult } from '../../client/audio-stream.js';
+import type { ClassificationResult } from './stream-messages.js';
 
 /** One verdict of the live stream as the event log shows it. */
 export interface LoggedVerdict {
