@@ -107,6 +107,16 @@ function overSocketIo(handlers: AudioStreamHandlers): AudioStreamConnection {
     socket.on(event, (data: unknown) => dispatchStreamEvent(handlers, { event, data }));
   }
   socket.on('disconnect', () => handlers.onDisconnect?.());
+  // Said once, not on every reconnection attempt; the socket keeps trying meanwhile.
+  let told = false;
+  socket.on('connect_error', () => {
+    if (told) return;
+    told = true;
+    handlers.onError?.('The live stream of this server cannot be reached; still trying.');
+  });
+  socket.on('connect', () => {
+    told = false;
+  });
   return {
     start: () => void socket.emit('start_stream'),
     send: (message) => void socket.emit('audio_data', message),

@@ -40,8 +40,8 @@ interface AudioRealtimeStore {
   readonly log: readonly LoggedVerdict[];
   readonly thresholds: Readonly<Record<string, number>>;
   readonly columns: readonly Float32Array[];
-  /** The last few seconds as min/max-free magnitudes, for the live waveform. */
-  readonly wave: readonly number[];
+  /** The last few seconds as one min/max pair per worklet block, for the live waveform. */
+  readonly wave: readonly (readonly [number, number])[];
   loadDevices(): Promise<void>;
   setDevice(deviceId: string | null): void;
   setThreshold(label: string, value: number): void;
@@ -78,9 +78,13 @@ export const useAudioRealtimeStore = create<AudioRealtimeStore>()((set, get) => 
     const now = performance.now();
     const level = chunkLevel(block);
     const s = get();
-    // Each point of the live waveform is one block's peak, signed by its first sample.
-    const peak = Math.max(...Array.from(block, Math.abs));
-    const wave = [...s.wave, block[0]! < 0 ? -peak : peak].slice(-WAVE_POINTS);
+    let lo = 0;
+    let hi = 0;
+    for (const v of block) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    const wave = [...s.wave, [lo, hi] as const].slice(-WAVE_POINTS);
     set({
       level,
       shownDb: fallingLevel(s.shownDb, level.rmsDb, (now - lastBlockAt) / 1000),

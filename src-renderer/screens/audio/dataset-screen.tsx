@@ -5,7 +5,7 @@ import { client } from '../../client/index.js';
 import { EmptyState } from '../../components/empty-state.js';
 import { PlotPanel } from '../../components/plot-panel.js';
 import { compactLayout, distributionTraces } from '../../lib/audio/audio-traces.js';
-import { formatDuration } from '../../lib/format.js';
+import { formatDuration, plural } from '../../lib/format.js';
 import { useAudioDatasetStore } from '../../stores/audio-dataset-store.js';
 import { AugmentForm } from './augment-form.js';
 import { SignalView } from './signal-view.js';
@@ -33,7 +33,7 @@ export function AudioDatasetScreen() {
           <h3 className="card-title">
             {s.info === null
               ? 'Dataset'
-              : `${s.info.total_files} files · ${s.info.total_events} events`}
+              : `${plural(s.info.total_files, 'file')} · ${plural(s.info.total_events, 'event')}`}
           </h3>
           <a className="btn" href={DATASET_EXPORT_URL} download data-testid="dataset-export">
             Export ZIP
@@ -44,8 +44,8 @@ export function AudioDatasetScreen() {
             {classes.map(([c, v]) => (
               <tr key={c} data-class={c}>
                 <td>{c}</td>
-                <td>{v.files} files</td>
-                <td>{v.events} events</td>
+                <td>{plural(v.files, 'file')}</td>
+                <td>{plural(v.events, 'event')}</td>
               </tr>
             ))}
           </tbody>
@@ -86,7 +86,11 @@ export function AudioDatasetScreen() {
         <ul className="clip-list" data-testid="dataset-items">
           {s.items.map((item) => (
             <li key={item.filename} data-filename={item.filename} data-testid="dataset-item">
-              <button type="button" className="link" onClick={() => void s.select(item.filename)}>
+              <button
+                type="button"
+                className="link-button"
+                onClick={() => void s.select(item.filename)}
+              >
                 {item.filename}
               </button>
               <span className="muted">

@@ -7,7 +7,7 @@ import { useAudioRealtimeStore } from '../../stores/audio-realtime-store.js';
 import { LevelMeterView } from './level-meter-view.js';
 import { NoModel } from './no-model.js';
 import { ProbabilityBars } from './probability-bars.js';
-import { SignalView } from './signal-view.js';
+import { LiveWaveform } from './live-waveform.js';
 import { SpectrogramCanvas } from './spectrogram-canvas.js';
 
 /** Realtime: the microphone streamed to the server, its verdicts live. */
@@ -111,7 +111,7 @@ export function AudioRealtimeScreen() {
         </div>
         <div className="card">
           <h3 className="card-title">Live signal</h3>
-          <SignalView samples={s.wave} duration={1} testId="realtime-waveform" />
+          <LiveWaveform peaks={s.wave} />
           <SpectrogramCanvas
             columns={s.columns}
             testId="realtime-spectrogram"
