@@ -181,6 +181,17 @@ test.describe('audio portal with a trained model', () => {
       )
       .toBeGreaterThan(10);
     await screenshot(page, '44-audio-classify-votes');
+
+    // Recorded from the (fake, gold-playing) microphone: the same verdict and votes.
+    await page.getByTestId('classify-record').click();
+    await expect(page.getByTestId('classify-record')).toHaveText(/Recording/);
+    await expect(page.getByTestId('classify-result')).toContainText('recording.wav', {
+      timeout: 60_000,
+    });
+    await expect(page.getByTestId('classify-verdict')).toHaveText('gold');
+    for (const family of ['CNN', 'TRANSFORMER', 'TRADITIONAL']) {
+      await expect(page.getByTestId(`vote-${family}`)).toContainText(/gold|iron|other/);
+    }
     expect(app.errors).toEqual([]);
   });
 });

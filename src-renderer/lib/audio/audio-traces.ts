@@ -78,7 +78,11 @@ export function confusionTrace(
     z,
     text: z.map((r) => r.map((v) => String(v))),
     texttemplate: '%{text}',
-    colorscale: 'Blues',
+    // Pale for few, deep blue for many: the diagonal stands out and the cell text stays legible.
+    colorscale: [
+      [0, '#f4f8fc'],
+      [1, '#1f5fa8'],
+    ],
     showscale: false,
     hovertemplate: 'true %{y}, predicted %{x}: %{z}<extra></extra>',
   };
