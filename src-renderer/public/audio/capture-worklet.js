@@ -1,3 +1,4 @@
+/* global AudioWorkletProcessor, registerProcessor */
 // The microphone's AudioWorklet: copies the first input channel into blocks of 1024 frames
 // (about 23 ms at 44.1 kHz) and posts each as a transferable Float32Array. Served with the app
 // as a plain module (script-src 'self'); nothing else runs on the audio thread.
