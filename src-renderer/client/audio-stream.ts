@@ -1,8 +1,14 @@
 import { io, type Socket } from 'socket.io-client';
 import type { StreamSession } from '../../src-shared/contract/stream-ipc.js';
-import type { ClassificationResult, TrainingUpdate } from '../lib/audio/stream-messages.js';
+import {
+  dispatchStreamEvent,
+  type AudioStreamHandlers,
+  type ClassificationResult,
+  type Incoming,
+  type TrainingUpdate,
+} from '../lib/audio/stream-messages.js';
 
-export type { ClassificationResult, TrainingUpdate };
+export type { AudioStreamHandlers, ClassificationResult, TrainingUpdate };
 
 /**
  * The live stream of api-reference/audio-portal.md: `start_stream`, `audio_data`
@@ -11,16 +17,6 @@ export type { ClassificationResult, TrainingUpdate };
  * the page's own origin; in the desktop app the preload's stream bridge carries the same events
  * over IPC (the stream is declared in the contract's stream table as `audioPortal`).
  */
-
-export interface AudioStreamHandlers {
-  onStarted?(): void;
-  onStopped?(): void;
-  onResult?(result: ClassificationResult): void;
-  onError?(message: string): void;
-  onTrainingUpdate?(update: TrainingUpdate): void;
-  /** The connection itself went away (server stopped). */
-  onDisconnect?(): void;
-}
 
 export interface AudioStreamConnection {
   start(): void;
@@ -31,36 +27,6 @@ export interface AudioStreamConnection {
 
 /** The name the desktop bridge knows the portal's Socket.IO stream by. */
 export const AUDIO_STREAM_NAME = 'audioPortal';
-
-type Incoming = { readonly event: string; readonly data: unknown };
-
-/** One server event to the matching handler; shapes are checked by the contract upstream. */
-export function dispatchStreamEvent(handlers: AudioStreamHandlers, msg: Incoming): void {
-  const data = msg.data as Record<string, unknown> | null;
-  switch (msg.event) {
-    case 'stream_started':
-      return handlers.onStarted?.();
-    case 'stream_stopped':
-      return handlers.onStopped?.();
-    case 'classification_result':
-      if (data !== null && typeof data.predicted_label === 'string') {
-        handlers.onResult?.(data as unknown as ClassificationResult);
-      }
-      return;
-    case 'training_update':
-      if (data !== null && typeof data.progress === 'number') {
-        handlers.onTrainingUpdate?.(data as unknown as TrainingUpdate);
-      }
-      return;
-    case 'stream_error': {
-      const err = data?.error;
-      handlers.onError?.(typeof err === 'string' ? err : 'The stream refused the audio');
-      return;
-    }
-    default:
-      return;
-  }
-}
 
 interface LooseBridge {
   open(

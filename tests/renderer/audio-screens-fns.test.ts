@@ -12,6 +12,7 @@ import {
   passes,
 } from '../../src-renderer/lib/audio/event-log.js';
 import { readPerformance } from '../../src-renderer/lib/audio/performance.js';
+import { dispatchStreamEvent } from '../../src-renderer/lib/audio/stream-messages.js';
 import {
   etaText,
   modelReadyFrom,
@@ -196,5 +197,47 @@ describe('portal state', () => {
     expect(portalProjectOf([p('Cats', 'classification')])).toBeNull();
     expect(etaText(65)).toBe('1 min 05 s left');
     expect(etaText(null)).toBeNull();
+  });
+});
+
+describe('stream events', () => {
+  it('hands each documented event to its handler and drops malformed ones', () => {
+    const seen: string[] = [];
+    const handlers = {
+      onStarted: () => seen.push('started'),
+      onStopped: () => seen.push('stopped'),
+      onResult: (r: { predicted_label: string }) => seen.push(`result ${r.predicted_label}`),
+      onError: (m: string) => seen.push(`error ${m}`),
+      onTrainingUpdate: (u: { progress: number }) => seen.push(`training ${u.progress}`),
+    };
+    dispatchStreamEvent(handlers, {
+      event: 'stream_started',
+      data: { message: 'Audio streaming started' },
+    });
+    dispatchStreamEvent(handlers, { event: 'classification_result', data: result('gold', 0.9) });
+    dispatchStreamEvent(handlers, {
+      event: 'classification_result',
+      data: { predicted_label: 'gold' },
+    });
+    dispatchStreamEvent(handlers, { event: 'classification_result', data: null });
+    dispatchStreamEvent(handlers, {
+      event: 'training_update',
+      data: { progress: 0.5, status: 'running', metrics: {} },
+    });
+    dispatchStreamEvent(handlers, {
+      event: 'stream_error',
+      data: { error: 'audio_data before start_stream' },
+    });
+    dispatchStreamEvent(handlers, { event: 'stream_error', data: 'bad' });
+    dispatchStreamEvent(handlers, { event: 'something_else', data: {} });
+    dispatchStreamEvent(handlers, { event: 'stream_stopped', data: {} });
+    expect(seen).toEqual([
+      'started',
+      'result gold',
+      'training 0.5',
+      'error audio_data before start_stream',
+      'error The stream refused the audio',
+      'stopped',
+    ]);
   });
 });
