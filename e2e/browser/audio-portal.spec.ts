@@ -101,6 +101,57 @@ test('audio portal dataset screen lists uploaded clips and plays one', async ({ 
     .poll(() => audio.evaluate((a) => (a as unknown as { duration: number }).duration))
     .toBeCloseTo(2, 1);
   await screenshot(page, '41-audio-dataset');
+
+  // Added through the screen's own picker, to the class chosen beside it.
+  await page.getByLabel('Class').selectOption('iron');
+  await page.getByTestId('dataset-upload').setInputFiles({
+    name: 'picked.wav',
+    mimeType: 'audio/wav',
+    buffer: portalClip('iron', 9),
+  });
+  await expect(page.getByTestId('dataset-item')).toHaveCount(4);
+  await expect(
+    page.locator('[data-testid="dataset-item"][data-filename="iron/picked.wav"]'),
+  ).toBeVisible();
+  await expect(page.getByTestId('dataset-classes').locator('tr[data-class="iron"]')).toContainText(
+    '2 files',
+  );
+  expect(app.errors).toEqual([]);
+});
+
+test('audio portal dataset screen augments and balances, with before/after charts', async ({
+  app,
+  request,
+}) => {
+  const { page, url } = app;
+  await uploadPortalClips(request, url, 2);
+  const extra = await request.post(`${url}/api/dataset/upload`, {
+    multipart: {
+      class_label: 'gold',
+      file: { name: 'gold-extra.wav', mimeType: 'audio/wav', buffer: portalClip('gold', 77) },
+    },
+  });
+  expect(extra.status()).toBe(200);
+  await page.goto(`${url}/dataset`);
+  await expect(page.getByTestId('dataset-item')).toHaveCount(7);
+
+  await page.getByTestId('augment-run').click();
+  const comparison = page.getByTestId('dataset-comparison');
+  await expect(comparison).toContainText('Augmentation', { timeout: 120_000 });
+  await expect(page.getByTestId('dataset-comparison-plot')).toHaveAttribute(
+    'data-plot-ready',
+    'true',
+  );
+  await expect.poll(() => page.getByTestId('dataset-item').count()).toBeGreaterThan(7);
+
+  await page.getByTestId('balance-run').click();
+  await expect(comparison).toContainText('Balancing', { timeout: 120_000 });
+  const info = (await (await request.get(`${url}/api/dataset/info`)).json()) as {
+    classes: Record<string, { files: number }>;
+  };
+  const counts = Object.values(info.classes).map((c) => c.files);
+  expect(new Set(counts).size, JSON.stringify(info.classes)).toBe(1);
+  await screenshot(page, '45-audio-dataset-balanced');
   expect(app.errors).toEqual([]);
 });
 
