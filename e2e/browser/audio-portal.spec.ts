@@ -181,6 +181,30 @@ test('audio portal realtime screen opens the microphone: level and spectrogram m
   expect(own).toEqual([]);
 });
 
+test('audio portal training screen trains the families with live progress and curves', async ({
+  app,
+  request,
+}) => {
+  test.setTimeout(900_000);
+  const { page, url } = app;
+  await uploadPortalClips(request, url, 6);
+  await page.goto(`${url}/training`);
+  await page.getByTestId('training-epochs').fill('3');
+  await page.getByTestId('training-start').click();
+  const status = page.getByTestId('training-status');
+  await expect(status).toHaveAttribute('data-status', /running|completed/);
+  await expect(page.getByTestId('training-progress')).toBeVisible();
+  await expect(status).toHaveAttribute('data-status', 'completed', { timeout: 800_000 });
+  await expect(page.getByTestId('training-loss')).toHaveAttribute('data-plot-ready', 'true');
+  await screenshot(page, '46-audio-training-done');
+  // Trained: Classify and Analytics no longer send the user back here.
+  await page.getByTestId('nav-audio-analytics').click();
+  await expect(page.getByTestId('analytics-family-CNN')).toBeVisible();
+  await expect(page.getByTestId('audio-no-model')).toHaveCount(0);
+  await screenshot(page, '47-audio-analytics');
+  expect(app.errors).toEqual([]);
+});
+
 test.describe('audio portal with a trained model', () => {
   test.setTimeout(900_000);
 
