@@ -12,6 +12,8 @@ import { RegressionScreen } from './screens/regression/regression-screen.js';
 import { SplitsScreen } from './screens/splits/splits-screen.js';
 import { NotFoundScreen } from './screens/not-found/not-found-screen.js';
 import { SystemScreen } from './screens/system/system-screen.js';
+import { AudioScreenView } from './screens/audio/audio-screen-view.js';
+import { isAudioScreen } from './lib/route.js';
 import { onMenuCommand } from './client/index.js';
 import { assertNever } from './lib/assert-never.js';
 import { useShownScreen } from './lib/use-shown-screen.js';
@@ -72,6 +74,8 @@ export function App() {
             <p className="muted pad">Opening the project…</p>
           ) : screen === 'not-found' ? (
             <NotFoundScreen />
+          ) : isAudioScreen(screen) ? (
+            <AudioScreenView screen={screen} />
           ) : screen === 'system' ? (
             <SystemScreen />
           ) : screen === 'regression' ? (

@@ -11,6 +11,7 @@ import './styles/training.css';
 import './styles/regression.css';
 import './styles/evaluation.css';
 import './styles/system.css';
+import './styles/audio.css';
 
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html has no #root element');

@@ -13,6 +13,9 @@ const NOT_BUILT_PAGE = `<!doctype html>
 </body></html>
 `;
 
+/** The audio portal's pages besides `/` (DESIGN §5); scripts asking for them get the 404 envelope. */
+const AUDIO_PAGES = ['/classify', '/realtime', '/analytics', '/dataset', '/training'];
+
 /** A browser navigating: it asks for HTML ahead of JSON (curl's `*\/*` picks JSON). */
 const wantsHtml = (req: Request): boolean =>
   req.accepts(['application/json', 'text/html']) === 'text/html';
@@ -39,6 +42,12 @@ export function uiRouter(ws: Workstation, uiDir: string | undefined): Router {
   router.get('/', (req, res) => {
     if (wantsHtml(req)) sendIndex(res);
     else res.json({ message: 'Backend is connected!' });
+  });
+
+  // api-reference/audio-portal.md's pages: the app opens the matching screen from the path.
+  router.get(AUDIO_PAGES, (req, res, next) => {
+    if (wantsHtml(req)) sendIndex(res);
+    else next();
   });
 
   if (uiDir) {

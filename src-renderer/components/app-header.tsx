@@ -1,4 +1,4 @@
-import type { Screen } from '../lib/route.js';
+import { isAudioScreen, type Screen } from '../lib/route.js';
 import { TASK_LABELS } from '../lib/tasks.js';
 import { useNavStore } from '../stores/nav-store.js';
 import { selectProject, useProjectsStore } from '../stores/projects-store.js';
@@ -13,6 +13,11 @@ const TITLES: Readonly<Record<Screen, string>> = {
   export: 'Export',
   regression: 'Regression',
   system: 'System',
+  'audio-classify': 'Audio · Classify',
+  'audio-realtime': 'Audio · Realtime',
+  'audio-analytics': 'Audio · Analytics',
+  'audio-dataset': 'Audio · Dataset',
+  'audio-training': 'Audio · Training',
   'not-found': 'Not found',
 };
 
@@ -26,6 +31,7 @@ export function AppHeader() {
     screen !== 'regression' &&
     screen !== 'system' &&
     screen !== 'not-found' &&
+    !isAudioScreen(screen) &&
     project !== undefined;
   return (
     <header className="app-header">

@@ -13,6 +13,12 @@ const ITEMS: readonly { screen: NavScreen; label: string; needsProject: boolean 
   { screen: 'evaluation', label: 'Evaluation', needsProject: true },
   { screen: 'export', label: 'Export', needsProject: true },
   { screen: 'regression', label: 'Regression', needsProject: false },
+  // The audio portal: its screens act on the family's own project, none is chosen here.
+  { screen: 'audio-classify', label: 'Audio classify', needsProject: false },
+  { screen: 'audio-realtime', label: 'Audio realtime', needsProject: false },
+  { screen: 'audio-dataset', label: 'Audio dataset', needsProject: false },
+  { screen: 'audio-training', label: 'Audio training', needsProject: false },
+  { screen: 'audio-analytics', label: 'Audio analytics', needsProject: false },
   { screen: 'system', label: 'System', needsProject: false },
 ];
 
@@ -29,6 +35,13 @@ function NavIcon({ screen }: { screen: NavScreen }) {
     export: 'M12 3v12M7 10l5 5 5-5M4 17v3h16v-3',
     regression: 'M4 20h16M4 20V4M6 17l4-5 3 2 6-8M7 9h.01M12 7h.01M16 15h.01',
     system: 'M4 5h16v10H4zM9 19h6M12 15v4M7 9h4M7 12h7',
+    'audio-classify': 'M3 12h2l2-5 3 10 3-7 2 4h6',
+    'audio-realtime':
+      'M12 3a3 3 0 0 1 3 3v5a3 3 0 0 1-6 0V6a3 3 0 0 1 3-3zM6 11a6 6 0 0 0 12 0M12 17v4',
+    'audio-dataset':
+      'M9 18V6l10-2v12M9 18a2 2 0 1 1-4 0 2 2 0 0 1 4 0zM19 16a2 2 0 1 1-4 0 2 2 0 0 1 4 0z',
+    'audio-training': 'M4 19l5-6 4 3 7-9M15 7h5v5',
+    'audio-analytics': 'M4 20V12M9 20V6M14 20v-9M19 20V9',
   };
   return (
     <svg className="nav-icon" viewBox="0 0 24 24" aria-hidden="true">

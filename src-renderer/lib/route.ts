@@ -9,7 +9,35 @@ export type Screen =
   | 'export'
   | 'regression'
   | 'system'
+  | AudioScreen
   | 'not-found';
+
+/** The audio portal's screens (api-reference/audio-portal.md): family screens, no project chosen. */
+export type AudioScreen =
+  'audio-classify' | 'audio-realtime' | 'audio-analytics' | 'audio-dataset' | 'audio-training';
+
+export const AUDIO_SCREENS: readonly AudioScreen[] = [
+  'audio-classify',
+  'audio-realtime',
+  'audio-analytics',
+  'audio-dataset',
+  'audio-training',
+];
+
+export const isAudioScreen = (s: Screen): s is AudioScreen =>
+  (AUDIO_SCREENS as readonly Screen[]).includes(s);
+
+/**
+ * The reference's pages (`/classify`, …): the server hands a browser the app at these paths and
+ * the app opens the matching screen. `/` stays the app's home.
+ */
+export const AUDIO_PAGES: Readonly<Record<string, AudioScreen>> = {
+  '/classify': 'audio-classify',
+  '/realtime': 'audio-realtime',
+  '/analytics': 'audio-analytics',
+  '/dataset': 'audio-dataset',
+  '/training': 'audio-training',
+};
 
 export interface Route {
   readonly screen: Screen;
@@ -45,6 +73,12 @@ export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean);
   const [first, projectId, screenPart, detail, ...rest] = parts;
   if (first === undefined) return { screen: 'projects', projectId: null };
+  if (first === 'audio') {
+    const audio = AUDIO_SCREENS.find((s) => s === `audio-${projectId ?? ''}`);
+    return audio !== undefined && parts.length === 2
+      ? { screen: audio, projectId: null }
+      : NOT_FOUND;
+  }
   if (first !== 'projects' || projectId === undefined) {
     // Regression is a family screen: it acts on the family's default project, none is chosen here.
     const top = TOP_SCREENS.find((s) => s === first);
@@ -59,7 +93,18 @@ export function parseRoute(hash: string): Route {
   return DETAIL_ID[screen]?.test(detail) === true ? { screen, projectId, detail } : NOT_FOUND;
 }
 
+/**
+ * The route for the page's address: the hash when there is one, else one of the reference's page
+ * paths, else the home screen.
+ */
+export function routeFromLocation(pathname: string, hash: string): Route {
+  if (hash.replace(/^#\/?/, '') !== '') return parseRoute(hash);
+  const page = AUDIO_PAGES[pathname.replace(/\/+$/, '')];
+  return page !== undefined ? { screen: page, projectId: null } : parseRoute(hash);
+}
+
 export function formatRoute(route: Route): string {
+  if (isAudioScreen(route.screen)) return `#/audio/${route.screen.slice('audio-'.length)}`;
   if (route.screen === 'regression' || route.screen === 'system' || route.screen === 'not-found') {
     return `#/${route.screen}`;
   }
@@ -72,7 +117,7 @@ export function formatRoute(route: Route): string {
 export type ProjectPresence = 'known' | 'checking' | 'unknown';
 
 /** Screens drawn without a project. */
-export const TOP_LEVEL: readonly Screen[] = ['regression', 'system', 'not-found'];
+export const TOP_LEVEL: readonly Screen[] = ['regression', 'system', ...AUDIO_SCREENS, 'not-found'];
 
 /**
  * The screen to draw for a route. A project screen needs its project: one the workspace does not

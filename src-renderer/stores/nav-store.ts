@@ -1,5 +1,25 @@
 import { create } from 'zustand';
-import { formatRoute, parseRoute, type Route, type Screen } from '../lib/route.js';
+import {
+  AUDIO_PAGES,
+  formatRoute,
+  parseRoute,
+  routeFromLocation,
+  type Route,
+  type Screen,
+} from '../lib/route.js';
+
+/**
+ * Opened at one of the reference's page paths (`/classify`): the app lives at `/`, so the address
+ * becomes `/#/audio/classify` and the back button and reloads behave as for any other screen.
+ */
+function initialRoute(): Route {
+  const { pathname, hash } = window.location;
+  const route = routeFromLocation(pathname, hash);
+  if (AUDIO_PAGES[pathname.replace(/\/+$/, '')] !== undefined) {
+    window.history.replaceState(null, '', `/${formatRoute(route)}`);
+  }
+  return route;
+}
 
 interface NavState extends Route {
   /** Bumped by File → New project: the create form focuses its name field when it changes. */
@@ -12,7 +32,7 @@ interface NavState extends Route {
 }
 
 export const useNavStore = create<NavState>()((set, get) => ({
-  ...parseRoute(window.location.hash),
+  ...initialRoute(),
   newProjectRequests: 0,
   requestNewProject() {
     get().go('projects');
