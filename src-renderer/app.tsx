@@ -12,6 +12,7 @@ import { RegressionScreen } from './screens/regression/regression-screen.js';
 import { SplitsScreen } from './screens/splits/splits-screen.js';
 import { NotFoundScreen } from './screens/not-found/not-found-screen.js';
 import { SystemScreen } from './screens/system/system-screen.js';
+import { preloadPlotlyWhenIdle } from './components/plot-panel.js';
 import { onMenuCommand } from './client/index.js';
 import { assertNever } from './lib/assert-never.js';
 import { useShownScreen } from './lib/use-shown-screen.js';
@@ -30,6 +31,7 @@ export function App() {
     // Tests (and the Electron shell) wait on this rather than on timers.
     void loadProjects().finally(() => {
       document.body.dataset.appState = 'ready';
+      preloadPlotlyWhenIdle();
     });
     window.addEventListener('popstate', syncFromHash);
     return () => window.removeEventListener('popstate', syncFromHash);
