@@ -9,6 +9,10 @@ export interface SplitItem {
   readonly id: number;
   readonly filename: string;
   readonly className: string | null;
+  /** A derived item's root original (an augmented copy): it goes wherever its root goes. */
+  readonly sourceId?: number | null | undefined;
+  /** Left out by undersampling: in no subset ("none"), with its copies. */
+  readonly excluded?: boolean | undefined;
 }
 
 export interface SplitRatiosInput {
@@ -56,20 +60,35 @@ const byFilename = (x: SplitItem, y: SplitItem): number =>
  * give the same assignment whatever order the items arrive in (they are sorted by filename first).
  * Each class draws from its own PRNG stream seeded by (seed, class name), so importing a new class later
  * does not reshuffle the classes already there.
+ *
+ * Only originals are drawn: a derived item (`sourceId`) follows its root, so an augmented copy of a
+ * test clip is never trained on, and adding copies never moves an original or changes the subset
+ * sizes (ratios apply to the originals). A copy whose root is not among the items counts as an
+ * original. Excluded originals, and their copies, go to "none".
  */
 export function computeSplit(
   items: readonly SplitItem[],
   options: SplitOptions,
 ): SplitAssignment[] {
+  const ids = new Set(items.map((i) => i.id));
+  const rootOf = (item: SplitItem): number | null =>
+    item.sourceId != null && item.sourceId !== item.id && ids.has(item.sourceId)
+      ? item.sourceId
+      : null;
   const groups = new Map<string, SplitItem[]>();
+  const subsetOf = new Map<number, SplitSubset>();
   for (const item of items) {
+    if (rootOf(item) !== null) continue;
+    if (item.excluded) {
+      subsetOf.set(item.id, 'none');
+      continue;
+    }
     // "\u0000" cannot be a folder name, so unlabelled items never share a stream with a real class.
     const key = options.stratify ? (item.className ?? '\u0000unlabeled') : '\u0000all';
     const group = groups.get(key);
     if (group) group.push(item);
     else groups.set(key, [item]);
   }
-  const out: SplitAssignment[] = [];
   const keys = [...groups.keys()].sort();
   for (const key of keys) {
     const group = (groups.get(key) ?? []).sort(byFilename);
@@ -77,9 +96,14 @@ export function computeSplit(
     const sizes = subsetSizes(group.length, options.ratios);
     let i = 0;
     for (const subset of ['train', 'val', 'test', 'none'] as const) {
-      for (let k = 0; k < sizes[subset]; k++)
-        out.push({ itemId: (group[i++] as SplitItem).id, subset });
+      for (let k = 0; k < sizes[subset]; k++) subsetOf.set((group[i++] as SplitItem).id, subset);
     }
+  }
+  // Originals in the order drawn (what callers and tests saw before lineage), then their copies.
+  const out: SplitAssignment[] = [...subsetOf].map(([itemId, subset]) => ({ itemId, subset }));
+  for (const item of [...items].sort(byFilename)) {
+    const root = rootOf(item);
+    if (root !== null) out.push({ itemId: item.id, subset: subsetOf.get(root) ?? 'none' });
   }
   return out;
 }

@@ -7,6 +7,7 @@ import type {
   ItemListQuery,
   ItemRow,
   ItemsRepo,
+  PendingLineage,
   SplitSource,
 } from './types.js';
 
@@ -38,8 +39,46 @@ export function createItemsRepo(db: Db): ItemsRepo {
   );
   const sourcesStmt = db.prepare<
     [string],
-    { id: number; filename: string; class_name: string | null }
-  >('SELECT id, filename, class_name FROM dataset_items WHERE project_id = ?');
+    {
+      id: number;
+      filename: string;
+      class_name: string | null;
+      source_item_id: number | null;
+      excluded: 0 | 1;
+    }
+  >(
+    'SELECT id, filename, class_name, source_item_id, excluded FROM dataset_items WHERE project_id = ?',
+  );
+  const addPendingStmt = db.prepare<[string, string, number, string]>(
+    `INSERT INTO item_lineage_pending (project_id, hash, source_item_id, augmentation) VALUES (?, ?, ?, ?)
+     ON CONFLICT (project_id, hash) DO UPDATE SET source_item_id = excluded.source_item_id,
+       augmentation = excluded.augmentation`,
+  );
+  const clearPendingStmt = db.prepare<[string]>(
+    'DELETE FROM item_lineage_pending WHERE project_id = ?',
+  );
+  const byIdStmt = db.prepare<[string, number], ItemRow>(
+    'SELECT * FROM dataset_items WHERE project_id = ? AND id = ?',
+  );
+  const setExcludedStmt = db.prepare<[number, string, number]>(
+    'UPDATE dataset_items SET excluded = ? WHERE project_id = ? AND id = ?',
+  );
+  const deleteByIdStmt = db.prepare<[string, number]>(
+    'DELETE FROM dataset_items WHERE project_id = ? AND id = ?',
+  );
+  const addPending = db.transaction((projectId: string, entries: readonly PendingLineage[]) => {
+    for (const e of entries) addPendingStmt.run(projectId, e.hash, e.sourceItemId, e.augmentation);
+  });
+  const getByIds = db.transaction((projectId: string, ids: readonly number[]) =>
+    ids.flatMap((id) => byIdStmt.get(projectId, id) ?? []),
+  );
+  const setExcluded = db.transaction(
+    (projectId: string, ids: readonly number[], excluded: boolean) =>
+      ids.reduce((n, id) => n + setExcludedStmt.run(excluded ? 1 : 0, projectId, id).changes, 0),
+  );
+  const deleteByIds = db.transaction((projectId: string, ids: readonly number[]) =>
+    ids.reduce((n, id) => n + deleteByIdStmt.run(projectId, id).changes, 0),
+  );
   const filesStmt = db.prepare<[string], { blob_path: string; thumb_path: string | null }>(
     'SELECT DISTINCT blob_path, thumb_path FROM dataset_items WHERE project_id = ?',
   );
@@ -151,11 +190,22 @@ export function createItemsRepo(db: Db): ItemsRepo {
     splitSources: (projectId): SplitSource[] =>
       sourcesStmt
         .all(projectId)
-        .map((r) => ({ id: r.id, filename: r.filename, className: r.class_name }))
+        .map((r) => ({
+          id: r.id,
+          filename: r.filename,
+          className: r.class_name,
+          sourceId: r.source_item_id,
+          excluded: r.excluded === 1,
+        }))
         // Code-unit order: the same on every machine and locale, which a reproducible split needs.
         .sort((a, b) => (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0)),
     files: (projectId) => filesStmt.all(projectId),
     blobRefs: (projectId, blobPath) => blobRefsStmt.get(projectId, blobPath)?.n ?? 0,
     deleteAll: (projectId) => deleteAllStmt.run(projectId).changes,
+    addPendingLineage: (projectId, entries) => addPending(projectId, entries),
+    clearPendingLineage: (projectId) => void clearPendingStmt.run(projectId),
+    getByIds: (projectId, ids) => getByIds(projectId, ids),
+    setExcluded: (projectId, ids, excluded) => setExcluded(projectId, ids, excluded),
+    deleteByIds: (projectId, ids) => deleteByIds(projectId, ids),
   };
 }

@@ -66,6 +66,12 @@ export interface ItemRow {
   readonly waveform: string | null;
   readonly status: 'ready' | 'error';
   readonly created_at: string;
+  /** The root original this item was derived from (an augmented copy); null for originals. */
+  readonly source_item_id: number | null;
+  /** The recipe that made a derived item, as JSON. */
+  readonly augmentation: string | null;
+  /** 1: left out of every new split (undersampling), kept on disk and reversible. */
+  readonly excluded: 0 | 1;
 }
 
 export type InsertOutcome = 'inserted' | 'duplicate' | 'name_taken';
@@ -94,6 +100,16 @@ export interface SplitSource {
   readonly id: number;
   readonly filename: string;
   readonly className: string | null;
+  /** The root original of a derived item: splits put it where its root goes. */
+  readonly sourceId: number | null;
+  readonly excluded: boolean;
+}
+
+/** A derived item's lineage, recorded under its content hash before the import inserts it. */
+export interface PendingLineage {
+  readonly hash: string;
+  readonly sourceItemId: number;
+  readonly augmentation: string;
 }
 
 export interface ItemsRepo {
@@ -116,6 +132,15 @@ export interface ItemsRepo {
   /** How many items of the project point at this blob (content-addressed blobs are shared). */
   blobRefs(projectId: string, blobPath: string): number;
   deleteAll(projectId: string): number;
+  /** Lineage the next import of these hashes takes over (see migration 0007). */
+  addPendingLineage(projectId: string, entries: readonly PendingLineage[]): void;
+  /** What an import did not take (duplicates, refusals): removed so no later import inherits it. */
+  clearPendingLineage(projectId: string): void;
+  /** Rows by id (one transaction); missing ids are skipped. */
+  getByIds(projectId: string, ids: readonly number[]): ItemRow[];
+  setExcluded(projectId: string, ids: readonly number[], excluded: boolean): number;
+  /** Deletes these rows (their copies cascade) in one transaction; returns how many went. */
+  deleteByIds(projectId: string, ids: readonly number[]): number;
 }
 
 export interface SplitRecord {
