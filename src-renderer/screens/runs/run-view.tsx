@@ -117,7 +117,41 @@ export function RunView({ projectId, runId, task }: RunViewProps) {
         </div>
       )}
       {run.status === 'completed' && (
-        <TryItPanel projectId={projectId} runId={run.run_id} task={task} />
+        <div className="next-steps" data-testid="run-next-steps">
+          <span className="muted small">Next:</span>
+          <button
+            type="button"
+            className="btn btn-primary btn-sm"
+            onClick={() => go('evaluation', projectId, run.run_id)}
+            data-testid="run-next-evaluate"
+          >
+            Evaluate
+          </button>
+          <button
+            type="button"
+            className="btn btn-sm"
+            onClick={() => go('export', projectId, run.run_id)}
+            data-testid="run-next-export"
+          >
+            Export
+          </button>
+          <button
+            type="button"
+            className="btn btn-sm"
+            // A link's hash would be read as a route: scroll to the panel instead.
+            onClick={() =>
+              document.getElementById('run-try-it')?.scrollIntoView({ behavior: 'smooth' })
+            }
+            data-testid="run-next-try"
+          >
+            Try it
+          </button>
+        </div>
+      )}
+      {run.status === 'completed' && (
+        <div id="run-try-it">
+          <TryItPanel projectId={projectId} runId={run.run_id} task={task} />
+        </div>
       )}
       <RunProgressCard run={run} />
       <RunCharts run={run} task={task} />
