@@ -2,7 +2,9 @@ import { useCallback, useMemo } from 'react';
 import { PlotPanel } from '../../components/plot-panel.js';
 import { ProgressBar } from '../../components/progress-bar.js';
 import { confusionHeatmap } from '../../lib/evaluation-traces.js';
+import { splitLabel } from '../../lib/names.js';
 import { useEvaluationStore } from '../../stores/evaluation-store.js';
+import { useRunsStore } from '../../stores/runs-store.js';
 import { CellGallery } from './cell-gallery.js';
 import { MetricsTable, type ClassificationMetrics } from './metrics-table.js';
 import { RegressionReport } from './regression-report.js';
@@ -11,6 +13,7 @@ import { RegressionReport } from './regression-report.js';
 export function EvaluationView({ projectId }: { readonly projectId: string }) {
   const ev = useEvaluationStore((s) => s.evaluations.find((e) => e.eval_id === s.selectedId));
   const openCell = useEvaluationStore((s) => s.openCell);
+  const runName = useRunsStore((s) => s.runs.find((r) => r.run_id === ev?.run_id)?.name);
   const metrics: ClassificationMetrics | null =
     ev?.metrics !== null && ev?.metrics !== undefined && 'accuracy' in ev.metrics
       ? ev.metrics
@@ -38,8 +41,8 @@ export function EvaluationView({ projectId }: { readonly projectId: string }) {
             {ev.eval_id} <span className="muted small">{ev.status}</span>
           </h2>
           <span className="muted small">
-            {ev.run_id} · {ev.checkpoint} checkpoint · split {ev.split_index} {ev.split_subset} ·{' '}
-            {ev.item_count} items
+            {runName ?? ev.run_id} · {ev.checkpoint} checkpoint · {splitLabel(ev.split_index)}{' '}
+            {ev.split_subset} · {ev.item_count} items
           </span>
         </div>
         {(ev.status === 'pending' || ev.status === 'running') && (

@@ -9,6 +9,7 @@ import { useRunsStore } from '../../stores/runs-store.js';
 import { RunCharts } from './run-charts.js';
 import { CheckpointsCard, ConfigCard, EpochTable } from './run-details.js';
 import { RunProgressCard } from './run-progress.js';
+import { RunTitle } from './run-title.js';
 import { StatusBadge } from './status-badge.js';
 import { TryItPanel } from './try-it-panel.js';
 
@@ -62,9 +63,7 @@ export function RunView({ projectId, runId, task }: RunViewProps) {
         <button type="button" className="link-button" onClick={() => go('runs', projectId)}>
           ← All runs
         </button>
-        <h2 className="detail-title mono" data-testid="run-title">
-          {run.run_id}
-        </h2>
+        <RunTitle run={run} />
         <StatusBadge status={run.status} testId="run-status" />
         {experiment !== undefined && (
           <button
@@ -175,7 +174,7 @@ export function RunView({ projectId, runId, task }: RunViewProps) {
       )}
       {confirmDelete && (
         <ConfirmDialog
-          title={`Delete ${run.run_id}?`}
+          title={`Delete ${run.name}?`}
           message="Its checkpoints and metrics are removed. The experiment stays."
           confirmLabel="Delete run"
           onCancel={() => setConfirmDelete(false)}
