@@ -13,6 +13,7 @@ interface LiveCurveProps {
 }
 
 const HEIGHT = 260;
+const EPOCH_STEPS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000];
 
 function aligned(data: LiveCurveData): uPlot.AlignedData {
   const ys = data.series.map((s) => [...s.values]);
@@ -56,7 +57,14 @@ function options(current: () => LiveCurveProps, width: number): uPlot.Options {
       y: { range: () => [...liveYRange(current().data, percent)] as [number, number] },
     },
     axes: [
-      { label: 'Epoch', stroke: '#374151', grid: { stroke: '#f0f1f3' } },
+      {
+        label: 'Epoch',
+        stroke: '#374151',
+        grid: { stroke: '#f0f1f3' },
+        // Epochs are whole: ticks step by whole numbers and never read "1.5".
+        incrs: EPOCH_STEPS,
+        values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? String(v) : '')),
+      },
       { label: yTitle, stroke: '#374151', grid: { stroke: '#e5e7eb' }, values: formatY(percent) },
     ],
     legend: { show: true, live: false },

@@ -2,7 +2,7 @@ import { useCallback, useMemo } from 'react';
 import { PlotPanel } from '../../components/plot-panel.js';
 import { ProgressBar } from '../../components/progress-bar.js';
 import { confusionHeatmap } from '../../lib/evaluation-traces.js';
-import { splitLabel } from '../../lib/names.js';
+import { splitLabel } from '../../../src-shared/format/metric-names.js';
 import { useEvaluationStore } from '../../stores/evaluation-store.js';
 import { useRunsStore } from '../../stores/runs-store.js';
 import { CellGallery } from './cell-gallery.js';

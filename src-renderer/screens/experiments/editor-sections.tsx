@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import type { Devices, SplitSummary, Task } from '../../../src-shared/contract/index.js';
 import { assertNever } from '../../lib/assert-never.js';
-import { splitLabel } from '../../lib/names.js';
+import { splitLabel } from '../../../src-shared/format/metric-names.js';
 import { backendOptions, cpuCores, deviceOptions } from '../../lib/device-options.js';
 import {
   ARCHITECTURE_LABELS,

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { Architecture, SplitSummary, Task } from '../../../src-shared/contract/index.js';
 import { EmptyState } from '../../components/empty-state.js';
 import { ARCHITECTURE_LABELS, architecturesFor } from '../../lib/experiment-draft.js';
-import { splitLabel } from '../../lib/names.js';
+import { splitLabel } from '../../../src-shared/format/metric-names.js';
 import { useExperimentsStore } from '../../stores/experiments-store.js';
 import { useNavStore } from '../../stores/nav-store.js';
 

@@ -4,7 +4,7 @@ import { client } from '../../client/index.js';
 import { EmptyState } from '../../components/empty-state.js';
 import { ProgressBar } from '../../components/progress-bar.js';
 import { formatBytes } from '../../lib/format.js';
-import { checkpointScore } from '../../lib/names.js';
+import { checkpointScore } from '../../../src-shared/format/metric-names.js';
 import { useExperimentsStore } from '../../stores/experiments-store.js';
 import { useExportsStore } from '../../stores/exports-store.js';
 import { useRunsStore } from '../../stores/runs-store.js';

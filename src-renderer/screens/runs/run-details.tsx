@@ -1,7 +1,7 @@
 import type { Run, Task } from '../../../src-shared/contract/index.js';
 import { configSummary } from '../../lib/config-summary.js';
 import { formatDuration } from '../../lib/format.js';
-import { formatMetricValue, metricPhrase } from '../../lib/names.js';
+import { formatMetricValue, metricPhrase } from '../../../src-shared/format/metric-names.js';
 import { formatMetric, formatRate } from '../../lib/run-state.js';
 import { curveMetricFor, METRIC_LABELS, metricValue } from '../../lib/training-traces.js';
 

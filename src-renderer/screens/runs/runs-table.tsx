@@ -1,6 +1,6 @@
 import type { Run } from '../../../src-shared/contract/index.js';
 import { formatPercent } from '../../lib/format.js';
-import { formatBest, formatMetricValue } from '../../lib/names.js';
+import { formatBest, formatMetricValue } from '../../../src-shared/format/metric-names.js';
 import {
   epochsDone,
   formatElapsed,

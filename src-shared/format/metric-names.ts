@@ -1,6 +1,6 @@
 /**
- * Names before ids: what a person reads where the API speaks in ids, indexes and metric keys.
- * Pure, so each rule is unit-tested.
+ * Names before ids: what a person reads where the API speaks in indexes and metric keys. Shared by
+ * the trainer's run messages and every screen, so a metric is called the same thing everywhere.
  */
 
 /** "Split 1 · baseline": the API's 0-based `split_index`, counted from one as people count. */

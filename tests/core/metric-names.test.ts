@@ -5,7 +5,7 @@ import {
   formatMetricValue,
   metricPhrase,
   splitLabel,
-} from '../../src-renderer/lib/names.js';
+} from '../../src-shared/format/metric-names.js';
 
 describe('names before ids', () => {
   it('counts splits from one, keeping the name beside the number', () => {
