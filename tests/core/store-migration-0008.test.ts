@@ -10,7 +10,7 @@ import {
   type Db,
 } from '../../src-main/core/store/index.js';
 
-describe('migration 0008 (run numbers and names)', () => {
+describe('migration 0008 (run numbers and names, the curation record)', () => {
   let dir: string;
   let db: Db;
   beforeEach(async () => {
@@ -47,6 +47,9 @@ describe('migration 0008 (run numbers and names)', () => {
       { id: 'run-00000002', number: 1, name: null },
       { id: 'run-00000003', number: 2, name: null },
     ]);
+    // The curation record starts empty.
+    expect(db.prepare('SELECT COUNT(*) AS n FROM item_changes').get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM run_items').get()).toEqual({ n: 0 });
     // A blank name is refused: "no name" is null, so the default applies.
     expect(() => db.prepare("UPDATE runs SET name = '  ' WHERE id = 'run-00000001'").run()).toThrow(
       /CHECK/,

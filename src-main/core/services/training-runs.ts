@@ -78,6 +78,8 @@ export function createRunsService(ctx: ServiceContext, manager: RunManager): Run
         number: 0,
         name: null,
       });
+      // Its labels as they are now: a later relabel changes future runs, not this one.
+      store.curation.snapshotRun(id, project_id);
       manager.enqueue({ runId: id, projectId: project_id, experimentId: exp.id, resume: false });
       return started(project_id, id);
     },
@@ -142,7 +144,7 @@ export function createRunsService(ctx: ServiceContext, manager: RunManager): Run
           `the split run ${run_id} trained on was deleted; start a new run instead`,
         );
       }
-      prepareTrainData(ctx, project, split, rec.config);
+      prepareTrainData(ctx, project, split, rec.config, store.curation.runLabels(run_id));
       store.runs.update(run_id, {
         status: 'pending',
         message: null,
