@@ -94,8 +94,9 @@ export function App() {
             <SplitsScreen key={projectId} projectId={projectId} />
           )}
         </main>
+        {/* In the page's flow below the content, so a toast never covers a table. */}
+        <Toasts />
       </div>
-      <Toasts />
     </div>
   );
 }

@@ -31,6 +31,19 @@ test('first use: next steps from import to the first experiment', async ({ app, 
   await expect(page.getByTestId('split-row')).toHaveCount(1);
   // The API's split_index 0 is the first split to a person.
   await expect(page.getByTestId('split-number')).toHaveText('1');
+  // Item 8: one chart of the new split, not the preview's and the detail's side by side.
+  await expect(page.getByTestId('split-detail')).toBeVisible();
+  await expect(page.getByTestId('split-detail-number')).toHaveText('Split 1');
+  await expect(page.getByTestId('screen-splits').locator('.plot-panel')).toHaveCount(1);
+  // A toast never lies over a table.
+  await expect(page.locator('.toast').first()).toBeVisible();
+  // The toasts sit in a strip below the scrolling content that holds every table.
+  const toastBox = await page.locator('.toasts').boundingBox();
+  const contentBox = await page.locator('main.content').boundingBox();
+  expect(contentBox!.y + contentBox!.height).toBeLessThanOrEqual(toastBox!.y + 1);
+  const table = await page.getByTestId('split-row').first().boundingBox();
+  expect(table!.y + table!.height).toBeLessThanOrEqual(toastBox!.y + 1);
+  await screenshot(page, 'first-use-10-split-one-chart');
   await expect(checklist).toHaveAttribute('data-current', 'experiment');
 
   await page.getByTestId('nav-evaluation').click();
