@@ -197,4 +197,18 @@ describe('curating items: relabel, delete, undo, and the runs that trained on th
     expect(labels(resumed.data)).toEqual(labels(first.job.data));
     jobs[1]!.exit();
   });
+
+  it('puts a deleted item back without the place in a split deleted since; a cleared dataset has no undo', async () => {
+    await ws.ops.deleteItems({ project_id: pid, filenames: ['cat/img0.png'] });
+    await ws.ops.deleteSplit({ project_id: pid, split_index: 0 });
+    await ws.ops.undoItemChange({ project_id: pid });
+    expect(await classOf('cat/img0.png')).toBe('cat');
+
+    await ws.ops.deleteItems({ project_id: pid, filenames: ['cat/img1.png'] });
+    await ws.ops.clearDataset({ project_id: pid });
+    expect((await ws.ops.getLastItemChange({ project_id: pid })).change).toBeNull();
+    await expect(ws.ops.undoItemChange({ project_id: pid })).rejects.toMatchObject({
+      code: 'conflict',
+    });
+  });
 });

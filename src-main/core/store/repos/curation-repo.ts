@@ -40,6 +40,8 @@ export interface CurationRepo {
   snapshotRun(runId: string, projectId: string): void;
   /** The labels a run was made with, by item id; null for a run made before they were recorded. */
   runLabels(runId: string): ReadonlyMap<number, string | null> | null;
+  /** Drops the project's change record (its dataset was cleared: nothing is left to restore). */
+  forget(projectId: string): void;
 }
 
 const toChange = (r: ChangeRow): ItemChange => ({
@@ -95,6 +97,10 @@ export function createCurationRepo(db: Db): CurationRepo {
   const snapshotStmt = db.prepare<[string, string]>(`
     INSERT OR REPLACE INTO run_items (run_id, item_id, class_name)
     SELECT ?, id, class_name FROM dataset_items WHERE project_id = ? AND status = 'ready'`);
+  const splitExistsStmt = db.prepare<[number], { id: number }>(
+    'SELECT id FROM splits WHERE id = ?',
+  );
+  const forgetStmt = db.prepare<[string]>('DELETE FROM item_changes WHERE project_id = ?');
   const runLabelsStmt = db.prepare<[string], { item_id: number; class_name: string | null }>(
     'SELECT item_id, class_name FROM run_items WHERE run_id = ?',
   );
@@ -164,7 +170,9 @@ export function createCurationRepo(db: Db): CurationRepo {
         if (taken) return { ok: false, reason: 'name_taken', filename: String(item.filename) };
       }
       for (const item of detail.items) insertRow('dataset_items', item);
-      for (const a of detail.assignments) insertRow('split_assignments', a);
+      // A split deleted since has no place to put back.
+      for (const a of detail.assignments)
+        if (splitExistsStmt.get(Number(a.split_id))) insertRow('split_assignments', a);
     }
     markUndoneStmt.run(at, last.id);
     return { ok: true, kind: last.kind, itemCount: last.item_count };
@@ -182,6 +190,9 @@ export function createCurationRepo(db: Db): CurationRepo {
     undo: (projectId, at) => undo(projectId, at),
     snapshotRun: (runId, projectId) => {
       snapshotStmt.run(runId, projectId);
+    },
+    forget: (projectId) => {
+      forgetStmt.run(projectId);
     },
     runLabels: (runId) => {
       const rows = runLabelsStmt.all(runId);
