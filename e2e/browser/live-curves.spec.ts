@@ -39,6 +39,20 @@ const RECORDER = `(() => {
   }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
 })()`;
 
+// In a tab opened on a run: the time from the page's start to the first point, and the status then.
+const FRESH_TAB_RECORDER = `
+  document.addEventListener('DOMContentLoaded', () => {
+    const seen = new MutationObserver(() => {
+      const plot = document.querySelector('[data-testid="run-chart-loss-plot"]');
+      if (plot === null || Number(plot.getAttribute('data-points')) === 0) return;
+      const view = document.querySelector('[data-testid="run-view"]');
+      window.__freshTab = { ms: Math.round(performance.now()), status: view && view.getAttribute('data-status') };
+      seen.disconnect();
+    });
+    seen.observe(document.body, { subtree: true, childList: true, attributes: true });
+  });
+`;
+
 /**
  * Issue 13 item 1: in a freshly loaded tab, the first epoch's point is
  * on the curve while the run still trains, not all at once when it ends. The start → first point
@@ -81,11 +95,31 @@ test('live curves: the first epoch is drawn while the run trains', async ({ app,
       epochsDoneAtFirstPoint: r.epochs,
     };
   })()`);
+  // A second, fresh tab opened on the run while it trains: page start → first point drawn.
+  const second = await page.context().newPage();
+  await second.addInitScript({ content: FRESH_TAB_RECORDER });
+  await second.goto(page.url());
+  await expect(second.getByTestId('run-chart-loss-plot')).not.toHaveAttribute('data-points', '0', {
+    timeout: TIMEOUT,
+  });
+  const secondTab = await second.evaluate<{ ms: number; status: string | null }>(
+    'window.__freshTab',
+  );
+  await second.close();
   const out = path.join(REPO_ROOT, 'e2e/artifacts');
   await mkdir(out, { recursive: true });
   await writeFile(
     path.join(out, 'first-curve-point.json'),
-    `${JSON.stringify({ epochs: EPOCHS, ...seen }, null, 2)}\n`,
+    `${JSON.stringify(
+      {
+        epochs: EPOCHS,
+        ...seen,
+        freshTabLoadToFirstPointMs: secondTab.ms,
+        statusWhenFreshTabDrew: secondTab.status,
+      },
+      null,
+      2,
+    )}\n`,
   );
   // The point came while training went on, and the progress card had moved before it.
   expect(seen.statusAtFirstPoint).toBe('running');
