@@ -109,6 +109,12 @@ test('first use: a finished run by name, and its next steps', async ({ app, scra
   await expect(page.getByTestId('eval-run-select').locator('option:checked')).toHaveText(
     'first try (completed)',
   );
+  await page.getByTestId('eval-start-button').click();
+  await expect(page.getByTestId('eval-view')).toHaveAttribute('data-status', 'completed', {
+    timeout: 60_000,
+  });
+  await expect(page.getByTestId('eval-title')).toContainText('first try on test');
+  await expect(page.getByTestId('eval-row-run')).toHaveText('first try');
 
   await page.goto(`${app.url}/#/projects/${pid}/runs/${runId}`);
   await page.getByTestId('run-next-export').click();

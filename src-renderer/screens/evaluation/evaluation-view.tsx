@@ -37,12 +37,13 @@ export function EvaluationView({ projectId }: { readonly projectId: string }) {
     <>
       <section className="card" data-testid="eval-view" data-status={ev.status}>
         <div className="card-head">
-          <h2 className="card-title">
-            {ev.eval_id} <span className="muted small">{ev.status}</span>
+          <h2 className="card-title" data-testid="eval-title">
+            {runName ?? ev.run_id} on {ev.split_subset}{' '}
+            <span className="muted small">{ev.status}</span>
           </h2>
           <span className="muted small">
-            {runName ?? ev.run_id} · {ev.checkpoint} checkpoint · {splitLabel(ev.split_index)}{' '}
-            {ev.split_subset} · {ev.item_count} items
+            {ev.checkpoint} checkpoint · {splitLabel(ev.split_index)} · {ev.item_count} items ·{' '}
+            <span className="mono">{ev.eval_id}</span>
           </span>
         </div>
         {(ev.status === 'pending' || ev.status === 'running') && (
