@@ -14,6 +14,7 @@ import { NotFoundScreen } from './screens/not-found/not-found-screen.js';
 import { SystemScreen } from './screens/system/system-screen.js';
 import { AudioScreenView } from './screens/audio/audio-screen-view.js';
 import { isAudioScreen } from './lib/route.js';
+import { preloadPlotlyWhenIdle } from './components/plot-panel.js';
 import { onMenuCommand } from './client/index.js';
 import { assertNever } from './lib/assert-never.js';
 import { useShownScreen } from './lib/use-shown-screen.js';
@@ -32,6 +33,7 @@ export function App() {
     // Tests (and the Electron shell) wait on this rather than on timers.
     void loadProjects().finally(() => {
       document.body.dataset.appState = 'ready';
+      preloadPlotlyWhenIdle();
     });
     window.addEventListener('popstate', syncFromHash);
     return () => window.removeEventListener('popstate', syncFromHash);
@@ -96,8 +98,9 @@ export function App() {
             <SplitsScreen key={projectId} projectId={projectId} />
           )}
         </main>
+        {/* In the page's flow below the content, so a toast never covers a table. */}
+        <Toasts />
       </div>
-      <Toasts />
     </div>
   );
 }

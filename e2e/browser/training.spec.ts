@@ -30,9 +30,9 @@ async function shot(page: Page, name: string): Promise<void> {
   await screenshot(page, name);
 }
 
-/** Points drawn on a curve chart's first trace: one per finished epoch. */
-function plottedPoints(chart: Locator): Promise<number> {
-  return chart.locator('g.scatterlayer g.trace').first().locator('path.point').count();
+/** Points drawn on a live curve chart: one per finished epoch. */
+async function plottedPoints(chart: Locator): Promise<number> {
+  return Number(await chart.locator('.live-curve').getAttribute('data-points'));
 }
 
 async function epochsDone(page: Page): Promise<number> {

@@ -30,14 +30,14 @@ export interface RunSetup {
 }
 
 /**
- * A project set up over the API for speed: the folder imported, a seeded 60/20/20 split, the
- * experiment created and its run trained to completion.
+ * A project set up over the API for speed: the folder imported, a seeded 60/20/20 split and the
+ * experiment created (not yet run).
  */
-export async function trainRun(
+export async function setupExperiment(
   request: APIRequestContext,
   base: string,
   setup: RunSetup,
-): Promise<{ pid: string; runId: string }> {
+): Promise<{ pid: string; expId: string }> {
   const { timeout } = setup;
   const { id: pid } = await api<{ id: string }>(request, 'POST', `${base}/api/projects`, {
     name: setup.projectName,
@@ -65,10 +65,21 @@ export async function trainRun(
       split_index: 0,
     },
   );
+  return { pid, expId: exp.id };
+}
+
+/** `setupExperiment`, then the experiment's run trained to completion. */
+export async function trainRun(
+  request: APIRequestContext,
+  base: string,
+  setup: RunSetup,
+): Promise<{ pid: string; runId: string }> {
+  const { timeout } = setup;
+  const { pid, expId } = await setupExperiment(request, base, setup);
   const { run_id: runId } = await api<{ run_id: string }>(
     request,
     'POST',
-    `${base}/api/training/${pid}/experiments/${exp.id}/run`,
+    `${base}/api/training/${pid}/experiments/${expId}/run`,
   );
   const runUrl = `${base}/api/training/${pid}/runs/${runId}`;
   const runStatus = async (): Promise<string> =>

@@ -1,6 +1,7 @@
 import { isAudioScreen, type Screen } from '../lib/route.js';
 import { TASK_LABELS } from '../lib/tasks.js';
 import { useNavStore } from '../stores/nav-store.js';
+import { SetupChecklist } from './setup-checklist.js';
 import { selectProject, useProjectsStore } from '../stores/projects-store.js';
 
 const TITLES: Readonly<Record<Screen, string>> = {
@@ -50,6 +51,7 @@ export function AppHeader() {
           <span className="header-project">{TITLES[screen]}</span>
         )}
       </div>
+      {showProject && <SetupChecklist projectId={project.id} />}
       {showProject && <span className="badge">{TASK_LABELS[project.task]}</span>}
     </header>
   );

@@ -42,7 +42,10 @@ export const AUDIO_PAGES: Readonly<Record<string, AudioScreen>> = {
 export interface Route {
   readonly screen: Screen;
   readonly projectId: string | null;
-  /** The experiment open on Experiments, or the run open on Runs; absent on list views. */
+  /**
+   * The experiment open on Experiments, the run open on Runs, or the run chosen on Evaluation and
+   * Export; absent on list views.
+   */
   readonly detail?: string;
 }
 
@@ -50,6 +53,9 @@ const PROJECT_ID = /^proj-[0-9a-f]{8}$/;
 const DETAIL_ID: Partial<Record<Screen, RegExp>> = {
   experiments: /^exp-[0-9a-f]{8}$/,
   runs: /^run-[0-9a-f]{8}$/,
+  // A run's next steps open these screens with that run chosen.
+  evaluation: /^run-[0-9a-f]{8}$/,
+  export: /^run-[0-9a-f]{8}$/,
 };
 const PROJECT_SCREENS: readonly Screen[] = [
   'dataset',

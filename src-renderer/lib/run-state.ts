@@ -6,6 +6,7 @@ import type {
   RunStatus,
 } from '../../src-shared/contract/training.js';
 import { assertNever } from './assert-never.js';
+import { formatMetricValue } from '../../src-shared/format/metric-names.js';
 import { metricValue } from './training-traces.js';
 
 export const RUN_STATUS_LABELS: Readonly<Record<RunStatus, string>> = {
@@ -119,14 +120,9 @@ export function epochsDone(run: Run): number {
   return run.metrics.history.reduce((max, h) => Math.max(max, h.epoch), 0);
 }
 
-const PERCENT_METRICS = new Set(['accuracy', 'val_accuracy']);
-
-/** Accuracy as a percentage, losses and errors to four significant figures. */
+/** Accuracy as a percentage, losses and errors to four significant figures (one rule app-wide). */
 export function formatMetric(name: string, value: number | null | undefined): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
-  if (PERCENT_METRICS.has(name)) return `${(value * 100).toFixed(1)}%`;
-  if (value !== 0 && Math.abs(value) < 0.001) return value.toExponential(2);
-  return Number(value.toPrecision(4)).toString();
+  return formatMetricValue(name, value);
 }
 
 /** "1.2k samples/s": throughput, rounded to what a person reads. */

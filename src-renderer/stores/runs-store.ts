@@ -38,6 +38,8 @@ interface RunsState {
   stop(runId: string): Promise<void>;
   resume(runId: string): Promise<void>;
   remove(runId: string): Promise<boolean>;
+  /** Gives the open run a name of its own; blank gives back its default. False when refused. */
+  rename(runId: string, name: string): Promise<boolean>;
   /** Drops every live subscription (the training screens are gone). */
   leave(): void;
 }
@@ -227,6 +229,27 @@ export const useRunsStore = create<RunsState>()((set, get) => {
         return false;
       } finally {
         setBusy(runId, null);
+      }
+    },
+
+    async rename(runId, name) {
+      const projectId = get().projectId;
+      if (projectId === null) return false;
+      try {
+        const trimmed = name.trim();
+        const run = await client.updateRun({
+          project_id: projectId,
+          run_id: runId,
+          name: trimmed === '' ? null : trimmed,
+        });
+        set({
+          runs: get().runs.map((r) => (r.run_id === runId ? run : r)),
+          ...(get().runId === runId ? { run } : {}),
+        });
+        return true;
+      } catch (e) {
+        toasts().pushError('Could not rename the run', e);
+        return false;
       }
     },
 

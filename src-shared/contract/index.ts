@@ -1,6 +1,7 @@
 export * from './common.js';
 export * from './projects.js';
 export * from './datasets.js';
+export * from './curation.js';
 export * from './splits.js';
 export * from './jobs.js';
 export * from './system.js';

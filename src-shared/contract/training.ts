@@ -257,6 +257,12 @@ export const CheckpointInfo = z.object({
 
 export const Run = z.object({
   run_id: RunId,
+  /** What people call it: `<experiment> #<number>` until it is renamed. */
+  name: z.string(),
+  /** 1-based, in the order the experiment's runs were made; kept when an earlier run is deleted. */
+  number: z.number().int(),
+  /** Whether `name` was given by a person (false: the default, which follows the experiment's name). */
+  renamed: z.boolean(),
   experiment_id: ExperimentId,
   project_id: ProjectId,
   /** The split it trains on: its id and name when the run was made, its index now (null: deleted). */
@@ -311,3 +317,9 @@ export type RunEvent = z.infer<typeof RunEvent>;
 export const TrainingProjectParams = z.object({ project_id: ProjectId });
 export const ExperimentParams = z.object({ project_id: ProjectId, exp_id: ExperimentId });
 export const RunParams = z.object({ project_id: ProjectId, run_id: RunId });
+
+/** A run's new name; null (or blank) gives it back its default `<experiment> #<number>`. */
+export const UpdateRunInput = z.strictObject({
+  name: z.string().trim().max(200).nullable(),
+});
+export type UpdateRunInput = z.input<typeof UpdateRunInput>;

@@ -133,4 +133,31 @@ describe('experiments and their split', () => {
     const after = okData(await request(t.app).get(api(`/runs/${run_id}`)), Run);
     expect(after).toMatchObject({ split_id: null, split_name: 'second', split_index: null });
   });
+
+  it('renames a run over PATCH; a bad name is a 400 and an unknown run a 404', async () => {
+    const [first] = okData(await request(t.app).get(api('/runs')), Run.array());
+    const id = first!.run_id;
+    expect(first).toMatchObject({ name: `${onSecond.name} #1`, number: 1, renamed: false });
+    const renamed = okData(
+      await request(t.app)
+        .patch(api(`/runs/${id}`))
+        .send({ name: 'the good one' }),
+      Run,
+    );
+    expect(renamed).toMatchObject({ name: 'the good one', renamed: true });
+    expectError(
+      await request(t.app)
+        .patch(api(`/runs/${id}`))
+        .send({ name: 5 }),
+      400,
+      'validation_error',
+    );
+    expectError(
+      await request(t.app).patch(api('/runs/run-00000000')).send({ name: 'x' }),
+      404,
+      'not_found',
+    );
+    const after = okData(await request(t.app).get(api(`/runs/${id}`)), Run);
+    expect(after.name).toBe('the good one');
+  });
 });

@@ -336,6 +336,33 @@ describe('training services over a driven fake trainer', () => {
     expect(trainings).toHaveLength(2); // the queued one never started
   });
 
+  it('names runs "<experiment> #n", never reuses a number, and keeps a name a person gave', async () => {
+    const exp = await experiment();
+    const a = await ws.ops.startRun({ project_id: projectId, exp_id: exp.id });
+    const b = await ws.ops.startRun({ project_id: projectId, exp_id: exp.id });
+    expect(await getRun(a.run_id)).toMatchObject({ name: 'e #1', number: 1, renamed: false });
+    expect(await getRun(b.run_id)).toMatchObject({ name: 'e #2', number: 2 });
+    await ws.ops.deleteRun({ project_id: projectId, run_id: a.run_id });
+    const c = await ws.ops.startRun({ project_id: projectId, exp_id: exp.id });
+    expect((await getRun(c.run_id)).name).toBe('e #3');
+
+    const renamed = await ws.ops.updateRun({
+      project_id: projectId,
+      run_id: b.run_id,
+      name: 'wide lr',
+    });
+    expect(renamed).toMatchObject({ name: 'wide lr', number: 2, renamed: true });
+    // The default follows the experiment's name; a given name does not.
+    await ws.ops.updateExperiment({ project_id: projectId, exp_id: exp.id, name: 'baseline' });
+    expect((await getRun(b.run_id)).name).toBe('wide lr');
+    expect((await getRun(c.run_id)).name).toBe('baseline #3');
+    const back = await ws.ops.updateRun({ project_id: projectId, run_id: b.run_id, name: null });
+    expect(back).toMatchObject({ name: 'baseline #2', renamed: false });
+    await expect(
+      ws.ops.updateRun({ project_id: projectId, run_id: 'run-00000000', name: 'x' }),
+    ).rejects.toMatchObject({ code: 'not_found' });
+  });
+
   it('stops the runs of a project before the project is deleted', async () => {
     const exp = await experiment();
     await ws.ops.startRun({ project_id: projectId, exp_id: exp.id });

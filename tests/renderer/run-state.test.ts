@@ -124,7 +124,7 @@ describe('progress and formatting', () => {
   });
 
   it('formats metrics, rates and durations for people', () => {
-    expect(formatMetric('val_accuracy', 0.9333)).toBe('93.3%');
+    expect(formatMetric('val_accuracy', 0.9333)).toBe('93.3 %');
     expect(formatMetric('loss', 0.123456)).toBe('0.1235');
     expect(formatMetric('loss', 0.00001234)).toBe('1.23e-5');
     expect(formatMetric('loss', null)).toBe('—');

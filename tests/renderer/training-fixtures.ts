@@ -71,6 +71,9 @@ export function epoch(n: number, extra: Record<string, number | null> = {}): Epo
 export function run(overrides: Partial<Run> = {}): Run {
   return {
     run_id: 'run-0a1b2c3d',
+    name: 'baseline #1',
+    number: 1,
+    renamed: false,
     experiment_id: experiment.id,
     project_id: experiment.project_id,
     split_id: 1,

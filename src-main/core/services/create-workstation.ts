@@ -59,6 +59,7 @@ import { createExperimentsService } from './training-experiments.js';
 import { trainingJobKind } from './training-jobs.js';
 import { RunManager, type RunManagerOptions, type StartTraining } from './training-manager.js';
 import { createRunsService } from './training-runs.js';
+import { createCurationService } from './curation-service.js';
 
 export { INTERRUPTED_JOB_ERROR } from './import-jobs.js';
 /** Staged files older than this are leftovers of a process that died mid-upload. */
@@ -193,6 +194,7 @@ export async function createWorkstation(
       return projects.deleteProject(input);
     },
     ...datasetOps,
+    ...createCurationService(ctx),
     ...createSplitsService(ctx, datasetJson),
     ...createJobsService(ctx, jobs),
     ...createSystemService(ctx, {

@@ -154,6 +154,8 @@ export function createDatasetsService(
         // Splits go with the items: a split of nothing is meaningless, and a re-import starts over.
         const removed = store.transaction(() => {
           store.splits.deleteAll(project_id);
+          // Its files go below: no undo could put the items back.
+          store.curation.forget(project_id);
           return store.items.deleteAll(project_id);
         });
         // Files after rows: a crash in between leaves unreferenced files, never rows without files.

@@ -44,8 +44,17 @@ export function prepareTrainData(
   project: Project,
   split: SplitRecord,
   config: ExperimentConfig,
+  /** The labels a run was made with: items keep them, and items added since are left out. */
+  runLabels: ReadonlyMap<number, string | null> | null = null,
 ): PreparedData {
-  const sources = ctx.store.trainingSources.list(project.id, split.id);
+  const current = ctx.store.trainingSources.list(project.id, split.id);
+  const sources =
+    runLabels === null
+      ? current
+      : current.flatMap((s) => {
+          const className = runLabels.get(s.id);
+          return className === undefined ? [] : [{ ...s, className }];
+        });
   const projectDir = ctx.layout.projectDir(project.id);
   const media = mediaOfTask(project.task);
   const notes: string[] = [];
@@ -152,7 +161,9 @@ export function buildTrainJob(
   const project = requireProject(ctx, run.projectId);
   const split = run.splitId === null ? undefined : ctx.store.trainingSources.split(run.splitId);
   if (!split) throw new AppError('conflict', 'the split this run trains on was deleted');
-  const prepared = prepareTrainData(ctx, project, split, run.config);
+  // A run trains on the labels it was made with, even when it resumes after a relabel.
+  const labels = ctx.store.curation.runLabels(run.id);
+  const prepared = prepareTrainData(ctx, project, split, run.config, labels);
   const runDir = runDirOf(ctx, run.projectId, run.id);
   mkdirSync(runDir, { recursive: true });
   const job: TrainJob = {

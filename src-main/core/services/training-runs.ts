@@ -13,7 +13,14 @@ import { newTrainingId, queuedProgress, toRun } from './training-view.js';
 
 export type RunsService = Pick<
   OperationHandlers,
-  'startRun' | 'listRuns' | 'getRun' | 'stopRun' | 'resumeRun' | 'deleteRun' | 'getRunMetrics'
+  | 'startRun'
+  | 'listRuns'
+  | 'getRun'
+  | 'updateRun'
+  | 'stopRun'
+  | 'resumeRun'
+  | 'deleteRun'
+  | 'getRunMetrics'
 >;
 
 const LIVE: ReadonlySet<RunStatus> = new Set(['pending', 'running']);
@@ -68,9 +75,22 @@ export function createRunsService(ctx: ServiceContext, manager: RunManager): Run
         best: null,
         last: null,
         progress: queuedProgress(config.epochs),
+        number: 0,
+        name: null,
       });
+      // Its labels as they are now: a later relabel changes future runs, not this one.
+      store.curation.snapshotRun(id, project_id);
       manager.enqueue({ runId: id, projectId: project_id, experimentId: exp.id, resume: false });
       return started(project_id, id);
+    },
+
+    updateRun: async ({ project_id, run_id, name }) => {
+      requireRun(project_id, run_id);
+      // Blank means "no name of its own": the default follows the experiment's name.
+      const given = name === null || name === '' ? null : name;
+      const rec = store.runs.update(run_id, { name: given });
+      if (!rec) throw notFound(`run ${run_id} of project ${project_id}`);
+      return view(rec);
     },
 
     listRuns: async ({ project_id }) => {
@@ -124,7 +144,7 @@ export function createRunsService(ctx: ServiceContext, manager: RunManager): Run
           `the split run ${run_id} trained on was deleted; start a new run instead`,
         );
       }
-      prepareTrainData(ctx, project, split, rec.config);
+      prepareTrainData(ctx, project, split, rec.config, store.curation.runLabels(run_id));
       store.runs.update(run_id, {
         status: 'pending',
         message: null,

@@ -81,10 +81,19 @@ export interface LiveRunState {
 const indexOf = (store: Store, splitId: number | null): number | null =>
   splitId === null ? null : (store.trainingSources.split(splitId)?.index ?? null);
 
+/** A run's name: the one a person gave it, else `<experiment> #<number>`. */
+export function runName(experimentName: string, runNumber: number, given: string | null): string {
+  return given ?? `${experimentName} #${runNumber}`;
+}
+
 export function toRun(store: Store, rec: RunRecord, live: LiveRunState): Run {
   const history = store.runs.epochs(rec.id);
+  const experiment = store.experiments.get(rec.projectId, rec.experimentId);
   return {
     run_id: rec.id,
+    name: runName(experiment?.name ?? 'Run', rec.number, rec.name),
+    number: rec.number,
+    renamed: rec.name !== null,
     experiment_id: rec.experimentId,
     project_id: rec.projectId,
     split_id: rec.splitId,

@@ -4,6 +4,7 @@ import { migrations } from './migrations/index.js';
 import { createExperimentsRepo } from './repos/experiments-repo.js';
 import { createEvaluationsRepo, type EvaluationsRepo } from './repos/evaluations-repo.js';
 import { createExportsRepo, type ExportsRepo } from './repos/exports-repo.js';
+import { createCurationRepo, type CurationRepo } from './repos/curation-repo.js';
 import { createItemsRepo } from './repos/items-repo.js';
 import { createJobsRepo } from './repos/jobs-repo.js';
 import { createProjectsRepo } from './repos/projects-repo.js';
@@ -18,6 +19,8 @@ export interface Store {
   readonly schemaVersion: number;
   readonly projects: ProjectsRepo;
   readonly items: ItemsRepo;
+  /** Relabels and deletes of items, their undo, and the labels each run was made with. */
+  readonly curation: CurationRepo;
   readonly splits: SplitsRepo;
   readonly jobs: JobsRepo;
   readonly experiments: ExperimentsRepo;
@@ -44,6 +47,7 @@ export function openStore(dbPath: string, options: OpenStoreOptions = {}): Store
       schemaVersion: schemaVersion(db),
       projects: createProjectsRepo(db),
       items: createItemsRepo(db),
+      curation: createCurationRepo(db),
       splits: createSplitsRepo(db),
       jobs: createJobsRepo(db),
       experiments: createExperimentsRepo(db),

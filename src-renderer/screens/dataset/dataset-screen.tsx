@@ -2,9 +2,11 @@ import { useEffect, useRef, useState, type DragEvent } from 'react';
 import { EmptyState } from '../../components/empty-state.js';
 import { entriesOf } from '../../lib/file-entries.js';
 import { itemNoun } from '../../lib/tasks.js';
+import { useCurationStore } from '../../stores/curation-store.js';
 import { useDatasetStore } from '../../stores/dataset-store.js';
 import { useImportStore } from '../../stores/import-store.js';
 import { selectProject, useProjectsStore } from '../../stores/projects-store.js';
+import { CurationBar } from './curation-bar.js';
 import { DatasetToolbar } from './dataset-toolbar.js';
 import { ImportPanel } from './import-panel.js';
 import { ItemDetail } from './item-detail.js';
@@ -26,9 +28,11 @@ export function DatasetScreen({ projectId }: { readonly projectId: string }) {
   const dragDepth = useRef(0);
   const noun = itemNoun(project?.task ?? info?.task);
 
+  const openCuration = useCurationStore((s) => s.open);
   useEffect(() => {
     void open(projectId);
-  }, [open, projectId]);
+    void openCuration(projectId);
+  }, [open, openCuration, projectId]);
 
   // An import started elsewhere (another window, a lab script) shows its progress here too.
   const activeJob = info?.active_job_id ?? null;
@@ -79,6 +83,7 @@ export function DatasetScreen({ projectId }: { readonly projectId: string }) {
       ) : (
         <>
           <DatasetToolbar />
+          <CurationBar />
           <div className="dataset-body">
             {empty ? (
               <EmptyState

@@ -4,6 +4,7 @@ import { ProgressBar } from '../../components/progress-bar.js';
 import { estimateRemainingMs, progressFraction } from '../../lib/eta.js';
 import { formatBytes, formatRemaining, plural } from '../../lib/format.js';
 import { useImportStore } from '../../stores/import-store.js';
+import { useNavStore } from '../../stores/nav-store.js';
 
 /** Re-renders once a second while work runs, so "time left" keeps moving between events. */
 function useTicker(active: boolean): number {
@@ -18,6 +19,7 @@ function useTicker(active: boolean): number {
 
 export function ImportProgress({ projectId }: { readonly projectId: string }) {
   const owner = useImportStore((s) => s.projectId);
+  const go = useNavStore((s) => s.go);
   const phase = useImportStore((s) => s.phase);
   const label = useImportStore((s) => s.label);
   const job = useImportStore((s) => s.job);
@@ -105,6 +107,17 @@ export function ImportProgress({ projectId }: { readonly projectId: string }) {
               ? 'Import cancelled'
               : `Import failed: ${error ?? job?.error ?? 'unknown error'}`}
         </strong>
+        {phase === 'completed' && result !== null && result.imported > 0 && (
+          // What a newcomer does next: training needs a split of the data.
+          <button
+            type="button"
+            className="btn btn-sm btn-primary"
+            onClick={() => go('splits', projectId)}
+            data-testid="import-next-split"
+          >
+            Next: create a split →
+          </button>
+        )}
         <button type="button" className="btn btn-sm" onClick={dismiss} data-testid="import-dismiss">
           Dismiss
         </button>

@@ -4,6 +4,8 @@ import { WaveformView } from '../../components/waveform-view.js';
 import { formatBytes, formatDuration } from '../../lib/format.js';
 import { SUBSET_COLORS, SUBSET_LABELS } from '../../lib/split-traces.js';
 import { itemMediaUrl, useDatasetStore } from '../../stores/dataset-store.js';
+import { ItemClassEditor } from './item-class-editor.js';
+import { useDetailKeys } from './use-detail-keys.js';
 
 function Row({ label, children }: { readonly label: string; readonly children: ReactNode }) {
   return (
@@ -48,11 +50,16 @@ export function ItemDetail({ projectId }: { readonly projectId: string }) {
   const info = useDatasetStore((s) => s.selectedInfo);
   const status = useDatasetStore((s) => s.selectedStatus);
   const select = useDatasetStore((s) => s.select);
+  useDetailKeys();
   if (selected === null) return null;
   const current = info !== null && info.filename === selected ? info : null;
 
   return (
-    <aside className="detail" data-testid="item-detail" aria-label="Item detail">
+    <aside
+      className="detail"
+      data-testid="item-detail"
+      aria-label="Item detail (← → to move, Esc to close)"
+    >
       <div className="detail-head">
         <h2 className="detail-title" title={selected} data-testid="detail-filename">
           {selected}
@@ -75,7 +82,9 @@ export function ItemDetail({ projectId }: { readonly projectId: string }) {
         <>
           <Media projectId={projectId} info={current} />
           <dl className="meta">
-            <Row label="Class">{current.class ?? <span className="muted">none</span>}</Row>
+            <Row label="Class">
+              <ItemClassEditor key={`${current.filename}:${current.class}`} info={current} />
+            </Row>
             <Row label="Type">{current.mime}</Row>
             <Row label="Size">{formatBytes(current.size)}</Row>
             {current.width !== null && current.height !== null && (

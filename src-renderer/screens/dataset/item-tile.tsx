@@ -1,5 +1,6 @@
 import { memo } from 'react';
 import { formatDuration } from '../../lib/format.js';
+import { useCurationStore } from '../../stores/curation-store.js';
 import { itemMediaUrl, selectItemAt, useDatasetStore } from '../../stores/dataset-store.js';
 
 interface ItemTileProps {
@@ -14,16 +15,24 @@ export const ItemTile = memo(function ItemTile({ projectId, index }: ItemTilePro
   const item = useDatasetStore(selectItemAt(index));
   const selected = useDatasetStore((s) => item !== undefined && s.selected === item.filename);
   const select = useDatasetStore((s) => s.select);
+  const picked = useCurationStore((s) => item !== undefined && s.picked.includes(item.filename));
+  const click = useCurationStore((s) => s.click);
 
   if (item === undefined) return <div className="tile tile-placeholder" aria-hidden="true" />;
 
   return (
     <button
       type="button"
-      className={`tile ${selected ? 'selected' : ''} tile-${item.media_kind}`}
-      onClick={() => void select(selected ? null : item.filename)}
-      title={item.filename}
-      aria-pressed={selected}
+      className={`tile ${selected ? 'selected' : ''} ${picked ? 'picked' : ''} tile-${item.media_kind}`}
+      onClick={(e) => {
+        const mods = { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey };
+        click(index, mods);
+        // A plain click also opens the item; ctrl and shift only pick.
+        if (!mods.shift && !mods.toggle) void select(selected ? null : item.filename);
+      }}
+      title={item.class === null ? item.filename : `${item.filename} · ${item.class}`}
+      aria-pressed={selected || picked}
+      data-picked={picked}
       data-testid="item-tile"
       data-filename={item.filename}
     >
@@ -54,9 +63,18 @@ export const ItemTile = memo(function ItemTile({ projectId, index }: ItemTilePro
         )}
         {item.status === 'error' && <span className="tile-badge tile-badge-error">error</span>}
       </div>
+      {/* The name first, whole width; the class on its own line below, so neither is cut. */}
       <div className="tile-caption">
-        <span className="tile-name">{basename(item.filename)}</span>
-        {item.class !== null && <span className="chip">{item.class}</span>}
+        <span className="tile-name" data-testid="tile-name">
+          {basename(item.filename)}
+        </span>
+        {item.class !== null ? (
+          <span className="chip tile-class" data-testid="tile-class">
+            {item.class}
+          </span>
+        ) : (
+          <span className="tile-class muted small">no class</span>
+        )}
       </div>
     </button>
   );

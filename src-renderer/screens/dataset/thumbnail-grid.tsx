@@ -6,7 +6,7 @@ import { ItemTile } from './item-tile.js';
 
 const MIN_TILE = 148;
 const GAP = 12;
-const CAPTION = 40;
+const CAPTION = 52;
 const PAD = 16;
 
 /**

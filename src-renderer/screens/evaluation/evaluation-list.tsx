@@ -1,5 +1,6 @@
 import type { Evaluation } from '../../../src-shared/contract/index.js';
 import { useEvaluationStore } from '../../stores/evaluation-store.js';
+import { useRunsStore } from '../../stores/runs-store.js';
 
 function accuracy(ev: Evaluation): string {
   const m = ev.metrics;
@@ -13,6 +14,7 @@ export function EvaluationList() {
   const selectedId = useEvaluationStore((s) => s.selectedId);
   const select = useEvaluationStore((s) => s.select);
   const remove = useEvaluationStore((s) => s.remove);
+  const runs = useRunsStore((s) => s.runs);
   if (evaluations.length === 0) return null;
   return (
     <section className="card">
@@ -44,7 +46,9 @@ export function EvaluationList() {
                   {ev.eval_id}
                 </button>
               </td>
-              <td className="mono">{ev.run_id}</td>
+              <td title={ev.run_id} data-testid="eval-row-run">
+                {runs.find((r) => r.run_id === ev.run_id)?.name ?? ev.run_id}
+              </td>
               <td>{ev.checkpoint}</td>
               <td>{ev.split_subset}</td>
               <td>{ev.status}</td>

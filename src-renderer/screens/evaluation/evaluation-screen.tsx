@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { EmptyState } from '../../components/empty-state.js';
 import { useEvaluationStore } from '../../stores/evaluation-store.js';
 import { useExperimentsStore } from '../../stores/experiments-store.js';
+import { useNavStore } from '../../stores/nav-store.js';
 import { useRunsStore } from '../../stores/runs-store.js';
 import { EvaluationList } from './evaluation-list.js';
 import { EvaluationView } from './evaluation-view.js';
@@ -25,7 +26,10 @@ export function EvaluationScreen({ projectId }: { readonly projectId: string }) 
   const starting = useEvaluationStore((s) => s.starting);
   const status = useEvaluationStore((s) => s.status);
   const error = useEvaluationStore((s) => s.error);
-  const [runId, setRunId] = useState('');
+  // A run's "Evaluate" button opens this screen with that run chosen.
+  const chosen = useNavStore((s) => s.detail);
+  const go = useNavStore((s) => s.go);
+  const [runId, setRunId] = useState(chosen ?? '');
   const [checkpoint, setCheckpoint] = useState<Checkpoint>('best');
   const [subset, setSubset] = useState<Subset>('test');
 
@@ -58,9 +62,20 @@ export function EvaluationScreen({ projectId }: { readonly projectId: string }) 
         {run === undefined && runsStatus !== 'ready' ? (
           <p className="muted">Loading runs…</p>
         ) : run === undefined ? (
-          <p className="muted" data-testid="eval-no-runs">
-            No run has a checkpoint yet: train one on the Runs screen first.
-          </p>
+          <div className="next-step" data-testid="eval-no-runs">
+            <p className="muted">
+              No run has a checkpoint yet. Runs start on the Experiments screen: open an experiment
+              and press Start.
+            </p>
+            <button
+              type="button"
+              className="btn btn-primary"
+              onClick={() => go('experiments', projectId)}
+              data-testid="eval-go-experiments"
+            >
+              Go to Experiments
+            </button>
+          </div>
         ) : (
           <form
             className="form-row eval-form"

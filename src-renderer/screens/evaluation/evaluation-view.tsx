@@ -2,7 +2,9 @@ import { useCallback, useMemo } from 'react';
 import { PlotPanel } from '../../components/plot-panel.js';
 import { ProgressBar } from '../../components/progress-bar.js';
 import { confusionHeatmap } from '../../lib/evaluation-traces.js';
+import { splitLabel } from '../../../src-shared/format/metric-names.js';
 import { useEvaluationStore } from '../../stores/evaluation-store.js';
+import { useRunsStore } from '../../stores/runs-store.js';
 import { CellGallery } from './cell-gallery.js';
 import { MetricsTable, type ClassificationMetrics } from './metrics-table.js';
 import { RegressionReport } from './regression-report.js';
@@ -11,6 +13,7 @@ import { RegressionReport } from './regression-report.js';
 export function EvaluationView({ projectId }: { readonly projectId: string }) {
   const ev = useEvaluationStore((s) => s.evaluations.find((e) => e.eval_id === s.selectedId));
   const openCell = useEvaluationStore((s) => s.openCell);
+  const runName = useRunsStore((s) => s.runs.find((r) => r.run_id === ev?.run_id)?.name);
   const metrics: ClassificationMetrics | null =
     ev?.metrics !== null && ev?.metrics !== undefined && 'accuracy' in ev.metrics
       ? ev.metrics
@@ -34,12 +37,13 @@ export function EvaluationView({ projectId }: { readonly projectId: string }) {
     <>
       <section className="card" data-testid="eval-view" data-status={ev.status}>
         <div className="card-head">
-          <h2 className="card-title">
-            {ev.eval_id} <span className="muted small">{ev.status}</span>
+          <h2 className="card-title" data-testid="eval-title">
+            {runName ?? ev.run_id} on {ev.split_subset}{' '}
+            <span className="muted small">{ev.status}</span>
           </h2>
           <span className="muted small">
-            {ev.run_id} · {ev.checkpoint} checkpoint · split {ev.split_index} {ev.split_subset} ·{' '}
-            {ev.item_count} items
+            {ev.checkpoint} checkpoint · {splitLabel(ev.split_index)} · {ev.item_count} items ·{' '}
+            <span className="mono">{ev.eval_id}</span>
           </span>
         </div>
         {(ev.status === 'pending' || ev.status === 'running') && (

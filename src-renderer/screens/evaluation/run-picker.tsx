@@ -7,9 +7,9 @@ export function usableRuns(runs: readonly Run[]): readonly Run[] {
   return runs.filter((r) => r.checkpoints.best !== null || r.checkpoints.last !== null);
 }
 
-export function runLabel(run: Run, experiments: readonly Experiment[]): string {
-  const name = experiments.find((e) => e.id === run.experiment_id)?.name ?? run.experiment_id;
-  return `${name} · ${run.run_id} (${run.status})`;
+/** "baseline #2 (completed)": the run by its name; the id is only for scripts. */
+export function runLabel(run: Run, _experiments: readonly Experiment[]): string {
+  return `${run.name} (${run.status})`;
 }
 
 interface RunPickerProps {

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import type { Devices, SplitSummary, Task } from '../../../src-shared/contract/index.js';
 import { assertNever } from '../../lib/assert-never.js';
+import { splitLabel } from '../../../src-shared/format/metric-names.js';
 import { backendOptions, cpuCores, deviceOptions } from '../../lib/device-options.js';
 import {
   ARCHITECTURE_LABELS,
@@ -48,7 +49,7 @@ export function ModelSection({
   const splitOptions = splits.map((s) =>
     opt(
       String(s.split_index),
-      `#${s.split_index} ${s.name} (${s.stats.train} train / ${s.stats.val} val)`,
+      `${splitLabel(s.split_index, s.name)} (${s.stats.train} train / ${s.stats.val} val)`,
     ),
   );
   // A split deleted since the experiment was saved still shows, marked, so nothing changes silently.
@@ -58,7 +59,7 @@ export function ModelSection({
       label:
         form.draft.split_index === ''
           ? 'its split was deleted: choose another'
-          : `#${form.draft.split_index} (missing)`,
+          : `${splitLabel(Number(form.draft.split_index))} (missing)`,
       disabled: true,
     });
   }

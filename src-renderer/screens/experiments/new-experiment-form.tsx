@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { Architecture, SplitSummary, Task } from '../../../src-shared/contract/index.js';
 import { EmptyState } from '../../components/empty-state.js';
 import { ARCHITECTURE_LABELS, architecturesFor } from '../../lib/experiment-draft.js';
+import { splitLabel } from '../../../src-shared/format/metric-names.js';
 import { useExperimentsStore } from '../../stores/experiments-store.js';
 import { useNavStore } from '../../stores/nav-store.js';
 
@@ -86,7 +87,7 @@ export function NewExperimentForm({ projectId, task, splits }: NewExperimentForm
         >
           {splits.map((s) => (
             <option key={s.split_index} value={s.split_index}>
-              #{s.split_index} {s.name} ({s.stats.train} train / {s.stats.val} val)
+              {splitLabel(s.split_index, s.name)} ({s.stats.train} train / {s.stats.val} val)
             </option>
           ))}
         </select>

@@ -3,6 +3,7 @@ import type { ExportFormatName } from '../../../src-shared/contract/index.js';
 import { DEFAULT_ONNX_DRAFT, onnxOptions, type OnnxDraft } from '../../lib/export-draft.js';
 import { useExperimentsStore } from '../../stores/experiments-store.js';
 import { useExportsStore } from '../../stores/exports-store.js';
+import { useNavStore } from '../../stores/nav-store.js';
 import { useRunsStore } from '../../stores/runs-store.js';
 import { RunPicker, usableRuns, type Checkpoint } from '../evaluation/run-picker.js';
 
@@ -14,7 +15,9 @@ export function ExportForm() {
   const formats = useExportsStore((s) => s.formats);
   const create = useExportsStore((s) => s.create);
   const creating = useExportsStore((s) => s.creating);
-  const [runId, setRunId] = useState('');
+  // A run's "Export" button opens this screen with that run chosen.
+  const chosen = useNavStore((s) => s.detail);
+  const [runId, setRunId] = useState(chosen ?? '');
   const [checkpoint, setCheckpoint] = useState<Checkpoint>('best');
   const [format, setFormat] = useState<ExportFormatName>('onnx');
   const [draft, setDraft] = useState<OnnxDraft>(DEFAULT_ONNX_DRAFT);
@@ -29,7 +32,8 @@ export function ExportForm() {
   if (run === undefined) {
     return (
       <p className="muted" data-testid="export-no-runs">
-        No run has a checkpoint yet: train one on the Runs screen first.
+        No run has a checkpoint yet. Runs start on the Experiments screen: open an experiment and
+        press Start.
       </p>
     );
   }

@@ -4,11 +4,29 @@ import { client } from '../../client/index.js';
 import { EmptyState } from '../../components/empty-state.js';
 import { ProgressBar } from '../../components/progress-bar.js';
 import { formatBytes } from '../../lib/format.js';
+import { checkpointScore } from '../../../src-shared/format/metric-names.js';
 import { useExperimentsStore } from '../../stores/experiments-store.js';
 import { useExportsStore } from '../../stores/exports-store.js';
 import { useRunsStore } from '../../stores/runs-store.js';
 import { useToastStore } from '../../stores/toast-store.js';
 import { ExportForm } from './export-form.js';
+
+/** The experiment and run an export came from by name, and its checkpoint's score. */
+function ExportModelCells({ x }: { readonly x: Export }) {
+  const run = useRunsStore((s) => s.runs.find((r) => r.run_id === x.run_id));
+  const experiment = useExperimentsStore((s) =>
+    s.experiments.find((e) => e.id === x.experiment_id),
+  );
+  return (
+    <>
+      <td data-testid="export-model" title={`${x.export_id} · ${x.run_id}`}>
+        <strong>{experiment?.name ?? x.experiment_id}</strong>
+        {run !== undefined && <span className="muted small"> · {run.name}</span>}
+      </td>
+      <td data-testid="export-score">{checkpointScore(run?.checkpoints[x.checkpoint])}</td>
+    </>
+  );
+}
 
 /** Electron: a save dialog, then the ZIP copied where the user chose. */
 function SaveButton({
@@ -115,7 +133,8 @@ export function ExportScreen({ projectId }: { readonly projectId: string }) {
           <table className="table">
             <thead>
               <tr>
-                <th>Export</th>
+                <th>Model</th>
+                <th>Score</th>
                 <th>Run</th>
                 <th>Checkpoint</th>
                 <th>Format</th>
@@ -128,8 +147,7 @@ export function ExportScreen({ projectId }: { readonly projectId: string }) {
             <tbody>
               {exports.map((x) => (
                 <tr key={x.export_id} data-testid="export-row" data-status={x.status}>
-                  <td className="mono">{x.export_id}</td>
-                  <td className="mono">{x.run_id}</td>
+                  <ExportModelCells x={x} />
                   <td>{x.checkpoint}</td>
                   <td>{x.format.toUpperCase()}</td>
                   <td data-testid="export-status">{x.status}</td>

@@ -1,14 +1,8 @@
 import { useMemo, type ReactNode } from 'react';
 import type { Run, Task } from '../../../src-shared/contract/index.js';
-import { PlotPanel } from '../../components/plot-panel.js';
-import {
-  bestMarkerTrace,
-  curveLayout,
-  curveMetricFor,
-  lossTraces,
-  METRIC_LABELS,
-  metricTraces,
-} from '../../lib/training-traces.js';
+import { LiveCurve } from '../../components/live-curve.js';
+import { liveCurveData } from '../../lib/live-curves.js';
+import { curveMetricFor, METRIC_LABELS } from '../../lib/training-traces.js';
 
 interface ChartProps {
   readonly title: string;
@@ -38,38 +32,20 @@ export function RunCharts({ run, task }: { readonly run: Run; readonly task: Tas
   const metric = curveMetricFor(task);
   const epochs = run.progress?.epochs ?? run.config.epochs;
 
-  const loss = useMemo(
-    () => [...lossTraces(history), ...bestMarkerTrace(history, best, ['loss', 'val_loss'])],
-    [history, best],
-  );
+  const loss = useMemo(() => liveCurveData(history, ['loss', 'val_loss'], best), [history, best]);
   const acc = useMemo(
-    () => [
-      ...metricTraces(history, metric),
-      ...bestMarkerTrace(history, best, [metric, `val_${metric}`]),
-    ],
+    () => liveCurveData(history, [metric, `val_${metric}`], best),
     [history, best, metric],
-  );
-  const lossLayout = useMemo(
-    () => curveLayout({ yTitle: 'Loss', epochs, revision: run.run_id }),
-    [epochs, run.run_id],
-  );
-  const accLayout = useMemo(
-    () =>
-      curveLayout({
-        yTitle: METRIC_LABELS[metric] ?? metric,
-        epochs,
-        percent: metric === 'accuracy',
-        revision: run.run_id,
-      }),
-    [epochs, metric, run.run_id],
   );
 
   return (
     <div className="run-charts">
       <Chart title="Loss" testId="run-chart-loss" epochs={history.length}>
-        <PlotPanel
-          traces={loss}
-          layout={lossLayout}
+        <LiveCurve
+          data={loss}
+          yTitle="Loss"
+          percent={false}
+          plannedEpochs={epochs}
           testId="run-chart-loss-plot"
           ariaLabel="Training and validation loss per epoch"
         />
@@ -79,9 +55,11 @@ export function RunCharts({ run, task }: { readonly run: Run; readonly task: Tas
         testId="run-chart-metric"
         epochs={history.length}
       >
-        <PlotPanel
-          traces={acc}
-          layout={accLayout}
+        <LiveCurve
+          data={acc}
+          yTitle={METRIC_LABELS[metric] ?? metric}
+          percent={metric === 'accuracy'}
+          plannedEpochs={epochs}
           testId="run-chart-metric-plot"
           ariaLabel={`Training and validation ${metric} per epoch`}
         />

@@ -1,6 +1,7 @@
 import type { Run, Task } from '../../../src-shared/contract/index.js';
 import { configSummary } from '../../lib/config-summary.js';
 import { formatDuration } from '../../lib/format.js';
+import { formatMetricValue, metricPhrase } from '../../../src-shared/format/metric-names.js';
 import { formatMetric, formatRate } from '../../lib/run-state.js';
 import { curveMetricFor, METRIC_LABELS, metricValue } from '../../lib/training-traces.js';
 
@@ -25,9 +26,9 @@ function CheckpointTile({
           <span className="checkpoint-epoch" data-testid={`${testId}-epoch`}>
             epoch {checkpoint.epoch}
           </span>
-          <span className="muted small">
-            {METRIC_LABELS[checkpoint.metric] ?? checkpoint.metric}{' '}
-            {formatMetric(checkpoint.metric, checkpoint.value)}
+          <span className="muted small" data-testid={`${testId}-metric`}>
+            {metricPhrase(checkpoint.metric)}{' '}
+            {formatMetricValue(checkpoint.metric, checkpoint.value)}
           </span>
         </>
       )}

@@ -14,7 +14,10 @@ function Stat({ label, value, testId }: { label: string; value: string; testId?:
   );
 }
 
-/** Where the run stands: a bar over all epochs, the current epoch and batch, speed, time left. */
+/**
+ * Where the run stands: a bar over all epochs, then one label per meaning — the epoch under way,
+ * the step (batch) within that epoch, the time left for the whole run, and the speed.
+ */
 export function RunProgressCard({ run }: { readonly run: Run }) {
   const p = run.progress;
   const done = epochsDone(run);
@@ -40,7 +43,12 @@ export function RunProgressCard({ run }: { readonly run: Run }) {
       : live
         ? PHASE_LABELS[p.phase]
         : null;
-  const remaining = live && p.eta_seconds !== null ? formatRemaining(p.eta_seconds * 1000) : null;
+  const remaining =
+    live && p.eta_seconds !== null
+      ? formatRemaining(p.eta_seconds * 1000)
+      : run.status === 'completed'
+        ? 'finished'
+        : null;
   const lastRate = run.metrics.history.at(-1)?.samples_per_second ?? null;
 
   return (
@@ -50,11 +58,6 @@ export function RunProgressCard({ run }: { readonly run: Run }) {
         {phase !== null && (
           <span className="muted small" data-testid="run-phase">
             {phase}
-          </span>
-        )}
-        {remaining !== null && (
-          <span className="run-remaining" data-testid="run-remaining">
-            {remaining}
           </span>
         )}
       </div>
@@ -67,16 +70,16 @@ export function RunProgressCard({ run }: { readonly run: Run }) {
           testId="run-epoch"
         />
         <Stat
-          label="Batch"
-          value={live && p.batches > 0 ? `${p.batch} / ${p.batches}` : '—'}
+          label="Step in this epoch"
+          value={training && p.batches > 0 ? `${p.batch} / ${p.batches}` : '—'}
           testId="run-batch"
         />
+        <Stat label="Time left (whole run)" value={remaining ?? '—'} testId="run-remaining" />
         <Stat
           label="Speed"
           value={formatRate(live ? p.samples_per_second : lastRate)}
           testId="run-speed"
         />
-        <Stat label="Epochs done" value={String(done)} testId="run-epochs-done" />
       </div>
     </section>
   );

@@ -9,6 +9,7 @@ import { useRunsStore } from '../../stores/runs-store.js';
 import { RunCharts } from './run-charts.js';
 import { CheckpointsCard, ConfigCard, EpochTable } from './run-details.js';
 import { RunProgressCard } from './run-progress.js';
+import { RunTitle } from './run-title.js';
 import { StatusBadge } from './status-badge.js';
 import { TryItPanel } from './try-it-panel.js';
 
@@ -62,9 +63,7 @@ export function RunView({ projectId, runId, task }: RunViewProps) {
         <button type="button" className="link-button" onClick={() => go('runs', projectId)}>
           ← All runs
         </button>
-        <h2 className="detail-title mono" data-testid="run-title">
-          {run.run_id}
-        </h2>
+        <RunTitle run={run} />
         <StatusBadge status={run.status} testId="run-status" />
         {experiment !== undefined && (
           <button
@@ -117,7 +116,41 @@ export function RunView({ projectId, runId, task }: RunViewProps) {
         </div>
       )}
       {run.status === 'completed' && (
-        <TryItPanel projectId={projectId} runId={run.run_id} task={task} />
+        <div className="next-steps" data-testid="run-next-steps">
+          <span className="muted small">Next:</span>
+          <button
+            type="button"
+            className="btn btn-primary btn-sm"
+            onClick={() => go('evaluation', projectId, run.run_id)}
+            data-testid="run-next-evaluate"
+          >
+            Evaluate
+          </button>
+          <button
+            type="button"
+            className="btn btn-sm"
+            onClick={() => go('export', projectId, run.run_id)}
+            data-testid="run-next-export"
+          >
+            Export
+          </button>
+          <button
+            type="button"
+            className="btn btn-sm"
+            // A link's hash would be read as a route: scroll to the panel instead.
+            onClick={() =>
+              document.getElementById('run-try-it')?.scrollIntoView({ behavior: 'smooth' })
+            }
+            data-testid="run-next-try"
+          >
+            Try it
+          </button>
+        </div>
+      )}
+      {run.status === 'completed' && (
+        <div id="run-try-it">
+          <TryItPanel projectId={projectId} runId={run.run_id} task={task} />
+        </div>
       )}
       <RunProgressCard run={run} />
       <RunCharts run={run} task={task} />
@@ -141,7 +174,7 @@ export function RunView({ projectId, runId, task }: RunViewProps) {
       )}
       {confirmDelete && (
         <ConfirmDialog
-          title={`Delete ${run.run_id}?`}
+          title={`Delete ${run.name}?`}
           message="Its checkpoints and metrics are removed. The experiment stays."
           confirmLabel="Delete run"
           onCancel={() => setConfirmDelete(false)}

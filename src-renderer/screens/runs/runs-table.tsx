@@ -1,9 +1,9 @@
 import type { Run } from '../../../src-shared/contract/index.js';
 import { formatPercent } from '../../lib/format.js';
+import { formatBest, formatMetricValue } from '../../../src-shared/format/metric-names.js';
 import {
   epochsDone,
   formatElapsed,
-  formatMetric,
   formatWhen,
   isActive,
   runFraction,
@@ -57,13 +57,15 @@ export function RunsTable({
               <td>
                 <button
                   type="button"
-                  className="link-button mono"
+                  className="link-button"
                   onClick={(e) => {
                     e.stopPropagation();
                     onOpen(run.run_id);
                   }}
+                  title={run.run_id}
+                  data-testid="run-row-name"
                 >
-                  {run.run_id}
+                  {run.name}
                 </button>
               </td>
               {experimentNames !== undefined && (
@@ -90,11 +92,12 @@ export function RunsTable({
                 {best === null ? (
                   <span className="muted">—</span>
                 ) : (
-                  <span title={`epoch ${best.epoch}`}>
+                  <span title={formatBest(best)} data-testid="run-row-best">
                     <span className="muted small">
                       {METRIC_SHORT_LABELS[best.metric] ?? best.metric}
                     </span>{' '}
-                    <strong>{formatMetric(best.metric, best.value)}</strong>
+                    <strong>{formatMetricValue(best.metric, best.value)}</strong>
+                    <span className="muted small"> · epoch {best.epoch}</span>
                   </span>
                 )}
               </td>

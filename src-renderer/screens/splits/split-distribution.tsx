@@ -18,10 +18,17 @@ interface SplitDistributionProps {
   readonly perClass: readonly ClassDistribution[];
   /** Prefix for test ids, so preview and detail can be told apart. */
   readonly testId: string;
+  /** False: the tiles and table only (another chart of the same split is on screen). */
+  readonly chart?: boolean;
 }
 
 /** Subset totals, the per-class stacked bar chart, and the same numbers as a table. */
-export function SplitDistribution({ stats, perClass, testId }: SplitDistributionProps) {
+export function SplitDistribution({
+  stats,
+  perClass,
+  testId,
+  chart = true,
+}: SplitDistributionProps) {
   const traces = useMemo(() => distributionTraces(perClass), [perClass]);
   const layout = useMemo(() => distributionLayout(perClass.length), [perClass.length]);
   const shown = SUBSETS.filter((s) => s !== 'none' || stats.none > 0);
@@ -48,12 +55,14 @@ export function SplitDistribution({ stats, perClass, testId }: SplitDistribution
           {smallData}
         </p>
       )}
-      <PlotPanel
-        traces={traces}
-        layout={layout}
-        testId={`${testId}-chart`}
-        ariaLabel="Items per class and subset"
-      />
+      {chart && (
+        <PlotPanel
+          traces={traces}
+          layout={layout}
+          testId={`${testId}-chart`}
+          ariaLabel="Items per class and subset"
+        />
+      )}
       <table className="table table-compact" data-testid={`${testId}-table`}>
         <thead>
           <tr>

@@ -50,7 +50,9 @@ export function SplitList() {
               data-testid="split-row"
               data-split-index={s.split_index}
             >
-              <td className="num muted">{s.split_index}</td>
+              <td className="num muted" data-testid="split-number">
+                {s.split_index + 1}
+              </td>
               <td>{s.name}</td>
               <td className="mono">
                 {pct(s.ratios.train)}/{pct(s.ratios.val)}/{pct(s.ratios.test)}
@@ -80,7 +82,7 @@ export function SplitList() {
       {pending !== undefined && (
         <ConfirmDialog
           title={`Delete "${pending.name}"?`}
-          message="The split's assignments are removed; later splits move up one index. The items themselves stay."
+          message="The split's assignments are removed; later splits move up one place. The items themselves stay."
           confirmLabel="Delete split"
           onCancel={() => setConfirm(null)}
           onConfirm={() => {

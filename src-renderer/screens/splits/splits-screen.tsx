@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { EmptyState } from '../../components/empty-state.js';
 import { useNavStore } from '../../stores/nav-store.js';
 import { useSplitsStore } from '../../stores/splits-store.js';
+import { splitLabel } from '../../../src-shared/format/metric-names.js';
 import { SplitDistribution } from './split-distribution.js';
 import { SplitForm } from './split-form.js';
 import { SplitList } from './split-list.js';
@@ -65,6 +66,8 @@ export function SplitsScreen({ projectId }: { readonly projectId: string }) {
               stats={preview.stats}
               perClass={preview.per_class}
               testId="split-preview"
+              // With a split open below, its chart is the one chart: the preview keeps the numbers.
+              chart={detail === null}
             />
           )}
         </section>
@@ -86,7 +89,10 @@ export function SplitsScreen({ projectId }: { readonly projectId: string }) {
         <section className="card" data-testid="split-detail" data-split-index={detail.split_index}>
           <div className="card-head">
             <h2 className="card-title">
-              {detail.name} <span className="muted small">#{detail.split_index}</span>
+              {detail.name}{' '}
+              <span className="muted small" data-testid="split-detail-number">
+                {splitLabel(detail.split_index)}
+              </span>
             </h2>
             <span className="muted small">
               seed {detail.seed} · {detail.stratify ? 'stratified' : 'not stratified'} · created{' '}

@@ -25,6 +25,7 @@ import {
   RunStarted,
   TrainingProjectParams,
   UpdateExperimentInput,
+  UpdateRunInput,
 } from '../training.js';
 import { FileReply, type OperationDef } from '../operation.js';
 import { Deleted, op } from './platform-op.js';
@@ -112,6 +113,15 @@ export const platformModelOperations = {
     tag: 'Training',
     params: RunParams,
     response: RunStarted,
+  }),
+  updateRun: op({
+    method: 'PATCH',
+    path: '/api/training/:project_id/runs/:run_id',
+    summary: 'Rename a run (null: back to its default name)',
+    tag: 'Training',
+    params: RunParams,
+    body: UpdateRunInput,
+    response: Run,
   }),
   deleteRun: op({
     method: 'DELETE',

@@ -24,6 +24,7 @@ import {
 import { Devices, Health, WorkspaceStats } from '../system.js';
 import { FileReply, type OperationDef } from '../operation.js';
 import { Deleted, op } from './platform-op.js';
+import { platformCurationOperations } from './training-platform-curation.js';
 import { platformJobModelOperations } from './training-platform-jobs-models.js';
 import { platformModelOperations } from './training-platform-models.js';
 
@@ -223,6 +224,7 @@ export const platformOperations = {
     tag: 'System',
     response: WorkspaceStats,
   }),
+  ...platformCurationOperations,
   ...platformModelOperations,
   ...platformJobModelOperations,
 } as const satisfies Record<string, OperationDef>;

@@ -41,9 +41,6 @@ export function metricValue(m: EpochMetrics, name: string): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
-export const fmt = (v: number | null): string =>
-  v === null ? 'n/a' : Number(v.toPrecision(4)).toString();
-
 /** A checkpoint from another model or optimizer cannot continue this run. */
 export function checkResumable(loaded: LoadedCheckpoint, job: TrainJob): void {
   const keyOf = (c: ExperimentConfig): string =>

@@ -1,3 +1,8 @@
+import {
+  formatBest,
+  formatMetricValue,
+  metricPhrase,
+} from '../../../../src-shared/format/metric-names.js';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs-core';
@@ -22,7 +27,6 @@ import { ProgressReporter } from './progress.js';
 import {
   checkResumable,
   faultHook,
-  fmt,
   metricValue,
   nullMetrics,
   usableMetric,
@@ -321,7 +325,7 @@ export async function runTraining(job: TrainJob, ctx: TrainingContext): Promise<
         ctx.emit({
           type: 'completed',
           reason: 'early_stopped',
-          message: `${monitor} did not improve for ${config.early_stopping.patience} epochs (best ${fmt(es.state.value)} at epoch ${es.state.epoch}); stopped after epoch ${epoch + 1}`,
+          message: `${metricPhrase(monitor)} did not improve for ${config.early_stopping.patience} epochs (best ${formatMetricValue(monitor, es.state.value)} at epoch ${es.state.epoch}); stopped after epoch ${epoch + 1}`,
         });
         return;
       }
@@ -336,7 +340,7 @@ export async function runTraining(job: TrainJob, ctx: TrainingContext): Promise<
     ctx.emit({
       type: 'completed',
       reason: 'finished',
-      message: `trained ${config.epochs} epochs; best ${bestMetric} ${fmt(state.best.value)} at epoch ${state.best.epoch}`,
+      message: `trained ${config.epochs} epochs; ${formatBest(state.best)}`,
     });
   } finally {
     // A write in flight finishes (and reports its epoch) before the thread reports anything else.

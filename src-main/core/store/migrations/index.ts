@@ -5,6 +5,7 @@ import { migration0004 } from './0004-evaluations.js';
 import { migration0005 } from './0005-experiment-split-ids.js';
 import { migration0006 } from './0006-jobs.js';
 import { migration0007 } from './0007-item-lineage.js';
+import { migration0008 } from './0008-run-names-curation.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -22,4 +23,5 @@ export const migrations: readonly Migration[] = [
   migration0005,
   migration0006,
   migration0007,
+  migration0008,
 ];

@@ -31,6 +31,8 @@ interface RunRow {
   best: string | null;
   last: string | null;
   progress: string | null;
+  number: number;
+  name: string | null;
 }
 
 const json = <T>(text: string | null): T | null => (text === null ? null : (JSON.parse(text) as T));
@@ -54,6 +56,8 @@ const toRecord = (r: RunRow): RunRecord => ({
   best: json<CheckpointRecord>(r.best),
   last: json<CheckpointRecord>(r.last),
   progress: json<RunProgress>(r.progress),
+  number: r.number,
+  name: r.name,
 });
 
 const toRow = (r: RunRecord): RunRow => ({
@@ -74,15 +78,19 @@ const toRow = (r: RunRecord): RunRow => ({
   best: text(r.best),
   last: text(r.last),
   progress: text(r.progress),
+  number: r.number,
+  name: r.name,
 });
 
 export function createRunsRepo(db: Db): RunsRepo {
   const insertStmt = db.prepare(`
     INSERT INTO runs (id, experiment_id, project_id, split_id, split_name, status, config, classes,
-      backend, device, created_at, started_at, finished_at, message, best, last, progress)
+      backend, device, created_at, started_at, finished_at, message, best, last, progress, number, name)
     VALUES (@id, @experiment_id, @project_id, @split_id, @split_name, @status, @config, @classes,
       @backend, @device,
-      @created_at, @started_at, @finished_at, @message, @best, @last, @progress)`);
+      @created_at, @started_at, @finished_at, @message, @best, @last, @progress,
+      -- The next number of its experiment: never reused, so a name does not move to another run.
+      (SELECT COALESCE(MAX(number), 0) + 1 FROM runs WHERE experiment_id = @experiment_id), @name)`);
   const getStmt = db.prepare<[string, string], RunRow>(
     'SELECT * FROM runs WHERE project_id = ? AND id = ?',
   );
@@ -102,7 +110,8 @@ export function createRunsRepo(db: Db): RunsRepo {
   );
   const updateStmt = db.prepare(`
     UPDATE runs SET status = @status, classes = @classes, backend = @backend, device = @device, started_at = @started_at,
-      finished_at = @finished_at, message = @message, best = @best, last = @last, progress = @progress
+      finished_at = @finished_at, message = @message, best = @best, last = @last, progress = @progress,
+      name = @name
     WHERE id = @id`);
   const epochInsertStmt = db.prepare<[string, number, string, string]>(
     'INSERT INTO run_epochs (run_id, epoch, metrics, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',

@@ -67,6 +67,10 @@ export interface RunRecord {
   readonly best: CheckpointRecord | null;
   readonly last: CheckpointRecord | null;
   readonly progress: RunProgress | null;
+  /** 1-based within the experiment; assigned by the store on insert (the value given is ignored). */
+  readonly number: number;
+  /** A name a person gave it; null: the default `<experiment> #<number>`. */
+  readonly name: string | null;
 }
 
 export type RunPatch = Readonly<
@@ -83,6 +87,7 @@ export type RunPatch = Readonly<
       | 'best'
       | 'last'
       | 'progress'
+      | 'name'
     >
   >
 >;
