@@ -199,7 +199,8 @@ export async function createWorkstation(
     ...createJobsService(ctx, jobs),
     ...createSystemService(ctx, {
       activeJobs: () => jobs.activeCount(),
-      modelsLoaded: () => predictions.modelsLoaded(),
+      // The platform's open prediction sessions and the audio portal's loaded family models.
+      modelsLoaded: () => predictions.modelsLoaded() + audioModels.loadedModels(),
       probe: deps.probe,
     }),
     ...predictions.ops,

@@ -23,6 +23,8 @@ export const modelsRoot = (projectDir: string): string =>
 export interface PortalModels extends AudioModels {
   /** Makes the set in `dir` current (the pointer written atomically), then tells the listeners. */
   swap(projectDir: string, dir: string): Promise<void>;
+  /** How many family models are loaded and ready (what /health counts in `models_loaded`). */
+  loadedModels(): number;
   close(): Promise<void>;
 }
 
@@ -38,6 +40,8 @@ export function createPortalModels(projectDir: () => string | null): PortalModel
   let worker: Worker | null = null;
   let nextId = 1;
   const loaded = new Map<string, Promise<AudioClassifier>>();
+  /** Per loaded set: its families, once it is ready. */
+  const ready = new Map<string, number>();
 
   const thread = (): Worker => {
     if (worker) return worker;
@@ -51,6 +55,7 @@ export function createPortalModels(projectDir: () => string | null): PortalModel
     const fail = (why: string): void => {
       if (worker === w) worker = null;
       loaded.clear();
+      ready.clear();
       for (const [id, p] of pending) {
         pending.delete(id);
         p.reject(new Error(why));
@@ -140,7 +145,12 @@ export function createPortalModels(projectDir: () => string | null): PortalModel
     if (!p) {
       p = classifierFor(dir);
       loaded.set(dir, p);
-      p.catch(() => loaded.delete(dir));
+      p.then(
+        (c) => {
+          if (loaded.get(dir) === p) ready.set(dir, c.families.length);
+        },
+        () => loaded.delete(dir),
+      );
     }
     return p;
   };
@@ -161,9 +171,14 @@ export function createPortalModels(projectDir: () => string | null): PortalModel
         path.join(modelsRoot(projDir), 'current.json'),
         `${JSON.stringify({ run: path.basename(dir) })}\n`,
       );
-      for (const other of loaded.keys()) if (other !== dir) loaded.delete(other);
+      for (const other of loaded.keys()) {
+        if (other === dir) continue;
+        loaded.delete(other);
+        ready.delete(other);
+      }
       for (const l of listeners) l();
     },
+    loadedModels: () => [...ready.values()].reduce((a, b) => a + b, 0),
     async close() {
       const w = worker;
       worker = null;
