@@ -10,11 +10,12 @@
 //             span, per stream and per second of audio (goal < 5 % of one core), with 1 and 4
 //             streams at once
 //
-// The server (bench/audio-stream-server.ts, its own process) uses the workspace's trained models
-// when it has them and otherwise the test fixture classifier, and the output says which.
+// The server (bench/audio-stream-server.ts, its own process) uses the workspace's trained models;
+// a fresh workspace gets the three families trained through the API first (--fixture: the test
+// fixture classifier instead, to measure the stream machinery alone); the output says which.
 //
 //   node bench/audio-stream.mjs [--rate 44100] [--chunk 2048] [--events 12] [--streams 4]
-//     [--workspace <dir with trained models>] [--out <file>]
+//     [--workspace <dir with trained models>] [--fixture] [--out <file>]
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -32,6 +33,7 @@ const { values } = parseArgs({
     events: { type: 'string', default: '12' },
     streams: { type: 'string', default: '4' },
     workspace: { type: 'string' },
+    fixture: { type: 'boolean', default: false },
     out: { type: 'string', default: path.join(root, 'bench', 'results', 'audio-stream.json') },
   },
 });
@@ -58,6 +60,7 @@ const child = spawn(
     values.rate,
     '--events',
     values.events,
+    ...(values.fixture ? ['--fixture'] : []),
   ],
   { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] },
 );

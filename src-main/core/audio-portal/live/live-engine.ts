@@ -27,8 +27,20 @@ export interface LiveEngineOptions {
 
 /** Audio kept before an onset in the judged window: the attack itself must be in it. */
 const PREROLL_SECONDS = 0.02;
-/** Re-judging an event this often while its window fills; a full window then slides by half. */
+/**
+ * Re-judging an event this often until its first verdict is out; then, while its window fills,
+ * every CONFIRM_HOP_SECONDS (a change of class still needs two judgements running); a full window
+ * then slides by half. Each judgement runs all three families: fewer once the answer is out
+ * keeps a live stream's CPU low.
+ */
 const EARLY_HOP_SECONDS = 0.05;
+const CONFIRM_HOP_SECONDS = 0.2;
+/**
+ * An event is first judged once this much of it is in: the attack of a tone and a short blip
+ * differ most after their first few tens of milliseconds, and the verdict still goes out well
+ * within 150 ms of the onset.
+ */
+const FIRST_JUDGEMENT_SECONDS = 0.08;
 /** Chunks are walked in blocks this long, so a long chunk's event is judged as early as a short one's. */
 const BLOCK = 512;
 /** Seconds of audio the ring holds beyond one window. */
@@ -112,22 +124,32 @@ export class LiveEngine {
         if (signal.kind === 'onset') {
           this.event = { onset: signal.sample, lastJudged: -Infinity, sent: null, candidate: null };
         } else {
+          // An event over before its first judgement was due (a click) is judged as it ends.
+          if (this.event?.lastJudged === -Infinity) await this.judge(this.event, out, arrived, end);
           this.event = null;
         }
-        if (this.event) await this.judge(this.event, out, arrived, end);
       }
       const ev = this.event;
-      if (ev && this.ring.written - ev.lastJudged >= this.hopOf(ev)) {
+      if (ev && this.due(ev)) {
         await this.judge(ev, out, arrived, end);
       }
     }
     return out;
   }
 
+  private due(ev: LiveEvent): boolean {
+    const age = this.ring.written - ev.onset;
+    if (ev.lastJudged === -Infinity) {
+      return age >= FIRST_JUDGEMENT_SECONDS * this.classifier.sampleRate;
+    }
+    return this.ring.written - ev.lastJudged >= this.hopOf(ev);
+  }
+
   private hopOf(ev: LiveEvent): number {
     const { sampleRate, windowSamples } = this.classifier;
     const filled = this.ring.written - ev.onset >= windowSamples;
-    return filled ? windowSamples / 2 : EARLY_HOP_SECONDS * sampleRate;
+    if (filled) return windowSamples / 2;
+    return (ev.sent === null ? EARLY_HOP_SECONDS : CONFIRM_HOP_SECONDS) * sampleRate;
   }
 
   private async judge(

@@ -48,6 +48,22 @@ export function segmentsWithEvents(samples: Float32Array): {
 export const segmentsOf = (samples: Float32Array): Float32Array[] =>
   segmentsWithEvents(samples).segments;
 
+/** Lengths of an event's opening the live stream judges it on, seconds (see attackCrops). */
+const ATTACK_SECONDS = [0.1, 0.15, 0.25, 0.4] as const;
+
+/**
+ * The openings of a training segment: the live stream gives its first verdict ~0.1 s after an
+ * onset, on the event's attack alone, and a model that only ever saw whole events takes a tone's
+ * first tenth of a second for a short blip ("other"). Training on the openings too teaches each
+ * family what the start of every class sounds like; a segment shorter than a crop adds nothing.
+ */
+export function attackCrops(segment: Float32Array): Float32Array[] {
+  const pad = Math.round(EVENT_PAD * MODEL_RATE);
+  return ATTACK_SECONDS.map((s) => pad + Math.round(s * MODEL_RATE))
+    .filter((n) => n < segment.length)
+    .map((n) => segment.subarray(0, n));
+}
+
 let cached: { fft: FFT; window: Float32Array; filters: Float32Array[] } | null = null;
 function frontEnd(): NonNullable<typeof cached> {
   cached ??= {

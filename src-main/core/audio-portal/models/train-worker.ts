@@ -11,7 +11,7 @@ import { selectBackend } from '../../engine/backends/index.js';
 import { isFileError } from '../../media/file-error.js';
 import type { AudioFamily } from '../classifier.js';
 import { decodeMono } from '../decode.js';
-import { segmentsOf, toModelRate, windowFeatures } from './features.js';
+import { attackCrops, segmentsOf, toModelRate, windowFeatures } from './features.js';
 import { trainForest, type Forest } from './forest.js';
 import { agreement, argmax, fitVoteWeights, score } from './metrics.js';
 import { judgeWith, NET_FILES, type ModelMeta } from './model-set.js';
@@ -69,8 +69,11 @@ async function run(req: TrainRequest): Promise<Performance> {
   const train = clips.filter((c) => c.subset === 'train');
   const val = clips.filter((c) => c.subset === 'val');
   const test = clips.filter((c) => c.subset === 'test');
+  // Whole events, and their openings as the live stream first hears them.
   const trainSegments = train.flatMap((c) =>
-    segmentsOf(c.samples).map((s) => ({ s, label: c.label })),
+    segmentsOf(c.samples).flatMap((s) =>
+      [s, ...attackCrops(s)].map((part) => ({ s: part, label: c.label })),
+    ),
   );
   const windows = trainSegments.flatMap(({ s, label }) =>
     windowFeatures(s).map((w) => ({ w, label })),
