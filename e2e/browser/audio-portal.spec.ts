@@ -192,7 +192,7 @@ test('audio portal training screen trains the families with live progress and cu
   await page.getByTestId('training-epochs').fill('3');
   await page.getByTestId('training-start').click();
   const status = page.getByTestId('training-status');
-  await expect(status).toHaveAttribute('data-status', /running|completed/);
+  await expect(status).toHaveAttribute('data-status', /training|completed/);
   await expect(page.getByTestId('training-progress')).toBeVisible();
   await expect(status).toHaveAttribute('data-status', 'completed', { timeout: 800_000 });
   await expect(page.getByTestId('training-loss')).toHaveAttribute('data-plot-ready', 'true');
