@@ -157,9 +157,23 @@ test('audio portal dataset screen augments and balances, with before/after chart
 
 test('audio portal realtime screen opens the microphone: level and spectrogram move', async ({
   app,
+  request,
 }) => {
   const { page, url } = app;
   await page.goto(`${url}/realtime`);
+  // Thresholds are the server's: shown as stored, and a change is stored there.
+  await expect(page.getByTestId('threshold-gold')).toHaveAttribute('data-value', '0.5');
+  await page.getByTestId('threshold-gold').fill('0.8');
+  await expect
+    .poll(async () => {
+      const settings = (await (await request.get(`${url}/api/stream/settings`)).json()) as {
+        thresholds: Record<string, number>;
+      };
+      return settings.thresholds.gold;
+    })
+    .toBe(0.8);
+  await page.reload();
+  await expect(page.getByTestId('threshold-gold')).toHaveValue('0.8');
   await page.getByTestId('realtime-start').click();
   await expect(page.getByTestId('realtime-state')).toHaveAttribute('data-phase', 'running');
   await expect

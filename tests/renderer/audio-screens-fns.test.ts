@@ -192,6 +192,12 @@ describe('audio traces', () => {
     expect(h.TRANSFORMER!.map((p) => p.loss)).toEqual([2, 1.5]);
     const traces = curveTraces(h, 'loss');
     expect(traces.map((t) => t.name)).toEqual(['CNN loss', 'TRANSFORMER loss']);
+    // The forest reports epochs without a loss: no empty line for it.
+    const forest = mergeCurves(h, {
+      TRADITIONAL: { epoch: 1, loss: null, accuracy: null, val_loss: null, val_accuracy: null },
+    });
+    expect(forest.TRADITIONAL).toHaveLength(1);
+    expect(curveTraces(forest, 'loss').map((t) => t.name)).not.toContain('TRADITIONAL loss');
   });
 });
 

@@ -159,6 +159,8 @@ export function curveTraces(history: CurveHistory, metric: 'loss' | 'accuracy'):
   for (const [family, points] of Object.entries(history)) {
     const color = familyColor(family);
     const val = metric === 'loss' ? 'val_loss' : 'val_accuracy';
+    // A family without epochs of this metric (the forest has no loss) gets no empty legend line.
+    if (!points.some((p) => p[metric] !== null || p[val] !== null)) continue;
     out.push({
       type: 'scatter',
       mode: 'lines+markers',
