@@ -233,9 +233,10 @@ test.describe('audio portal with a trained model', () => {
     await expect(page.getByTestId('audio-no-model')).toHaveCount(0);
     await page.getByTestId('realtime-start').click();
     await expect(page.getByTestId('realtime-verdict')).toHaveText('gold', { timeout: 60_000 });
-    await expect(
-      page.getByTestId('realtime-log').locator('tr[data-label="gold"]').first(),
-    ).toBeVisible();
+    const logged = page.getByTestId('realtime-log').locator('tr[data-label="gold"]').first();
+    await expect(logged).toBeVisible();
+    // The server's own measure of the verdict's delay after the tone's onset.
+    await expect(logged.getByTestId('realtime-latency')).toContainText(/\d+ ms after onset/);
     await screenshot(page, '43-audio-realtime-gold');
     await page.getByTestId('realtime-stop').click();
     expect(app.errors).toEqual([]);

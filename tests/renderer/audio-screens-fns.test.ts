@@ -65,6 +65,9 @@ describe('event log and thresholds', () => {
       ['iron', false],
       ['gold', true],
     ]);
+    expect(log[0]!.latencyMs).toBeNull();
+    const timed = { ...result('gold', 0.9), event: { onset: 1.5, latency_ms: 42.5 } };
+    expect(appendVerdict(log, timed, {}, 9)[0]!.latencyMs).toBe(42.5);
     for (let i = 0; i < LOG_LIMIT + 5; i++) log = appendVerdict(log, result('other', 1), {}, 3 + i);
     expect(log).toHaveLength(LOG_LIMIT);
     expect(passes(result('gold', 0.5), {})).toBe(true);

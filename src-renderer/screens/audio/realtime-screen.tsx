@@ -119,6 +119,9 @@ export function AudioRealtimeScreen() {
                   <td>{clockTime(e.timestamp)}</td>
                   <td>{e.label}</td>
                   <td>{formatPercent(e.confidence)}</td>
+                  <td className="muted" data-testid="realtime-latency">
+                    {e.latencyMs === null ? '' : `${Math.round(e.latencyMs)} ms after onset`}
+                  </td>
                   <td className="muted">{e.accepted ? '' : 'below threshold'}</td>
                 </tr>
               ))}
