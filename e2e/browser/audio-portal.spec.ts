@@ -157,9 +157,23 @@ test('audio portal dataset screen augments and balances, with before/after chart
 
 test('audio portal realtime screen opens the microphone: level and spectrogram move', async ({
   app,
+  request,
 }) => {
   const { page, url } = app;
   await page.goto(`${url}/realtime`);
+  // Thresholds are the server's: shown as stored, and a change is stored there.
+  await expect(page.getByTestId('threshold-gold')).toHaveAttribute('data-value', '0.5');
+  await page.getByTestId('threshold-gold').fill('0.8');
+  await expect
+    .poll(async () => {
+      const settings = (await (await request.get(`${url}/api/stream/settings`)).json()) as {
+        thresholds: Record<string, number>;
+      };
+      return settings.thresholds.gold;
+    })
+    .toBe(0.8);
+  await page.reload();
+  await expect(page.getByTestId('threshold-gold')).toHaveValue('0.8');
   await page.getByTestId('realtime-start').click();
   await expect(page.getByTestId('realtime-state')).toHaveAttribute('data-phase', 'running');
   await expect
@@ -192,7 +206,7 @@ test('audio portal training screen trains the families with live progress and cu
   await page.getByTestId('training-epochs').fill('3');
   await page.getByTestId('training-start').click();
   const status = page.getByTestId('training-status');
-  await expect(status).toHaveAttribute('data-status', /running|completed/);
+  await expect(status).toHaveAttribute('data-status', /training|completed/);
   await expect(page.getByTestId('training-progress')).toBeVisible();
   await expect(status).toHaveAttribute('data-status', 'completed', { timeout: 800_000 });
   await expect(page.getByTestId('training-loss')).toHaveAttribute('data-plot-ready', 'true');
@@ -219,9 +233,10 @@ test.describe('audio portal with a trained model', () => {
     await expect(page.getByTestId('audio-no-model')).toHaveCount(0);
     await page.getByTestId('realtime-start').click();
     await expect(page.getByTestId('realtime-verdict')).toHaveText('gold', { timeout: 60_000 });
-    await expect(
-      page.getByTestId('realtime-log').locator('tr[data-label="gold"]').first(),
-    ).toBeVisible();
+    const logged = page.getByTestId('realtime-log').locator('tr[data-label="gold"]').first();
+    await expect(logged).toBeVisible();
+    // The server's own measure of the verdict's delay after the tone's onset.
+    await expect(logged.getByTestId('realtime-latency')).toContainText(/\d+ ms after onset/);
     await screenshot(page, '43-audio-realtime-gold');
     await page.getByTestId('realtime-stop').click();
     expect(app.errors).toEqual([]);

@@ -1,44 +1,49 @@
 import { io, type Socket } from 'socket.io-client';
-import type { StreamSession } from '../../src-shared/contract/stream-ipc.js';
+import {
+  audioStreamServerEvents,
+  type AudioChunk,
+  type ClassThresholds,
+} from '../../src-shared/contract/index.js';
+import type { AssayBridge } from '../../src-shared/contract/ipc.js';
 import {
   dispatchStreamEvent,
   type AudioStreamHandlers,
   type ClassificationResult,
-  type Incoming,
   type TrainingUpdate,
 } from '../lib/audio/stream-messages.js';
 
 export type { AudioStreamHandlers, ClassificationResult, TrainingUpdate };
 
 /**
- * The live stream of api-reference/audio-portal.md: `start_stream`, `audio_data`
- * `{audio, sampleRate}`, `stop_stream` out; `stream_started`, `stream_stopped`,
- * `classification_result`, `stream_error`, `training_update` in. In a browser it is Socket.IO on
- * the page's own origin; in the desktop app the preload's stream bridge carries the same events
- * over IPC (the stream is declared in the contract's stream table as `audioPortal`).
+ * The live stream of api-reference/audio-portal.md (`audioStream` in the contract's stream
+ * table): `start_stream` (optional `{thresholds}`), `audio_data` `{audio, sampleRate}`,
+ * `stop_stream` out; `stream_started`, `stream_stopped`, `classification_result`,
+ * `stream_error`, `training_update` in. In a browser it is Socket.IO on the page's own origin; in
+ * the desktop app the preload's stream bridge carries the same events over IPC.
  */
 
 export interface AudioStreamConnection {
-  start(): void;
-  send(message: { audio: number[]; sampleRate: number }): void;
+  /** `start_stream`; thresholds given here override the stored ones for this stream only. */
+  start(thresholds?: ClassThresholds): void;
+  send(message: AudioChunk): void;
   stop(): void;
   close(): void;
 }
 
-/** The name the desktop bridge knows the portal's Socket.IO stream by. */
-export const AUDIO_STREAM_NAME = 'audioPortal';
+/** The name the contract's stream table (and so the desktop bridge) gives the portal's stream. */
+export const AUDIO_STREAM_NAME = 'audioStream';
 
-interface LooseBridge {
-  open(
-    name: string,
-    params: Record<string, never>,
-    onEvent: (event: Incoming) => void,
-    onEnd?: (reason: string | null) => void,
-  ): StreamSession<Incoming>;
-}
+/** The server events this client listens to: every one the contract declares. */
+const SERVER_EVENTS = Object.keys(audioStreamServerEvents);
 
-function overIpc(bridge: LooseBridge, handlers: AudioStreamHandlers): AudioStreamConnection {
-  const session = bridge.open(
+const startPayload = (thresholds?: ClassThresholds): { thresholds?: ClassThresholds } =>
+  thresholds === undefined ? {} : { thresholds };
+
+function overIpc(
+  streams: AssayBridge['streams'],
+  handlers: AudioStreamHandlers,
+): AudioStreamConnection {
+  const session = streams.open(
     AUDIO_STREAM_NAME,
     {},
     (e) => dispatchStreamEvent(handlers, e),
@@ -47,15 +52,16 @@ function overIpc(bridge: LooseBridge, handlers: AudioStreamHandlers): AudioStrea
       handlers.onDisconnect?.();
     },
   );
-  const emit = (event: string, data: unknown = {}): void => {
-    void session.send({ event, data }).then((r) => {
+  const sent = (p: ReturnType<typeof session.send>): void => {
+    void p.then((r) => {
       if (!r.ok) handlers.onError?.(r.error.message);
     });
   };
   return {
-    start: () => emit('start_stream'),
-    send: (message) => emit('audio_data', message),
-    stop: () => emit('stop_stream'),
+    start: (thresholds) =>
+      sent(session.send({ event: 'start_stream', data: startPayload(thresholds) })),
+    send: (message) => sent(session.send({ event: 'audio_data', data: message })),
+    stop: () => sent(session.send({ event: 'stop_stream', data: {} })),
     close: () => session.close(),
   };
 }
@@ -63,13 +69,7 @@ function overIpc(bridge: LooseBridge, handlers: AudioStreamHandlers): AudioStrea
 function overSocketIo(handlers: AudioStreamHandlers): AudioStreamConnection {
   // The page's own origin: the server that served the UI is the one that classifies.
   const socket: Socket = io({ transports: ['websocket', 'polling'], reconnection: true });
-  for (const event of [
-    'stream_started',
-    'stream_stopped',
-    'classification_result',
-    'training_update',
-    'stream_error',
-  ]) {
+  for (const event of SERVER_EVENTS) {
     socket.on(event, (data: unknown) => dispatchStreamEvent(handlers, { event, data }));
   }
   socket.on('disconnect', () => handlers.onDisconnect?.());
@@ -84,14 +84,14 @@ function overSocketIo(handlers: AudioStreamHandlers): AudioStreamConnection {
     told = false;
   });
   return {
-    start: () => void socket.emit('start_stream'),
+    start: (thresholds) => void socket.emit('start_stream', startPayload(thresholds)),
     send: (message) => void socket.emit('audio_data', message),
-    stop: () => void socket.emit('stop_stream'),
+    stop: () => void socket.emit('stop_stream', {}),
     close: () => void socket.close(),
   };
 }
 
 export function connectAudioStream(handlers: AudioStreamHandlers): AudioStreamConnection {
-  const streams = window.assayBridge?.streams as unknown as LooseBridge | undefined;
+  const streams = window.assayBridge?.streams;
   return streams !== undefined ? overIpc(streams, handlers) : overSocketIo(handlers);
 }

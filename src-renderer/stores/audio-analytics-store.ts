@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import { audioPortalClient } from '../client/audio-portal-client.js';
+import { client } from '../client/index.js';
 import { readPerformance, type Performance } from '../lib/audio/performance.js';
 import { errorMessage } from '../lib/errors.js';
 
@@ -17,9 +17,9 @@ export const useAudioAnalyticsStore = create<AudioAnalyticsStore>()((set) => ({
   async load() {
     set({ loading: true, error: null });
     try {
-      set({ performance: readPerformance(await audioPortalClient.modelPerformance()) });
+      set({ performance: readPerformance(await client.audioModelPerformance({})) });
     } catch (err) {
-      set({ error: errorMessage(err) });
+      set({ performance: null, error: errorMessage(err) });
     } finally {
       set({ loading: false });
     }

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
-import { audioPortalClient, type ClassifyResult } from '../client/audio-portal-client.js';
+import { WorkstationError, type AudioUploadResponse } from '../../src-shared/contract/index.js';
+import { client } from '../client/index.js';
 import { spectrogram } from '../lib/audio/spectrogram.js';
 import { decodeForView, microphoneError, openMicrophone } from '../lib/audio/microphone.js';
 import { encodeWavMono16, joinBlocks } from '../lib/audio/wav-encode.js';
@@ -10,7 +11,7 @@ const FFT_SIZE = 512;
 
 interface AudioClassifyStore {
   readonly busy: 'classifying' | 'recording' | null;
-  readonly result: ClassifyResult | null;
+  readonly result: AudioUploadResponse | null;
   readonly error: string | null;
   /** The clip's spectrogram, computed here from the file the browser decoded. */
   readonly columns: readonly Float32Array[];
@@ -36,10 +37,16 @@ export const useAudioClassifyStore = create<AudioClassifyStore>()((set, get) => 
       set({ columns: spectrogram(decoded.samples, FFT_SIZE, FFT_SIZE / 2, 600), bins });
     });
     try {
-      const result = await audioPortalClient.classifyFile(file, filename);
+      // A File carries its name to the server (multipart filename, or over IPC).
+      const named = file instanceof File ? file : new File([file], filename, { type: file.type });
+      const result = await client.audioUpload({ file: named });
       set({ result });
       useAudioModelStore.getState().markReady();
     } catch (err) {
+      // 409: no trained model yet; the screen then leads to Training.
+      if (err instanceof WorkstationError && (err.httpStatus === 409 || err.code === 'conflict')) {
+        useAudioModelStore.getState().markNone();
+      }
       set({ error: errorMessage(err) });
     } finally {
       await view.catch(() => undefined);

@@ -1,10 +1,10 @@
 import { create } from 'zustand';
 import type {
+  AudioAugmentRequest,
   AudioDatasetInfo,
   AudioWaveformResponse,
   DatasetItem,
 } from '../../src-shared/contract/index.js';
-import { audioPortalClient, type AugmentInput } from '../client/audio-portal-client.js';
 import { client } from '../client/index.js';
 import { portalProjectOf } from '../lib/audio/portal-state.js';
 import { errorMessage } from '../lib/errors.js';
@@ -30,7 +30,7 @@ interface AudioDatasetStore {
   load(): Promise<void>;
   select(filename: string): Promise<void>;
   upload(files: readonly File[], classLabel: string): Promise<void>;
-  augment(input: AugmentInput): Promise<void>;
+  augment(input: AudioAugmentRequest): Promise<void>;
   balance(method: 'oversample' | 'undersample'): Promise<void>;
 }
 
@@ -101,28 +101,28 @@ export const useAudioDatasetStore = create<AudioDatasetStore>()((set, get) => {
     augment: (input) =>
       run('augmenting', async () => {
         const before = filesPerClass(get().info);
-        const reply = await audioPortalClient.augment(input);
+        const reply = await client.audioDatasetAugment(input);
         await refresh();
         set({
           comparison: {
             action: 'augment',
             before,
             after: filesPerClass(get().info),
-            message: reply.message ?? null,
+            message: reply.message,
           },
         });
       }),
 
     balance: (method) =>
       run('balancing', async () => {
-        const reply = await audioPortalClient.balance(method);
+        const reply = await client.audioDatasetBalance({ method });
         await refresh();
         set({
           comparison: {
             action: 'balance',
             before: reply.original_distribution,
             after: reply.new_distribution,
-            message: reply.message ?? null,
+            message: reply.message,
           },
         });
       }),

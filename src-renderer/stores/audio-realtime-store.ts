@@ -1,4 +1,6 @@
 import { create } from 'zustand';
+import type { AudioStreamSettings } from '../../src-shared/contract/index.js';
+import { client } from '../client/index.js';
 import {
   connectAudioStream,
   type AudioStreamConnection,
@@ -15,6 +17,7 @@ import {
   type OpenMicrophone,
 } from '../lib/audio/microphone.js';
 import { frameDb } from '../lib/audio/spectrogram.js';
+import { errorMessage } from '../lib/errors.js';
 
 /** Chunks of about 100 ms: the server slides its own window; this only paces the messages. */
 const CHUNK_MS = 100;
@@ -38,13 +41,20 @@ interface AudioRealtimeStore {
   /** The latest probabilities, whatever their confidence. */
   readonly probabilities: Readonly<Record<string, number>> | null;
   readonly log: readonly LoggedVerdict[];
+  /** Per class, as the server stores them (`/api/stream/settings`) and applies them. */
   readonly thresholds: Readonly<Record<string, number>>;
+  /** Whether the stored thresholds were read (until then the inputs show the defaults). */
+  readonly thresholdsLoaded: boolean;
+  readonly savingThresholds: boolean;
   readonly columns: readonly Float32Array[];
   /** The last few seconds as one min/max pair per worklet block, for the live waveform. */
   readonly wave: readonly (readonly [number, number])[];
   loadDevices(): Promise<void>;
+  /** Reads the stream's stored thresholds. */
+  loadSettings(): Promise<void>;
   setDevice(deviceId: string | null): void;
-  setThreshold(label: string, value: number): void;
+  /** Stores one class's threshold on the server; a running stream gets it at its next start. */
+  setThreshold(label: keyof AudioStreamSettings['thresholds'], value: number): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -109,6 +119,8 @@ export const useAudioRealtimeStore = create<AudioRealtimeStore>()((set, get) => 
     probabilities: null,
     log: [],
     thresholds: {},
+    thresholdsLoaded: false,
+    savingThresholds: false,
     columns: [],
     wave: [],
 
@@ -119,8 +131,29 @@ export const useAudioRealtimeStore = create<AudioRealtimeStore>()((set, get) => 
         set({ devices: [] });
       }
     },
+    async loadSettings() {
+      try {
+        const settings = await client.audioStreamSettings({});
+        set({ thresholds: settings.thresholds, thresholdsLoaded: true });
+      } catch (err) {
+        set({ error: errorMessage(err) });
+      }
+    },
     setDevice: (deviceId) => set({ deviceId }),
-    setThreshold: (label, value) => set({ thresholds: { ...get().thresholds, [label]: value } }),
+    async setThreshold(label, value) {
+      // Shown at once; the server's answer (the stored settings) then has the last word.
+      set({ thresholds: { ...get().thresholds, [label]: value }, savingThresholds: true });
+      try {
+        const settings = await client.updateAudioStreamSettings({
+          thresholds: { [label]: value },
+        });
+        set({ thresholds: settings.thresholds, error: null });
+      } catch (err) {
+        set({ error: errorMessage(err) });
+      } finally {
+        set({ savingThresholds: false });
+      }
+    },
 
     async start() {
       if (get().phase !== 'idle') return;
@@ -133,7 +166,8 @@ export const useAudioRealtimeStore = create<AudioRealtimeStore>()((set, get) => 
           if (get().phase === 'running') set({ error: 'The connection to the server was lost.' });
         },
       });
-      connection.start();
+      // The stream applies these (the stored ones, or those set on this screen meanwhile).
+      connection.start(get().thresholdsLoaded ? get().thresholds : undefined);
       try {
         let chunker: SampleChunker | null = null;
         mic = await openMicrophone(get().deviceId, (block, rate) => {

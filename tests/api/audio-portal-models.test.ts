@@ -153,7 +153,13 @@ describe('audio portal models', () => {
     const status = AudioTrainingStatus.parse(
       (await request(t.app).get('/api/training/status')).body,
     );
-    expect(status).toMatchObject({ status: 'completed', progress: 1, job_id: job.id, error: null });
+    expect(status).toMatchObject({
+      status: 'completed',
+      progress: 1,
+      job_id: job.id,
+      error: null,
+      message: 'completed',
+    });
     for (const f of ['CNN', 'TRANSFORMER']) {
       expect(status.metrics[f]).toMatchObject({
         status: 'done',

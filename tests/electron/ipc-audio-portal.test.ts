@@ -90,3 +90,21 @@ describe('audio portal dataset over IPC', () => {
     expect(outside).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 });
+
+describe('audio portal classification over IPC', () => {
+  it('takes the recording alone (no text fields), and says no model is trained yet', async () => {
+    const clip = new Uint8Array(clipWav(generateClip({ seed: 6, label: 'gold', events: 1 })));
+    // What the Classify screen sends from the desktop app: the file field and nothing else.
+    const before = await invoke(ipcChannel('audioUpload'), {
+      file: { filename: 'recording.wav', bytes: clip },
+    });
+    expect(before).toMatchObject({
+      ok: false,
+      error: { code: 'conflict', message: expect.stringMatching(/No trained models yet/) },
+    });
+    const missing = await invoke(ipcChannel('audioUpload'), {});
+    expect(missing).toMatchObject({ ok: false, error: { code: 'validation_error' } });
+    const status = await invoke(ipcChannel('audioTrainingStatus'), {});
+    expect(status).toMatchObject({ ok: true, value: { status: 'idle', metrics: {} } });
+  });
+});

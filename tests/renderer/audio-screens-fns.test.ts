@@ -15,10 +15,12 @@ import { readPerformance } from '../../src-renderer/lib/audio/performance.js';
 import { dispatchStreamEvent } from '../../src-renderer/lib/audio/stream-messages.js';
 import {
   etaText,
+  isTrainingActive,
   modelReadyFrom,
   portalProjectOf,
 } from '../../src-renderer/lib/audio/portal-state.js';
 import { formatRoute, parseRoute, routeFromLocation } from '../../src-renderer/lib/route.js';
+import { AudioModelPerformance } from '../../src-shared/contract/audio-models.js';
 import type { Project } from '../../src-shared/contract/projects.js';
 
 const result = (label: string, confidence: number) => ({
@@ -63,6 +65,9 @@ describe('event log and thresholds', () => {
       ['iron', false],
       ['gold', true],
     ]);
+    expect(log[0]!.latencyMs).toBeNull();
+    const timed = { ...result('gold', 0.9), event: { onset: 1.5, latency_ms: 42.5 } };
+    expect(appendVerdict(log, timed, {}, 9)[0]!.latencyMs).toBe(42.5);
     for (let i = 0; i < LOG_LIMIT + 5; i++) log = appendVerdict(log, result('other', 1), {}, 3 + i);
     expect(log).toHaveLength(LOG_LIMIT);
     expect(passes(result('gold', 0.5), {})).toBe(true);
@@ -78,49 +83,70 @@ describe('event log and thresholds', () => {
 });
 
 describe('model performance', () => {
-  it('reads a family map with per-class maps and confusion matrices', () => {
-    const p = readPerformance({
-      classes: ['gold', 'iron', 'other'],
-      families: {
-        TRADITIONAL: {
-          accuracy: 0.8,
-          f1: { gold: 0.7, iron: 0.8, other: 0.9 },
-          confusion_matrix: [
-            [1, 0, 0],
-            [0, 1, 0],
-            [0, 0, 1],
-          ],
-        },
-        CNN: { accuracy: 0.9, precision: [1, 0.5, 0.25], recall: { gold: 1 } },
-      },
-      agreement: { all: 0.75, CNN_TRANSFORMER: 0.9 },
-    });
-    expect(p.families.map((f) => f.family)).toEqual(['CNN', 'TRADITIONAL']);
+  const scores = (accuracy: number, diag: number) => ({
+    accuracy,
+    macro_f1: accuracy - 0.05,
+    per_class: {
+      gold: { precision: 1, recall: 0.5, f1: 0.667, support: 2 },
+      iron: { precision: 0.5, recall: 1, f1: 0.667, support: 1 },
+    },
+    confusion_matrix: [
+      [diag, 2 - diag],
+      [0, 1],
+    ],
+  });
+
+  it('lays out the families in the reference order, then the vote, with weights and agreement', () => {
+    // Checked against the contract, so the test reads what the endpoint really returns.
+    const p = readPerformance(
+      AudioModelPerformance.parse({
+        success: true,
+        trained_at: '2026-01-01T00:00:00.000Z',
+        evaluated_on: 'test',
+        classes: ['gold', 'iron'],
+        clips: 3,
+        families: { TRADITIONAL: scores(0.6, 1), CNN: scores(0.9, 2) },
+        vote: scores(0.95, 2),
+        weights: { CNN: 0.7, TRADITIONAL: 0.3 },
+        agreement: { 'CNN/TRADITIONAL': 0.75 },
+      }),
+    );
+    expect(p.families.map((f) => f.family)).toEqual(['CNN', 'TRADITIONAL', 'VOTE']);
+    expect(p.families.map((f) => f.weight)).toEqual([0.7, 0.3, null]);
     expect(p.families[0]!.perClass[1]).toEqual({
       label: 'iron',
       precision: 0.5,
-      recall: null,
-      f1: null,
+      recall: 1,
+      f1: 0.667,
+      support: 1,
     });
-    expect(p.families[1]!.perClass[2]!.f1).toBe(0.9);
-    expect(p.families[1]!.confusion).toHaveLength(3);
-    expect(p.families[0]!.confusion).toBeNull();
-    expect(p.agreement).toEqual([
-      { name: 'all', value: 0.75 },
-      { name: 'CNN_TRANSFORMER', value: 0.9 },
+    expect(p.families[1]!.confusion).toEqual([
+      [1, 1],
+      [0, 1],
     ]);
-  });
-
-  it('reads families at the top level and classes from a per_class table', () => {
-    const p = readPerformance({
-      success: true,
-      TRANSFORMER: { accuracy: 0.5, precision: { gold: 0.1, iron: 0.2 } },
-      agreement: 0.6,
+    expect(p.agreement).toEqual([{ name: 'CNN/TRADITIONAL', value: 0.75 }]);
+    expect(p.clips).toBe(3);
+    // A class the family never scored reads as zeros on the shared class order.
+    const q = readPerformance(
+      AudioModelPerformance.parse({
+        success: true,
+        trained_at: '2026-01-01T00:00:00.000Z',
+        evaluated_on: 'val',
+        classes: ['gold', 'iron', 'other'],
+        clips: 3,
+        families: { TRANSFORMER: scores(0.5, 1) },
+        vote: scores(0.5, 1),
+        weights: { TRANSFORMER: 1 },
+        agreement: {},
+      }),
+    );
+    expect(q.families[0]!.perClass[2]).toEqual({
+      label: 'other',
+      precision: 0,
+      recall: 0,
+      f1: 0,
+      support: 0,
     });
-    expect(p.classes).toEqual(['gold', 'iron']);
-    expect(p.families[0]!.accuracy).toBe(0.5);
-    expect(p.agreement).toEqual([{ name: 'All families', value: 0.6 }]);
-    expect(readPerformance(null)).toEqual({ classes: [], families: [], agreement: [] });
   });
 });
 
@@ -169,6 +195,12 @@ describe('audio traces', () => {
     expect(h.TRANSFORMER!.map((p) => p.loss)).toEqual([2, 1.5]);
     const traces = curveTraces(h, 'loss');
     expect(traces.map((t) => t.name)).toEqual(['CNN loss', 'TRANSFORMER loss']);
+    // The forest reports epochs without a loss: no empty line for it.
+    const forest = mergeCurves(h, {
+      TRADITIONAL: { epoch: 1, loss: null, accuracy: null, val_loss: null, val_accuracy: null },
+    });
+    expect(forest.TRADITIONAL).toHaveLength(1);
+    expect(curveTraces(forest, 'loss').map((t) => t.name)).not.toContain('TRADITIONAL loss');
   });
 });
 
@@ -176,7 +208,9 @@ describe('portal state', () => {
   it('knows when there are models, and finds the portal project', () => {
     expect(modelReadyFrom({ status: 'completed' })).toBe(true);
     expect(modelReadyFrom({ status: 'idle' })).toBe(false);
-    expect(modelReadyFrom({ status: 'running', models_loaded: true })).toBe(true);
+    expect(modelReadyFrom({ status: 'training' })).toBe(false);
+    expect(isTrainingActive('training')).toBe(true);
+    expect(isTrainingActive('completed')).toBe(false);
     const p = (name: string, task: Project['task']): Project => ({
       id: `proj-0000000${name.length}`,
       name,

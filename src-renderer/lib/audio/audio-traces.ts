@@ -15,6 +15,7 @@ export const FAMILY_COLORS: Readonly<Record<string, string>> = {
   CNN: '#2f7ed8',
   TRANSFORMER: '#e4572e',
   TRADITIONAL: '#3aa655',
+  VOTE: '#222b36',
 };
 const familyColor = (f: string): string => FAMILY_COLORS[f] ?? FALLBACK;
 
@@ -94,7 +95,7 @@ export function f1Traces(families: readonly FamilyPerformance[]): BarTrace[] {
     type: 'bar',
     name: f.family,
     x: f.perClass.map((c) => c.label),
-    y: f.perClass.map((c) => c.f1 ?? 0),
+    y: f.perClass.map((c) => c.f1),
     marker: { color: familyColor(f.family) },
     hovertemplate: `${f.family} %{x}: F1 %{y:.3f}<extra></extra>`,
   }));
@@ -158,6 +159,8 @@ export function curveTraces(history: CurveHistory, metric: 'loss' | 'accuracy'):
   for (const [family, points] of Object.entries(history)) {
     const color = familyColor(family);
     const val = metric === 'loss' ? 'val_loss' : 'val_accuracy';
+    // A family without epochs of this metric (the forest has no loss) gets no empty legend line.
+    if (!points.some((p) => p[metric] !== null || p[val] !== null)) continue;
     out.push({
       type: 'scatter',
       mode: 'lines+markers',

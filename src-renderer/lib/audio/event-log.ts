@@ -8,6 +8,8 @@ export interface LoggedVerdict {
   readonly timestamp: string;
   /** Whether it cleared its class's threshold (below-threshold ones are shown dimmed). */
   readonly accepted: boolean;
+  /** From the event's onset to the server's verdict, when the server said. */
+  readonly latencyMs: number | null;
 }
 
 export const DEFAULT_THRESHOLD = 0.5;
@@ -35,6 +37,7 @@ export function appendVerdict(
     confidence: result.confidence,
     timestamp: result.timestamp,
     accepted: passes(result, thresholds),
+    latencyMs: typeof result.event?.latency_ms === 'number' ? result.event.latency_ms : null,
   };
   return [entry, ...log].slice(0, LOG_LIMIT);
 }

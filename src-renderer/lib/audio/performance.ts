@@ -1,96 +1,84 @@
+import {
+  AUDIO_MODEL_FAMILIES,
+  type AudioModelPerformance,
+} from '../../../src-shared/contract/index.js';
+
 /**
- * `GET /api/analytics/model-performance` read into one shape for the Analytics screen. The
- * reference says only "accuracy, precision, recall, etc."; this accepts the family map at the top
- * level or under `families` / `models`, per-class metrics as maps or as a `per_class` table, and
- * the confusion matrix as `confusion_matrix` (rows: true class, columns: predicted).
+ * `GET /api/analytics/model-performance` (its contract shape) laid out for the Analytics screen:
+ * one entry per family in the reference's order, then the weighted vote, each with its per-class
+ * scores and confusion matrix on the same class order.
  */
 export interface FamilyPerformance {
   readonly family: string;
-  readonly accuracy: number | null;
+  readonly accuracy: number;
+  readonly macroF1: number;
+  /** The family's weight in the vote (null for the vote itself). */
+  readonly weight: number | null;
   readonly perClass: readonly {
     readonly label: string;
-    readonly precision: number | null;
-    readonly recall: number | null;
-    readonly f1: number | null;
+    readonly precision: number;
+    readonly recall: number;
+    readonly f1: number;
+    readonly support: number;
   }[];
-  readonly confusion: readonly (readonly number[])[] | null;
+  readonly confusion: readonly (readonly number[])[];
 }
 
 export interface Performance {
   readonly classes: readonly string[];
   readonly families: readonly FamilyPerformance[];
-  /** Share of items on which the families agree (all, or pairwise), when given. */
+  /** Share of clips each pair of families classed alike ("CNN/TRANSFORMER"). */
   readonly agreement: readonly { readonly name: string; readonly value: number }[];
+  readonly clips: number;
+  readonly evaluatedOn: 'test' | 'val';
+  readonly trainedAt: string;
 }
 
-export const FAMILY_NAMES = ['CNN', 'TRANSFORMER', 'TRADITIONAL'] as const;
+export const FAMILY_NAMES = AUDIO_MODEL_FAMILIES;
+/** The name the vote is shown under, beside the families. */
+export const VOTE = 'VOTE';
 
-type Obj = Readonly<Record<string, unknown>>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-const strings = (v: unknown): string[] | null =>
-  Array.isArray(v) && v.every((s) => typeof s === 'string') ? (v as string[]) : null;
+type Scores = AudioModelPerformance['vote'];
 
-function matrix(v: unknown): number[][] | null {
-  if (!Array.isArray(v) || v.length === 0) return null;
-  const rows = v.map((r) => (Array.isArray(r) ? r.map((x) => num(x) ?? 0) : null));
-  return rows.every((r) => r !== null) ? (rows as number[][]) : null;
-}
-
-function perClassOf(fam: Obj, classes: readonly string[]): FamilyPerformance['perClass'] {
-  const table = isObj(fam.per_class) ? fam.per_class : null;
-  const pick = (metric: string, label: string, i: number): number | null => {
-    if (table && isObj(table[label])) return num((table[label] as Obj)[metric]);
-    const m = fam[metric] ?? fam[metric === 'f1' ? 'f1_score' : metric];
-    if (isObj(m)) return num(m[label]);
-    if (Array.isArray(m)) return num(m[i]);
-    return null;
+function familyOf(
+  family: string,
+  scores: Scores,
+  classes: readonly string[],
+  weight: number | null,
+): FamilyPerformance {
+  return {
+    family,
+    accuracy: scores.accuracy,
+    macroF1: scores.macro_f1,
+    weight,
+    perClass: classes.map((label) => {
+      const c = scores.per_class[label];
+      return {
+        label,
+        precision: c?.precision ?? 0,
+        recall: c?.recall ?? 0,
+        f1: c?.f1 ?? 0,
+        support: c?.support ?? 0,
+      };
+    }),
+    confusion: scores.confusion_matrix,
   };
-  return classes.map((label, i) => ({
-    label,
-    precision: pick('precision', label, i),
-    recall: pick('recall', label, i),
-    f1: pick('f1', label, i),
-  }));
 }
 
-export function readPerformance(raw: unknown): Performance {
-  const root = isObj(raw) ? raw : {};
-  const holder = isObj(root.families) ? root.families : isObj(root.models) ? root.models : root;
-  const names = Object.keys(holder).filter((k) => isObj(holder[k]) && k !== 'agreement');
-  const ordered = [
-    ...FAMILY_NAMES.filter((f) => names.includes(f)),
-    ...names.filter((n) => !(FAMILY_NAMES as readonly string[]).includes(n)),
-  ].filter((n) => {
-    const f = holder[n] as Obj;
-    return 'accuracy' in f || 'confusion_matrix' in f || 'precision' in f || 'per_class' in f;
-  });
-  const classes =
-    strings(root.classes) ??
-    strings(root.labels) ??
-    (() => {
-      for (const n of ordered) {
-        const f = holder[n] as Obj;
-        const c = strings(f.classes) ?? (isObj(f.precision) ? Object.keys(f.precision) : null);
-        if (c) return c;
-      }
-      return [];
-    })();
-  const families = ordered.map((family): FamilyPerformance => {
-    const f = holder[family] as Obj;
-    return {
-      family,
-      accuracy: num(f.accuracy),
-      perClass: perClassOf(f, classes),
-      confusion: matrix(f.confusion_matrix),
-    };
-  });
-  const agreement: { name: string; value: number }[] = [];
-  const a = root.agreement;
-  if (num(a) !== null) agreement.push({ name: 'All families', value: a as number });
-  else if (isObj(a)) {
-    for (const [name, v] of Object.entries(a))
-      if (num(v) !== null) agreement.push({ name, value: v as number });
-  }
-  return { classes, families, agreement };
+export function readPerformance(raw: AudioModelPerformance): Performance {
+  const known = FAMILY_NAMES.filter((f) => raw.families[f] !== undefined);
+  const others = Object.keys(raw.families).filter(
+    (f) => !(FAMILY_NAMES as readonly string[]).includes(f),
+  );
+  const families = [...known, ...others].map((f) =>
+    familyOf(f, raw.families[f] as Scores, raw.classes, raw.weights[f] ?? null),
+  );
+  return {
+    classes: raw.classes,
+    families: [...families, familyOf(VOTE, raw.vote, raw.classes, null)],
+    agreement: Object.entries(raw.agreement).map(([name, value]) => ({ name, value })),
+    clips: raw.clips,
+    evaluatedOn: raw.evaluated_on,
+    trainedAt: raw.trained_at,
+  };
 }

@@ -1,23 +1,15 @@
 import type { Project } from '../../../src-shared/contract/projects.js';
 
-/** Training states after which the three families are there to classify with. */
-const TRAINED = new Set(['completed', 'complete', 'done', 'trained', 'finished']);
-
 /**
- * Whether the portal has trained models, from `GET /api/training/status`: a finished run, or a
- * status that says models are loaded (a later run may be going on over earlier models).
+ * Whether `GET /api/training/status` proves the portal has trained models: its last training
+ * completed. Any other state (idle, training, failed) leaves it open, since an earlier training
+ * may have left models; the store then asks the analytics endpoint, which answers 404 without.
  */
-export function modelReadyFrom(status: {
-  readonly status: string;
-  readonly [key: string]: unknown;
-}): boolean {
-  if (TRAINED.has(status.status.toLowerCase())) return true;
-  return status.models_loaded === true || status.models_ready === true;
-}
+export const modelReadyFrom = (status: { readonly status: string }): boolean =>
+  status.status === 'completed';
 
-/** Training states in which progress still moves. */
-export const isTrainingActive = (status: string): boolean =>
-  ['running', 'training', 'queued', 'pending', 'starting'].includes(status.toLowerCase());
+/** Training states in which progress still moves (the status's `training`). */
+export const isTrainingActive = (status: string): boolean => status === 'training';
 
 /**
  * The portal's default project among the workspace's projects: the one the family made

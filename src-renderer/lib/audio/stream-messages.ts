@@ -5,6 +5,10 @@ export interface ClassificationResult {
   readonly confidence: number;
   readonly timestamp: string;
   readonly all_probabilities: Readonly<Record<string, number>>;
+  /** Assay's addition: the event judged, and how long after its onset the verdict was made. */
+  readonly event?: { readonly onset: number; readonly latency_ms: number };
+  /** Assay's addition: each family's label. */
+  readonly model_votes?: Readonly<Record<string, string>>;
 }
 
 export interface TrainingUpdate {

@@ -2,12 +2,13 @@ import { useEffect, useMemo } from 'react';
 import { EmptyState } from '../../components/empty-state.js';
 import { PlotPanel } from '../../components/plot-panel.js';
 import { compactLayout, confusionTrace, f1Traces } from '../../lib/audio/audio-traces.js';
+import { VOTE } from '../../lib/audio/performance.js';
 import { formatPercent } from '../../lib/format.js';
 import { useAudioAnalyticsStore } from '../../stores/audio-analytics-store.js';
 import { useAudioModelStore } from '../../stores/audio-model-store.js';
 import { NoModel } from './no-model.js';
 
-const fmt = (v: number | null): string => (v === null ? '—' : v.toFixed(3));
+const fmt = (v: number): string => v.toFixed(3);
 
 /** Analytics: per-family metrics and confusion matrices, and how often the families agree. */
 export function AudioAnalyticsScreen() {
@@ -16,8 +17,11 @@ export function AudioAnalyticsScreen() {
   const { performance, loading, error, load } = useAudioAnalyticsStore();
   useEffect(() => {
     void loadModel();
-    void load();
-  }, [loadModel, load]);
+  }, [loadModel]);
+  // Asked only once models exist: before, the endpoint answers 404 and the screen says so.
+  useEffect(() => {
+    if (model === 'ready') void load();
+  }, [model, load]);
 
   const f1 = useMemo(() => (performance ? f1Traces(performance.families) : []), [performance]);
   const barLayout = useMemo(
@@ -26,7 +30,7 @@ export function AudioAnalyticsScreen() {
   );
   const cmLayout = useMemo(() => compactLayout(260, { margin: { l: 60, r: 8, t: 8, b: 40 } }), []);
 
-  if (model === 'none' && (performance === null || performance.families.length === 0)) {
+  if (model === 'none') {
     return (
       <section className="audio-screen" data-testid="audio-analytics">
         <NoModel what="Model analytics" />
@@ -45,12 +49,18 @@ export function AudioAnalyticsScreen() {
         <>
           <div className="card">
             <h3 className="card-title">Accuracy and agreement</h3>
+            <p className="muted" data-testid="analytics-basis">
+              On {performance.clips} clip{performance.clips === 1 ? '' : 's'} of the{' '}
+              {performance.evaluatedOn === 'test' ? 'test' : 'validation'} split, trained{' '}
+              {new Date(performance.trainedAt).toLocaleString()}.
+            </p>
             <ul className="votes" data-testid="analytics-accuracy">
               {performance.families.map((f) => (
                 <li key={f.family} className="vote" data-family={f.family}>
                   <span className="vote-family">{f.family}</span>
-                  <span className="vote-label">
-                    {f.accuracy === null ? '—' : formatPercent(f.accuracy)}
+                  <span className="vote-label">{formatPercent(f.accuracy)}</span>
+                  <span className="muted">
+                    {f.weight === null ? 'weighted vote' : `weight ${f.weight.toFixed(2)}`}
                   </span>
                 </li>
               ))}
@@ -71,7 +81,9 @@ export function AudioAnalyticsScreen() {
           <div className="realtime-grid">
             {performance.families.map((f) => (
               <div className="card" key={f.family} data-testid={`analytics-family-${f.family}`}>
-                <h3 className="card-title">{f.family}</h3>
+                <h3 className="card-title">
+                  {f.family === VOTE ? 'The vote' : f.family} · macro F1 {fmt(f.macroF1)}
+                </h3>
                 <table className="metric-table">
                   <thead>
                     <tr>
@@ -79,6 +91,7 @@ export function AudioAnalyticsScreen() {
                       <th>precision</th>
                       <th>recall</th>
                       <th>F1</th>
+                      <th>clips</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -88,18 +101,17 @@ export function AudioAnalyticsScreen() {
                         <td>{fmt(c.precision)}</td>
                         <td>{fmt(c.recall)}</td>
                         <td>{fmt(c.f1)}</td>
+                        <td>{c.support}</td>
                       </tr>
                     ))}
                   </tbody>
                 </table>
-                {f.confusion !== null && (
-                  <PlotPanel
-                    traces={[confusionTrace(performance.classes, f.confusion)]}
-                    layout={cmLayout}
-                    testId={`analytics-confusion-${f.family}`}
-                    ariaLabel={`Confusion matrix of ${f.family}`}
-                  />
-                )}
+                <PlotPanel
+                  traces={[confusionTrace(performance.classes, f.confusion)]}
+                  layout={cmLayout}
+                  testId={`analytics-confusion-${f.family}`}
+                  ariaLabel={`Confusion matrix of ${f.family}`}
+                />
               </div>
             ))}
           </div>

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { AUDIO_CLASSES } from '../../../src-shared/contract/index.js';
+import { AUDIO_CLASSES, type AudioAugmentTechnique } from '../../../src-shared/contract/index.js';
 import { useAudioDatasetStore } from '../../stores/audio-dataset-store.js';
 
 const TECHNIQUES = [
@@ -15,7 +15,7 @@ export function AugmentForm() {
   const busy = useAudioDatasetStore((s) => s.busy);
   const augment = useAudioDatasetStore((s) => s.augment);
   const balance = useAudioDatasetStore((s) => s.balance);
-  const [techniques, setTechniques] = useState<Record<string, boolean>>({
+  const [techniques, setTechniques] = useState<Partial<Record<AudioAugmentTechnique, boolean>>>({
     time_stretch: true,
     pitch_shift: true,
     add_noise: true,

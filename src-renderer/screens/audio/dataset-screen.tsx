@@ -1,12 +1,12 @@
 import { useEffect, useMemo, useState } from 'react';
 import { AUDIO_CLASSES } from '../../../src-shared/contract/index.js';
-import { DATASET_EXPORT_URL } from '../../client/audio-portal-client.js';
 import { client } from '../../client/index.js';
 import { EmptyState } from '../../components/empty-state.js';
 import { PlotPanel } from '../../components/plot-panel.js';
 import { compactLayout, distributionTraces } from '../../lib/audio/audio-traces.js';
 import { formatDuration, plural } from '../../lib/format.js';
 import { useAudioDatasetStore } from '../../stores/audio-dataset-store.js';
+import { DatasetExportButton } from './dataset-export-button.js';
 import { AugmentForm } from './augment-form.js';
 import { SignalView } from './signal-view.js';
 
@@ -35,9 +35,7 @@ export function AudioDatasetScreen() {
               ? 'Dataset'
               : `${plural(s.info.total_files, 'file')} · ${plural(s.info.total_events, 'event')}`}
           </h3>
-          <a className="btn" href={DATASET_EXPORT_URL} download data-testid="dataset-export">
-            Export ZIP
-          </a>
+          <DatasetExportButton />
         </div>
         <table className="class-table" data-testid="dataset-classes">
           <tbody>

@@ -1,6 +1,5 @@
 import { useEffect } from 'react';
-import { AUDIO_CLASSES } from '../../../src-shared/contract/index.js';
-import { clockTime, parseThreshold, thresholdOf } from '../../lib/audio/event-log.js';
+import { clockTime } from '../../lib/audio/event-log.js';
 import { formatPercent } from '../../lib/format.js';
 import { useAudioModelStore } from '../../stores/audio-model-store.js';
 import { useAudioRealtimeStore } from '../../stores/audio-realtime-store.js';
@@ -9,20 +8,22 @@ import { NoModel } from './no-model.js';
 import { ProbabilityBars } from './probability-bars.js';
 import { LiveWaveform } from './live-waveform.js';
 import { SpectrogramCanvas } from './spectrogram-canvas.js';
+import { ThresholdInputs } from './threshold-inputs.js';
 
 /** Realtime: the microphone streamed to the server, its verdicts live. */
 export function AudioRealtimeScreen() {
   const model = useAudioModelStore((s) => s.state);
   const loadModel = useAudioModelStore((s) => s.load);
   const s = useAudioRealtimeStore();
-  const { loadDevices, stop } = s;
+  const { loadDevices, loadSettings, stop } = s;
 
   useEffect(() => {
     void loadModel();
     void loadDevices();
+    void loadSettings();
     // Leaving the screen releases the microphone and ends the stream.
     return () => void stop();
-  }, [loadModel, loadDevices, stop]);
+  }, [loadModel, loadDevices, loadSettings, stop]);
 
   const running = s.phase === 'running';
   return (
@@ -89,25 +90,12 @@ export function AudioRealtimeScreen() {
             <ProbabilityBars probabilities={s.probabilities} testId="realtime-probabilities" />
           )}
           <h3 className="card-title">Thresholds</h3>
-          <div className="thresholds">
-            {AUDIO_CLASSES.map((label) => (
-              <label key={label}>
-                {label}{' '}
-                <input
-                  type="number"
-                  min={0}
-                  max={1}
-                  step={0.05}
-                  defaultValue={thresholdOf(s.thresholds, label)}
-                  data-testid={`threshold-${label}`}
-                  onChange={(e) => {
-                    const v = parseThreshold(e.target.value);
-                    if (v !== null) s.setThreshold(label, v);
-                  }}
-                />
-              </label>
-            ))}
-          </div>
+          <ThresholdInputs
+            thresholds={s.thresholds}
+            running={running}
+            saving={s.savingThresholds}
+            onChange={(label, value) => void s.setThreshold(label, value)}
+          />
         </div>
         <div className="card">
           <h3 className="card-title">Live signal</h3>
@@ -131,6 +119,9 @@ export function AudioRealtimeScreen() {
                   <td>{clockTime(e.timestamp)}</td>
                   <td>{e.label}</td>
                   <td>{formatPercent(e.confidence)}</td>
+                  <td className="muted" data-testid="realtime-latency">
+                    {e.latencyMs === null ? '' : `${Math.round(e.latencyMs)} ms after onset`}
+                  </td>
                   <td className="muted">{e.accepted ? '' : 'below threshold'}</td>
                 </tr>
               ))}

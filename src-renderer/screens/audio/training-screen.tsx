@@ -3,9 +3,12 @@ import { PlotPanel } from '../../components/plot-panel.js';
 import { ProgressBar } from '../../components/progress-bar.js';
 import { compactLayout, curveTraces } from '../../lib/audio/audio-traces.js';
 import { etaText, isTrainingActive } from '../../lib/audio/portal-state.js';
-import { FAMILY_NAMES } from '../../lib/audio/performance.js';
+import { AUDIO_MODEL_FAMILIES } from '../../../src-shared/contract/index.js';
+
+type Family = (typeof AUDIO_MODEL_FAMILIES)[number];
 import { formatPercent } from '../../lib/format.js';
 import { useAudioTrainingStore } from '../../stores/audio-training-store.js';
+import { FamilyProgressTable } from './family-progress-table.js';
 
 /** Training: start the three families with a config, live curves, progress with ETA. */
 export function AudioTrainingScreen() {
@@ -13,15 +16,14 @@ export function AudioTrainingScreen() {
   const { follow } = s;
   const [epochs, setEpochs] = useState(10);
   const [batch, setBatch] = useState(32);
-  const [rate, setRate] = useState(0.001);
-  const [families, setFamilies] = useState<string[]>([...FAMILY_NAMES]);
+  const [rate, setRate] = useState(0.003);
+  const [families, setFamilies] = useState<Family[]>([...AUDIO_MODEL_FAMILIES]);
   useEffect(() => follow(), [follow]);
 
   const status = s.status;
   const active = isTrainingActive(status?.status ?? '');
-  const progress = status
-    ? Math.max(0, Math.min(1, status.progress > 1 ? status.progress / 100 : status.progress))
-    : 0;
+  const progress = status ? Math.max(0, Math.min(1, status.progress)) : 0;
+  const eta = etaText(status?.eta_seconds);
   const lossTraces = useMemo(() => curveTraces(s.curves, 'loss'), [s.curves]);
   const accTraces = useMemo(() => curveTraces(s.curves, 'accuracy'), [s.curves]);
   const layout = useMemo(
@@ -63,10 +65,10 @@ export function AudioTrainingScreen() {
               max={1}
               step={0.0001}
               value={rate}
-              onChange={(e) => setRate(Number(e.target.value) || 0.001)}
+              onChange={(e) => setRate(Number(e.target.value) || 0.003)}
             />
           </label>
-          {FAMILY_NAMES.map((f) => (
+          {AUDIO_MODEL_FAMILIES.map((f) => (
             <label key={f}>
               <input
                 type="checkbox"
@@ -103,10 +105,17 @@ export function AudioTrainingScreen() {
         {status !== null && (
           <>
             <ProgressBar fraction={progress} label="Training progress" testId="training-progress" />
-            <p className="muted">
+            <p className="muted" data-testid="training-message">
               {formatPercent(progress)}
-              {etaText(status.eta) ? ` · ${etaText(status.eta)}` : ''}
+              {active && eta !== null ? ` · ${eta}` : ''}
+              {status.message ? ` · ${status.message}` : ''}
             </p>
+            {status.error !== null && (
+              <p className="form-error" role="alert">
+                {status.error}
+              </p>
+            )}
+            <FamilyProgressTable metrics={status.metrics} />
           </>
         )}
       </div>

@@ -199,6 +199,8 @@ export function createAudioTraining(ctx: ServiceContext, deps: AudioTrainingDeps
         ended = true;
         state.status = status;
         state.error = error;
+        // The status reads this message: the last progress line ("training TRADITIONAL") is over.
+        state.message = status === 'completed' ? 'completed' : (error ?? status);
         state.finishedAt = ctx.now().toISOString();
         state.worker = null;
         if (status === 'completed') state.done = state.total;
@@ -211,7 +213,7 @@ export function createAudioTraining(ctx: ServiceContext, deps: AudioTrainingDeps
               );
         void cleared.then(() => {
           control.finish(status, {
-            message: status === 'completed' ? 'completed' : (error ?? status),
+            message: state.message,
             error,
             result: status === 'completed' ? { run: runName, split_index: split.index } : null,
           });
